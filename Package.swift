@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "MembershipLedger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ledger", targets: ["LedgerCLI"]),
+        .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        .library(name: "LedgerLog", targets: ["LedgerLog"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "LedgerCore", swiftSettings: swiftSettings),
+        .target(
+            name: "LedgerLog",
+            dependencies: ["LedgerCore", "CLZ4", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "LedgerCLI",
+            dependencies: [
+                "LedgerCore", "LedgerLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LedgerTestSupport",
+            dependencies: ["LedgerCore", "LedgerLog"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerCoreTests",
+            dependencies: ["LedgerCore", "LedgerTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerLogTests",
+            dependencies: ["LedgerLog", "LedgerCore", "LedgerTestSupport", "CLZ4"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerCLITests",
+            dependencies: ["LedgerCore", "LedgerLog", "LedgerTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

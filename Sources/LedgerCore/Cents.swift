@@ -1,0 +1,56 @@
+/// An amount of Hong Kong dollars in integer cents; money is never a floating-point number.
+public struct Cents: Hashable, Comparable, Sendable, CustomStringConvertible, AdditiveArithmetic {
+    /// The amount in cents.
+    public var value: Int64
+
+    public init(_ value: Int64) { self.value = value }
+
+    public static let zero = Cents(0)
+
+    /// Parses the input forms of EVENTS.md: a string `^(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?$` or a
+    /// positive integer literal, greater than zero and below 1,000,000,000. Nil otherwise.
+    public init?(json: JSONValue) {
+        let text: String
+        switch json {
+        case .string(let s): text = s
+        case .number(let n):
+            // Only a plain integer literal is an amount; 1000.5 must be written "1000.5".
+            guard !n.contains("."), !n.contains("e"), !n.contains("E") else { return nil }
+            text = n
+        default: return nil
+        }
+        guard let cents = Cents.parse(text), cents.value > 0 else { return nil }
+        self = cents
+    }
+
+    /// Parses `digits[.d[d]]` exactly as the amount pattern allows (zero included).
+    public static func parse(_ text: String) -> Cents? {
+        let bytes = Array(text.utf8)
+        let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+        let whole = bytes[0..<dot]
+        guard (1...9).contains(whole.count), let units = Day.digits(whole),
+            whole.count == 1 || whole.first != UInt8(ascii: "0")
+        else { return nil }
+        var cents = units * 100
+        if dot < bytes.count {
+            let fraction = bytes[(dot + 1)...]
+            guard (1...2).contains(fraction.count), let f = Day.digits(fraction) else { return nil }
+            cents += fraction.count == 1 ? f * 10 : f
+        }
+        return Cents(Int64(cents))
+    }
+
+    /// Half of this amount, rounded half up to the cent (R13).
+    public var halved: Cents { Cents((value + 1) / 2) }
+
+    /// The stored form: exactly two decimals, e.g. `2000.00`.
+    public var description: String {
+        let sign = value < 0 ? "-" : ""
+        let magnitude = value.magnitude
+        return sign + String(magnitude / 100) + "." + Day.pad(Int(magnitude % 100), 2)
+    }
+
+    public static func < (lhs: Cents, rhs: Cents) -> Bool { lhs.value < rhs.value }
+    public static func + (lhs: Cents, rhs: Cents) -> Cents { Cents(lhs.value + rhs.value) }
+    public static func - (lhs: Cents, rhs: Cents) -> Cents { Cents(lhs.value - rhs.value) }
+}

@@ -1,0 +1,113 @@
+/// One change of a company's status or class, with the rule and the events behind it.
+public struct StatusChange: Hashable, Sendable {
+    /// The date from which it holds.
+    public var on: Day
+    public var status: MembershipStatus
+    /// The class held, or applied for while `applied`/`rejected`.
+    public var memberClass: MemberClass
+    /// The date the status began; a class change keeps it.
+    public var since: Day
+    /// `non-payment:2025-26` or `index-non-participation:2024` for `void`, else nil.
+    public var reason: String?
+    /// The rule that made the change, e.g. `R17`.
+    public var rule: String
+    /// The seqs of the events behind it.
+    public var seqs: [Int]
+    /// What happened, for `explain`.
+    public var note: String
+}
+
+/// A profile as it stood from a date (R22).
+public struct ProfileVersion: Hashable, Sendable {
+    public var on: Day
+    public var profile: Profile
+}
+
+/// Money applied to a fee request on a date (R16).
+public struct Allocation: Hashable, Sendable {
+    public var on: Day
+    public var amount: Cents
+    /// The `FeePaid` that brought the money (or the request itself, when credit paid it).
+    public var seq: Int
+}
+
+/// A `DelayExcused` cover of one request (R18).
+public struct Excusal: Hashable, Sendable {
+    public var on: Day
+    public var until: Day?
+    public var seq: Int
+
+    /// Whether this cover protects the request on `day`.
+    public func isInForce(on day: Day) -> Bool { on <= day && (until.map { day <= $0 } ?? true) }
+}
+
+/// A fee request with everything paid and excused against it (R15–R18).
+public struct FeeRequestRecord: Hashable, Sendable {
+    public var seq: Int
+    public var company: CompanyID
+    /// The number of the membership term it belongs to (0, 1, …).
+    public var term: Int
+    public var period: Period
+    public var requestedOn: Day
+    /// `requestedOn` + 30 days (R17).
+    public var dueOn: Day
+    public var amount: Cents
+    public var allocations: [Allocation] = []
+    /// In fold order: a later one replaces an earlier one from its `on`.
+    public var excusals: [Excusal] = []
+
+    /// Everything paid against it so far in the fold.
+    public var paid: Cents { allocations.reduce(.zero) { $0 + $1.amount } }
+    public var balance: Cents { amount - paid }
+
+    /// Paid by the end of `day`.
+    public func paid(asOf day: Day) -> Cents {
+        allocations.reduce(.zero) { $1.on <= day ? $0 + $1.amount : $0 }
+    }
+
+    /// The date its payments reached its amount, if they have.
+    public var settledOn: Day? {
+        var total = Cents.zero
+        for allocation in allocations {
+            total = total + allocation.amount
+            if total >= amount { return allocation.on }
+        }
+        return nil
+    }
+
+    /// The excusal in force on `day` (the latest one begun by then), if it covers that day.
+    public func cover(on day: Day) -> Excusal? {
+        guard let latest = excusals.last(where: { $0.on <= day }) else { return nil }
+        return latest.isInForce(on: day) ? latest : nil
+    }
+}
+
+/// Everything the fold learned about one company: the answer to every view for every date.
+public struct CompanyHistory: Hashable, Sendable {
+    public let company: CompanyID
+    /// Changes in the order they happened; the last one dated on or before D holds on D.
+    public internal(set) var timeline: [StatusChange] = []
+    public internal(set) var profiles: [ProfileVersion] = []
+    public internal(set) var requests: [FeeRequestRecord] = []
+
+    init(company: CompanyID) { self.company = company }
+
+    /// The status change in force on `day`, nil before the first filing.
+    public func change(on day: Day) -> StatusChange? { timeline.last(where: { $0.on <= day }) }
+
+    /// The profile in force on `day`.
+    public func profile(on day: Day) -> Profile? { profiles.last(where: { $0.on <= day })?.profile }
+
+    /// The flags of R24 on `day`, sorted.
+    public func flags(on day: Day) -> [String] {
+        var flags: [String] = []
+        if let profile = profile(on: day) {
+            if profile.brExpiresOn < day { flags.append("br-expired") }
+            if !profile.isSME { flags.append("not-sme") }
+        }
+        if requests.contains(where: { $0.requestedOn <= day && $0.paid(asOf: day) < $0.amount }) {
+            flags.append("in-arrears")
+        }
+        return flags.sorted()
+    }
+}

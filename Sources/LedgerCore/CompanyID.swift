@@ -1,0 +1,24 @@
+/// A company's identifier in the ledger: `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`.
+public struct CompanyID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// Nil unless `text` matches the company pattern of EVENTS.md.
+    public init?(_ text: String) {
+        let b = Array(text.utf8)
+        guard (1...64).contains(b.count), CompanyID.isAlphanumeric(b[0]),
+            b.dropFirst().allSatisfy({
+                CompanyID.isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_")
+                    || $0 == UInt8(ascii: "-")
+            })
+        else { return nil }
+        rawValue = text
+    }
+
+    private static func isAlphanumeric(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z"))
+            || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+    }
+
+    public var description: String { rawValue }
+    public static func < (lhs: CompanyID, rhs: CompanyID) -> Bool { lhs.rawValue < rhs.rawValue }
+}

@@ -1,0 +1,67 @@
+/// What a company declared about itself: the facts behind the SME test (R6) and registration (R7).
+public struct Profile: Hashable, Sendable {
+    public var name: String
+    public var brNumber: String
+    public var brExpiresOn: Day
+    public var sector: Sector
+    public var employeesInHK: Int
+
+    /// R6: fewer than 100 employees in manufacturing, fewer than 50 otherwise.
+    public var isSME: Bool { employeesInHK < (sector == .manufacturing ? 100 : 50) }
+}
+
+/// The fields a `ProfileUpdated` changes; nil leaves a field as it was (R22).
+public struct ProfileChange: Hashable, Sendable {
+    public var name: String?
+    public var brNumber: String?
+    public var brExpiresOn: Day?
+    public var sector: Sector?
+    public var employeesInHK: Int?
+
+    /// The profile after this change.
+    public func applied(to profile: Profile) -> Profile {
+        Profile(
+            name: name ?? profile.name,
+            brNumber: brNumber ?? profile.brNumber,
+            brExpiresOn: brExpiresOn ?? profile.brExpiresOn,
+            sector: sector ?? profile.sector,
+            employeesInHK: employeesInHK ?? profile.employeesInHK
+        )
+    }
+}
+
+/// An event's meaning, one case per type of EVENTS.md.
+public enum EventBody: Hashable, Sendable {
+    case applicationFiled(Profile, MemberClass)
+    case documentsSubmitted([String])
+    case recommendationReceived(recommender: CompanyID)
+    case membershipApproved(MemberClass)
+    case applicationRejected(reason: String)
+    case feeScheduleSet(full: Cents, affiliate: Cents)
+    /// `amount` is nil only in input that leaves it to the ledger (R15).
+    case feeRequested(period: Period, amount: Cents?)
+    case feePaid(amount: Cents, reference: String, period: Period?)
+    case delayExcused(period: Period, cause: ExcusalCause, note: String?, until: Day?)
+    case indexRoundRecorded(round: String, included: [CompanyID])
+    case profileUpdated(ProfileChange)
+    case classChanged(MemberClass)
+    case memberResigned
+    case eventReversed(reverses: Int, reason: String)
+}
+
+/// One event as the rules see it: when it took effect, whom it names, what it says.
+public struct Event: Hashable, Sendable {
+    public var type: EventType
+    /// The date it took effect in the world (R1).
+    public var on: Day
+    /// The company it names; nil for schedules, index rounds and reversals.
+    public var company: CompanyID?
+    public var body: EventBody
+
+    public init(type: EventType, on: Day, company: CompanyID?, body: EventBody) {
+        self.type = type
+        self.on = on
+        self.company = company
+        self.body = body
+    }
+}

@@ -1,0 +1,105 @@
+/// The kind of a field's value, as EVENTS.md's "Field formats" defines it.
+public enum FieldKind: Hashable, Sendable {
+    case company
+    case date
+    case period
+    case amount
+    case text
+    case brNumber
+    case memberClass
+    case sector
+    case cause
+    /// An integer ≥ 0.
+    case count
+    /// An integer ≥ 1, naming a stored seq.
+    case seq
+    /// 1 to 20 texts.
+    case documents
+    /// A list of companies, possibly empty.
+    case companies
+}
+
+/// One payload field of an event type.
+public struct FieldSpec: Hashable, Sendable {
+    public var name: String
+    public var kind: FieldKind
+    public var isRequired: Bool
+
+    init(_ name: String, _ kind: FieldKind, required: Bool = true) {
+        self.name = name
+        self.kind = kind
+        self.isRequired = required
+    }
+}
+
+/// Every event type of EVENTS.md, with its payload fields in stored order.
+public enum EventType: String, Hashable, Sendable, CaseIterable {
+    case applicationFiled = "ApplicationFiled"
+    case documentsSubmitted = "DocumentsSubmitted"
+    case recommendationReceived = "RecommendationReceived"
+    case membershipApproved = "MembershipApproved"
+    case applicationRejected = "ApplicationRejected"
+    case feeScheduleSet = "FeeScheduleSet"
+    case feeRequested = "FeeRequested"
+    case feePaid = "FeePaid"
+    case delayExcused = "DelayExcused"
+    case indexRoundRecorded = "IndexRoundRecorded"
+    case profileUpdated = "ProfileUpdated"
+    case classChanged = "ClassChanged"
+    case memberResigned = "MemberResigned"
+    case eventReversed = "EventReversed"
+
+    /// The newest schema version of every type; the only one so far.
+    public static let currentVersion = 1
+
+    /// The payload fields, in the order a stored record holds them.
+    public var fields: [FieldSpec] {
+        switch self {
+        case .applicationFiled:
+            return [
+                FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("name", .text),
+                FieldSpec("brNumber", .brNumber), FieldSpec("brExpiresOn", .date), FieldSpec("sector", .sector),
+                FieldSpec("employeesInHK", .count), FieldSpec("class", .memberClass),
+            ]
+        case .documentsSubmitted:
+            return [FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("documents", .documents)]
+        case .recommendationReceived:
+            return [FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("recommender", .company)]
+        case .membershipApproved, .classChanged:
+            return [FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("class", .memberClass)]
+        case .applicationRejected:
+            return [FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("reason", .text)]
+        case .feeScheduleSet:
+            return [FieldSpec("on", .date), FieldSpec("full", .amount), FieldSpec("affiliate", .amount)]
+        case .feeRequested:
+            return [
+                FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("period", .period),
+                FieldSpec("amount", .amount, required: false),
+            ]
+        case .feePaid:
+            return [
+                FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("amount", .amount),
+                FieldSpec("reference", .text), FieldSpec("period", .period, required: false),
+            ]
+        case .delayExcused:
+            return [
+                FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("period", .period),
+                FieldSpec("cause", .cause), FieldSpec("note", .text, required: false),
+                FieldSpec("until", .date, required: false),
+            ]
+        case .indexRoundRecorded:
+            return [FieldSpec("on", .date), FieldSpec("round", .text), FieldSpec("included", .companies)]
+        case .profileUpdated:
+            return [
+                FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("name", .text, required: false),
+                FieldSpec("brNumber", .brNumber, required: false),
+                FieldSpec("brExpiresOn", .date, required: false), FieldSpec("sector", .sector, required: false),
+                FieldSpec("employeesInHK", .count, required: false),
+            ]
+        case .memberResigned:
+            return [FieldSpec("company", .company), FieldSpec("on", .date)]
+        case .eventReversed:
+            return [FieldSpec("on", .date), FieldSpec("reverses", .seq), FieldSpec("reason", .text)]
+        }
+    }
+}

@@ -1,0 +1,226 @@
+extension MembershipFold {
+    /// Applies one event at its place in (`on`, `seq`) order, checking the rules it is subject to.
+    mutating func apply(_ item: SequencedEvent) throws(LedgerError) {
+        let e = item.event
+        let seq = item.seq
+        func refuse(_ rule: String, _ reason: String) -> LedgerError {
+            LedgerError(rule, company: e.company, seq: seq, reason)
+        }
+        switch e.body {
+        case .applicationFiled(let profile, let memberClass):
+            try fileApplication(e.company!, profile: profile, memberClass: memberClass, on: e.on, seq: seq)
+        case .feeScheduleSet(let full, let affiliate):
+            schedule = (full, affiliate)
+        case .indexRoundRecorded(let round, let included):
+            try recordRound(round, included: included, on: e.on, seq: seq)
+        case .eventReversed:
+            break  // Taken out before the fold (R26).
+        default:
+            let ci = try filedCompany(e.company!, seq: seq, type: e.type)
+            let c = companies[ci]
+            switch e.body {
+            case .documentsSubmitted:
+                guard c.openApplication != nil else {
+                    throw refuse("R9", "documents need an open application; the status on \(e.on) is \(c.status.rawValue)")
+                }
+                companies[ci].openApplication?.hasDocuments = true
+            case .recommendationReceived(let recommender):
+                guard c.openApplication != nil else {
+                    throw refuse("R10", "a recommendation needs an open application; the status on \(e.on) is \(c.status.rawValue)")
+                }
+                guard recommender != e.company else { throw refuse("R10", "a company cannot recommend itself") }
+                let status = index[recommender].map { companies[$0].status }
+                guard status == .active else {
+                    throw refuse(
+                        "R10",
+                        "the recommender \(recommender) is not an active member on \(e.on) (\(status.map { "status " + $0.rawValue } ?? "never filed"))"
+                    )
+                }
+            case .membershipApproved(let memberClass):
+                try approve(ci, memberClass: memberClass, on: e.on, seq: seq)
+            case .applicationRejected:
+                guard c.openApplication != nil else {
+                    throw refuse("R12", "no open application to reject; the status on \(e.on) is \(c.status.rawValue)")
+                }
+                companies[ci].openApplication = nil
+                setStatus(ci, .rejected, on: e.on, rule: "R12", seqs: [seq], note: "application rejected")
+            case .feeRequested(let period, let amount):
+                try requestFee(ci, period: period, amount: amount, on: e.on, seq: seq)
+            case .feePaid(let amount, let reference, let period):
+                try pay(ci, amount: amount, reference: reference, period: period, on: e.on, seq: seq)
+            case .delayExcused(let period, _, _, let until):
+                try excuse(ci, period: period, until: until, on: e.on, seq: seq)
+            case .profileUpdated(let change):
+                companies[ci].profile = change.applied(to: c.profile)
+                companies[ci].history.profiles.append(ProfileVersion(on: e.on, profile: companies[ci].profile))
+            case .classChanged(let memberClass):
+                guard c.status == .active else {
+                    throw refuse("R21", "only an active member changes class; the status on \(e.on) is \(c.status.rawValue)")
+                }
+                guard memberClass != c.memberClass else {
+                    throw refuse("R21", "the member is already \(memberClass.rawValue)")
+                }
+                if memberClass == .full && !everIncluded.contains(c.history.company) {
+                    throw refuse("R21", "class full needs an inclusion in an index round before \(e.on)")
+                }
+                setStatus(
+                    ci,
+                    .active,
+                    on: e.on,
+                    memberClass: memberClass,
+                    rule: "R21",
+                    seqs: [seq],
+                    note: "class changed to \(memberClass.rawValue)"
+                )
+            case .memberResigned:
+                guard c.status == .active || c.status == .void else {
+                    throw refuse("R23", "only an active or void membership can resign; the status on \(e.on) is \(c.status.rawValue)")
+                }
+                setStatus(ci, .resigned, on: e.on, rule: "R23", seqs: [seq], note: "resigned")
+            default:
+                preconditionFailure("handled above")
+            }
+        }
+    }
+
+    /// The company's index, refusing an event for a company that has filed nothing before it.
+    func filedCompany(_ company: CompanyID, seq: Int, type: EventType) throws(LedgerError) -> Int {
+        guard let ci = index[company] else {
+            throw LedgerError(
+                "R8",
+                company: company,
+                seq: seq,
+                "\(type.rawValue) names a company that has filed no application before it"
+            )
+        }
+        return ci
+    }
+
+    mutating func fileApplication(
+        _ company: CompanyID,
+        profile: Profile,
+        memberClass: MemberClass,
+        on day: Day,
+        seq: Int
+    ) throws(LedgerError) {
+        let ci: Int
+        if let existing = index[company] {
+            let c = companies[existing]
+            if c.openApplication != nil {
+                throw LedgerError("R8", company: company, seq: seq, "an application is already open (seq \(c.openApplication!.seq))")
+            }
+            if c.status == .active {
+                throw LedgerError("R8", company: company, seq: seq, "the company is an active member on \(day)")
+            }
+            ci = existing
+            companies[ci].profile = profile
+            companies[ci].currentTerm = nil  // A new application ends the term.
+        } else {
+            ci = companies.count
+            index[company] = ci
+            companies.append(
+                CompanyState(
+                    history: CompanyHistory(company: company),
+                    status: .applied,
+                    memberClass: memberClass,
+                    since: day,
+                    profile: profile
+                )
+            )
+        }
+        companies[ci].openApplication = (seq, false)
+        companies[ci].history.profiles.append(ProfileVersion(on: day, profile: profile))
+        setStatus(
+            ci,
+            .applied,
+            on: day,
+            memberClass: memberClass,
+            rule: "R8",
+            seqs: [seq],
+            note: "applied for \(memberClass.rawValue) membership"
+        )
+    }
+
+    mutating func approve(_ ci: Int, memberClass: MemberClass, on day: Day, seq: Int) throws(LedgerError) {
+        let c = companies[ci]
+        func refuse(_ reason: String) -> LedgerError {
+            LedgerError("R11", company: c.history.company, seq: seq, reason)
+        }
+        guard let application = c.openApplication else {
+            throw refuse("admission needs an open application; the status on \(day) is \(c.status.rawValue)")
+        }
+        guard application.hasDocuments else {
+            throw refuse("no documents were submitted for the application of seq \(application.seq)")
+        }
+        guard c.profile.isSME else {
+            throw refuse(
+                "fails the SME test (R6): \(c.profile.employeesInHK) employees in HK, \(c.profile.sector.rawValue)"
+            )
+        }
+        guard c.profile.brExpiresOn >= day else {
+            throw refuse("business registration expired on \(c.profile.brExpiresOn) (R7)")
+        }
+        if memberClass == .full && !everIncluded.contains(c.history.company) {
+            throw refuse("class full needs an inclusion in an index round dated on or before \(day)")
+        }
+        var updated = c
+        updated.openApplication = nil
+        updated.currentTerm = c.termCount
+        updated.termCount += 1
+        updated.termStart = day
+        updated.missedRounds = 0
+        companies[ci] = updated
+        setStatus(
+            ci,
+            .active,
+            on: day,
+            memberClass: memberClass,
+            rule: "R11",
+            seqs: [seq, application.seq],
+            note: "admitted as \(memberClass.rawValue) member; term \(updated.currentTerm! + 1) begins"
+        )
+    }
+
+    mutating func recordRound(_ round: String, included: [CompanyID], on day: Day, seq: Int) throws(LedgerError) {
+        guard roundLabels.insert(round).inserted else {
+            throw LedgerError("R19", seq: seq, "an index round labelled \"\(round)\" is already recorded")
+        }
+        guard roundDays.insert(day).inserted else {
+            throw LedgerError("R19", seq: seq, "an index round is already recorded on \(day)")
+        }
+        let includedSet = Set(included)
+        everIncluded.formUnion(includedSet)
+        for ci in companies.indices where companies[ci].currentTerm != nil {
+            let c = companies[ci]
+            guard c.status == .active || c.status == .void else { continue }
+            if includedSet.contains(c.history.company) {
+                companies[ci].missedRounds = 0
+                continue
+            }
+            companies[ci].missedRounds += 1
+            guard companies[ci].missedRounds >= 3 else { continue }
+            if c.status == .active {
+                setStatus(
+                    ci,
+                    .void,
+                    on: day,
+                    reason: "index-non-participation:\(round)",
+                    rule: "R20",
+                    seqs: [seq],
+                    note: "void: not included in three consecutive index rounds, the third being \(round); the term ends"
+                )
+            } else {
+                setStatus(
+                    ci,
+                    .void,
+                    on: day,
+                    reason: c.reason,
+                    rule: "R20",
+                    seqs: [seq],
+                    note: "third missed index round \(round) while void: stays void, and the term ends"
+                )
+            }
+            companies[ci].currentTerm = nil
+        }
+    }
+}

@@ -1,0 +1,137 @@
+extension MembershipFold {
+    /// R15: a request for `period` from an active member, its amount given or filled from R13/R14.
+    mutating func requestFee(_ ci: Int, period: Period, amount: Cents?, on day: Day, seq: Int) throws(LedgerError) {
+        let c = companies[ci]
+        func refuse(_ rule: String, _ reason: String) -> LedgerError {
+            LedgerError(rule, company: c.history.company, seq: seq, reason)
+        }
+        guard c.status == .active, let term = c.currentTerm, let joined = c.termStart else {
+            throw refuse("R15", "fees are requested of active members only; the status on \(day) is \(c.status.rawValue)")
+        }
+        let firstYear = Period(containing: joined)
+        guard period >= firstYear else {
+            throw refuse("R15", "period \(period) is before the term's first membership year \(firstYear)")
+        }
+        let latest = Period(containing: day).next
+        guard period <= latest else {
+            throw refuse("R15", "period \(period) is after \(latest), the year following the request date's year")
+        }
+        if let existing = c.currentRequests.first(where: { c.history.requests[$0].period == period }) {
+            throw refuse(
+                "R15",
+                "\(period) was already requested in this term (seq \(c.history.requests[existing].seq))"
+            )
+        }
+        let charged: Cents
+        if let amount {
+            charged = amount
+        } else {
+            guard let schedule else {
+                throw refuse("R13", "no fee schedule is in force on \(day) to fill the amount; give an amount")
+            }
+            let annual = c.memberClass == .full ? schedule.full : schedule.affiliate
+            // R14: a term joined from October to March pays half for its first year.
+            let month = joined.components.month
+            let isHalfYear = period == firstYear && (month >= 10 || month <= 3)
+            charged = isHalfYear ? annual.halved : annual
+            filledAmounts[seq] = charged
+        }
+        var request = FeeRequestRecord(
+            seq: seq,
+            company: c.history.company,
+            term: term,
+            period: period,
+            requestedOn: day,
+            dueOn: day.adding(days: 30),
+            amount: charged
+        )
+        // R16: credit settles the next requests on their request date.
+        if c.credit > .zero {
+            let used = min(c.credit, charged)
+            request.allocations.append(Allocation(on: day, amount: used, seq: seq))
+            companies[ci].credit = c.credit - used
+        }
+        companies[ci].history.requests.append(request)
+        triggers.schedule(ci, on: request.dueOn.adding(days: 1))
+    }
+
+    /// R16: a payment goes to the named period's request, or the oldest current one; the rest to
+    /// the other current requests, oldest first; what is left is credit.
+    mutating func pay(
+        _ ci: Int,
+        amount: Cents,
+        reference: String,
+        period: Period?,
+        on day: Day,
+        seq: Int
+    ) throws(LedgerError) {
+        var c = companies[ci]
+        guard c.references.insert(reference).inserted else {
+            throw LedgerError(
+                "R16",
+                company: c.history.company,
+                seq: seq,
+                "payment reference \"\(reference)\" is already recorded for this company"
+            )
+        }
+        var order: [Int] = []
+        if let period {
+            // The latest term that has a request for the period.
+            guard
+                let named = c.history.requests.indices.last(where: { c.history.requests[$0].period == period })
+            else {
+                throw LedgerError("R16", company: c.history.company, seq: seq, "no fee was requested for \(period)")
+            }
+            order.append(named)
+        }
+        let current = c.currentRequests.sorted {
+            (c.history.requests[$0].requestedOn, c.history.requests[$0].seq)
+                < (c.history.requests[$1].requestedOn, c.history.requests[$1].seq)
+        }
+        order += current.filter { !order.contains($0) }
+        var left = amount
+        for r in order where left > .zero {
+            let balance = c.history.requests[r].balance
+            guard balance > .zero else { continue }
+            let used = min(balance, left)
+            c.history.requests[r].allocations.append(Allocation(on: day, amount: used, seq: seq))
+            left = left - used
+        }
+        c.credit = c.credit + left
+        companies[ci] = c
+    }
+
+    /// R18: an excusal covers a current-term request from its date, and restores a membership made
+    /// void by that request alone.
+    mutating func excuse(_ ci: Int, period: Period, until: Day?, on day: Day, seq: Int) throws(LedgerError) {
+        let c = companies[ci]
+        func refuse(_ reason: String) -> LedgerError {
+            LedgerError("R18", company: c.history.company, seq: seq, reason)
+        }
+        guard let r = c.currentRequests.first(where: { c.history.requests[$0].period == period }) else {
+            throw refuse(
+                c.currentTerm == nil
+                    ? "there is no current membership term on \(day)"
+                    : "no fee for \(period) was requested in the current term"
+            )
+        }
+        let request = c.history.requests[r]
+        if let until, until < request.dueOn {
+            throw refuse("until \(until) is before the request's due date \(request.dueOn)")
+        }
+        companies[ci].history.requests[r].excusals.append(Excusal(on: day, until: until, seq: seq))
+        if let until { triggers.schedule(ci, on: max(until.adding(days: 1), day)) }
+        if c.status == .void, c.voidingRequest == r, overdueRequest(ci, on: day, except: r) == nil,
+            companies[ci].history.requests[r].cover(on: day) != nil
+        {
+            setStatus(
+                ci,
+                .active,
+                on: day,
+                rule: "R18",
+                seqs: [seq, request.seq],
+                note: "delay excused for \(period): active again in the same term"
+            )
+        }
+    }
+}

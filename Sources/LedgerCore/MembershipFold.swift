@@ -1,0 +1,166 @@
+/// The fold of RULES.md: applies events in (`on`, `seq`) order (R4, R5) to every company at once,
+/// checking each rule as it goes, and produces every company's history.
+///
+/// One pass serves every as-of date: a status on date D depends only on events dated on or before D
+/// and on due dates passed by D, so the timeline built from all events, read at D, is the fold of
+/// the events up to D. Statuses that change with no event (R17, R18 `until`) come from triggers
+/// evaluated at the start of their day, before that day's events.
+public struct MembershipFold: Sendable {
+    /// Companies by first appearance.
+    var companies: [CompanyState] = []
+    var index: [CompanyID: Int] = [:]
+    /// Companies named in some index round so far, filed or not (R11, R21).
+    var everIncluded: Set<CompanyID> = []
+    var roundLabels: Set<String> = []
+    var roundDays: Set<Day> = []
+    /// The schedule in force: the latest `FeeScheduleSet` folded so far (R13).
+    var schedule: (full: Cents, affiliate: Cents)?
+    var triggers = TriggerQueue()
+    /// Amounts the ledger filled in for `FeeRequested` events without one (R15), by seq.
+    public internal(set) var filledAmounts: [Int: Cents] = [:]
+
+    /// The working state of one company during the fold.
+    struct CompanyState {
+        var history: CompanyHistory
+        var status: MembershipStatus
+        var memberClass: MemberClass
+        var since: Day
+        var reason: String?
+        /// The open application: its filing seq and whether documents came for it (R9, R11).
+        var openApplication: (seq: Int, hasDocuments: Bool)?
+        /// The current term's number, nil when no term is running (RULES.md "Terms").
+        var currentTerm: Int?
+        var termCount = 0
+        var termStart: Day?
+        /// Rounds missed in a row since joining or the last inclusion (R20).
+        var missedRounds = 0
+        /// The request whose non-payment made the membership void (R18 "by that request alone").
+        var voidingRequest: Int?
+        var references: Set<String> = []
+        var credit = Cents.zero
+        var profile: Profile
+
+        var currentRequests: [Int] {
+            guard let term = currentTerm else { return [] }
+            return history.requests.indices.filter { history.requests[$0].term == term }
+        }
+    }
+
+    public init() {}
+
+    /// Folds a whole history.
+    ///
+    /// Reversed events and the reversals themselves are left out (R26), after checking that
+    /// each reversal names an earlier, unreversed, non-reversal event.
+    /// - Parameter through: evaluate time-driven changes up to this date (default: all of them).
+    /// - Throws: `LedgerError` for the first event, in (`on`, `seq`) order, that breaks a rule.
+    public static func fold(_ events: [SequencedEvent], through: Day? = nil) throws(LedgerError) -> MembershipFold {
+        var reversed: Set<Int> = []
+        var types: [Int: EventType] = [:]
+        for item in events {
+            types[item.seq] = item.event.type
+            guard case .eventReversed(let target, _) = item.event.body else { continue }
+            guard target < item.seq, let type = types[target] else {
+                throw LedgerError("R26", seq: item.seq, "seq \(item.seq) reverses seq \(target), which is not an earlier entry")
+            }
+            if type == .eventReversed {
+                throw LedgerError(
+                    "R26",
+                    seq: item.seq,
+                    "seq \(target) is a reversal, and a reversal cannot be reversed (append the event again instead)"
+                )
+            }
+            if !reversed.insert(target).inserted {
+                throw LedgerError("R26", seq: item.seq, "seq \(target) is already reversed")
+            }
+        }
+        let ordered = events.filter { $0.event.type != .eventReversed && !reversed.contains($0.seq) }
+            .sorted { ($0.event.on, $0.seq) < ($1.event.on, $1.seq) }
+        var fold = MembershipFold()
+        for item in ordered {
+            fold.runTriggers(through: item.event.on)
+            try fold.apply(item)
+        }
+        fold.runTriggers(through: through ?? Day(ordinal: Int.max / 2))
+        return fold
+    }
+
+    /// Every company's history, by company id.
+    public var histories: [CompanyHistory] { companies.map(\.history).sorted { $0.company < $1.company } }
+
+    /// One company's history, if it has filed.
+    public func history(of company: CompanyID) -> CompanyHistory? { index[company].map { companies[$0].history } }
+
+    // MARK: - Status changes
+
+    mutating func setStatus(
+        _ ci: Int,
+        _ status: MembershipStatus,
+        on day: Day,
+        memberClass: MemberClass? = nil,
+        reason: String? = nil,
+        rule: String,
+        seqs: [Int],
+        note: String
+    ) {
+        var c = companies[ci]
+        if status != c.status || reason != c.reason { c.since = day }
+        c.status = status
+        c.memberClass = memberClass ?? c.memberClass
+        c.reason = status == .void ? reason : nil
+        if status != .void { c.voidingRequest = nil }
+        c.history.timeline.append(
+            StatusChange(
+                on: day,
+                status: status,
+                memberClass: c.memberClass,
+                since: c.since,
+                reason: c.reason,
+                rule: rule,
+                seqs: seqs,
+                note: note
+            )
+        )
+        companies[ci] = c
+    }
+
+    // MARK: - Time-driven changes (R17, R18)
+
+    mutating func runTriggers(through day: Day) {
+        while let next = triggers.popFirst(through: day) {
+            voidIfOverdue(next.company, on: next.day)
+        }
+    }
+
+    /// R17/R18: at the start of `day`, a current-term request unsettled past its due date and not
+    /// covered by an excusal makes an active membership void from that day.
+    mutating func voidIfOverdue(_ ci: Int, on day: Day) {
+        guard companies[ci].status == .active, let r = overdueRequest(ci, on: day) else { return }
+        let request = companies[ci].history.requests[r]
+        let lapsed = request.excusals.last(where: { $0.on < day })
+        let rule = lapsed == nil ? "R17" : "R18"
+        let why =
+            lapsed.flatMap { excusal in
+                excusal.until.map { "the excusal (seq \(excusal.seq)) ended on \($0) with \(request.period) unpaid" }
+            } ?? "\(request.period) fee requested \(request.requestedOn) unpaid by its due date \(request.dueOn)"
+        setStatus(
+            ci,
+            .void,
+            on: day,
+            reason: "non-payment:\(request.period)",
+            rule: rule,
+            seqs: [request.seq] + (lapsed.map { [$0.seq] } ?? []),
+            note: "void: " + why
+        )
+        companies[ci].voidingRequest = r
+    }
+
+    /// The first current-term request that is past due, unsettled and uncovered on `day`.
+    func overdueRequest(_ ci: Int, on day: Day, except skipped: Int? = nil) -> Int? {
+        let c = companies[ci]
+        return c.currentRequests.first { r in
+            let request = c.history.requests[r]
+            return r != skipped && request.dueOn < day && request.paid < request.amount && request.cover(on: day) == nil
+        }
+    }
+}

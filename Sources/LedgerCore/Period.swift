@@ -1,0 +1,33 @@
+/// A membership year (R3): 1 April to 31 March, labelled `YYYY-YY`.
+public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The calendar year in which the membership year begins.
+    public var startYear: Int
+
+    public init(startYear: Int) { self.startYear = startYear }
+
+    /// Parses `YYYY-YY` where `YY` is the next year's last two digits (`2025-26`); nil otherwise.
+    public init?(_ text: String) {
+        let b = Array(text.utf8)
+        guard b.count == 7, b[4] == UInt8(ascii: "-"), let year = Day.digits(b[0..<4]),
+            let next = Day.digits(b[5..<7]), (year + 1) % 100 == next, year >= 1, year < 9999
+        else { return nil }
+        startYear = year
+    }
+
+    /// The membership year containing `day`.
+    public init(containing day: Day) {
+        let (year, month, _) = day.components
+        startYear = month >= 4 ? year : year - 1
+    }
+
+    /// 1 April of the start year.
+    public var firstDay: Day { Day(year: startYear, month: 4, day: 1)! }
+    /// 31 March of the following year.
+    public var lastDay: Day { Day(year: startYear + 1, month: 3, day: 31)! }
+    /// The next membership year.
+    public var next: Period { Period(startYear: startYear + 1) }
+
+    public var description: String { Day.pad(startYear, 4) + "-" + Day.pad((startYear + 1) % 100, 2) }
+
+    public static func < (lhs: Period, rhs: Period) -> Bool { lhs.startYear < rhs.startYear }
+}

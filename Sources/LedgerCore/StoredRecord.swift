@@ -1,0 +1,94 @@
+/// One stored line of the log (EVENTS.md "The stored record"): envelope plus payload.
+public struct StoredRecord: Sendable {
+    public var seq: Int
+    public var id: String
+    public var version: Int
+    public var recorded: Instant
+    public var by: String
+    /// SHA-256 (lowercase hex) of the previous line's bytes.
+    public var prev: String
+    public var event: Event
+    /// `type` and payload fields as stored, amounts in stored form.
+    public var payload: [String: JSONValue]
+    /// The exact stored bytes, without the `\n`.
+    public var line: [UInt8]
+
+    /// The event with its seq, as the fold takes it.
+    public var sequenced: SequencedEvent { SequencedEvent(seq: seq, event: event) }
+
+    /// The stored line for an envelope and a payload, in stored field order.
+    public static func encode(
+        seq: Int,
+        id: String,
+        version: Int,
+        recorded: Instant,
+        by: String,
+        prev: String,
+        payload: [(key: String, value: JSONValue)]
+    ) -> [UInt8] {
+        var members: [(key: String, value: JSONValue)] = [("seq", .number(String(seq)))]
+        members.append(payload[0])  // type
+        members += [
+            ("v", .number(String(version))), ("id", .string(id)), ("recorded", .string(recorded.description)),
+            ("by", .string(by)), ("prev", .string(prev)),
+        ]
+        members += payload.dropFirst()
+        var writer = JSONWriter()
+        writer.write(.object(members))
+        return writer.bytes
+    }
+
+    /// Reads a stored line: the envelope must be complete and every field in format.
+    /// - Throws: `InputError` naming the field at fault.
+    public static func decode(line: [UInt8]) throws(InputError) -> StoredRecord {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            throw InputError(error.description)
+        }
+        guard case .object(let members) = value else { throw InputError("a stored record must be a JSON object") }
+        var fields: [String: JSONValue] = [:]
+        for member in members {
+            if fields[member.key] != nil { throw InputError(field: member.key, "appears twice") }
+            fields[member.key] = member.value
+        }
+        func take(_ key: String) throws(InputError) -> JSONValue {
+            guard let v = fields.removeValue(forKey: key) else { throw InputError(field: key, "is missing") }
+            return v
+        }
+        guard case .number(let seqText) = try take("seq"), let seq = Int(seqText), seq >= 1 else {
+            throw InputError(field: "seq", "must be an integer ≥ 1")
+        }
+        guard case .string(let idText) = try take("id"), let id = EventCodec.normalisedUUID(idText), id == idText
+        else { throw InputError(field: "id", "must be a lowercase UUID") }
+        guard case .number(let vText) = try take("v"), let version = Int(vText), version == EventType.currentVersion
+        else { throw InputError(field: "v", "must be \(EventType.currentVersion)") }
+        guard case .string(let recordedText) = try take("recorded"), let recorded = Instant(recordedText),
+            recorded.description == recordedText
+        else { throw InputError(field: "recorded", "must be a UTC instant with milliseconds") }
+        guard case .string(let by) = try take("by") else { throw InputError(field: "by", "must be a string") }
+        try FieldFormat.checkText(by, field: "by")
+        guard case .string(let prev) = try take("prev"), prev.utf8.count == 64,
+            prev.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else { throw InputError(field: "prev", "must be 64 lowercase hex digits") }
+        let type = try EventCodec.eventType(fields)
+        fields.removeValue(forKey: "type")
+        let input = try EventCodec.decodePayload(type: type, fields: fields, id: id, version: version)
+        for (key, value) in input.payload where key != "type" && fields[key] != value {
+            // Stored amounts are already in stored form; anything else means the line was not written by us.
+            throw InputError(field: key, "is not in stored form")
+        }
+        return StoredRecord(
+            seq: seq,
+            id: id,
+            version: version,
+            recorded: recorded,
+            by: by,
+            prev: prev,
+            event: input.event,
+            payload: input.payload,
+            line: line
+        )
+    }
+}

@@ -1,0 +1,36 @@
+/// Dates on which a company's status must be re-evaluated with no event (R17, R18): a min-heap.
+struct TriggerQueue: Sendable {
+    private var heap: [(day: Day, company: Int)] = []
+
+    mutating func schedule(_ company: Int, on day: Day) {
+        heap.append((day, company))
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].day < heap[parent].day else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// Removes and returns the earliest trigger if it is on or before `day`.
+    mutating func popFirst(through day: Day) -> (day: Day, company: Int)? {
+        guard let first = heap.first, first.day <= day else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1
+                let right = left + 1
+                var smallest = parent
+                if left < heap.count, heap[left].day < heap[smallest].day { smallest = left }
+                if right < heap.count, heap[right].day < heap[smallest].day { smallest = right }
+                if smallest == parent { break }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        return first
+    }
+}
