@@ -1,0 +1,111 @@
+import ArgumentParser
+import LedgerCore
+import LedgerLog
+
+extension Ledger {
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Member status (R4 clocks), by company.")
+
+        @OptionGroup var options: LedgerOptions
+        @OptionGroup var view: ViewOptions
+
+        @Argument(help: "Only these companies.")
+        var companies: [String] = []
+
+        func run() throws {
+            let only = try companies.isEmpty ? nil : Set(companies.map { text throws -> CompanyID in
+                guard let id = CompanyID(text) else { throw InputError(field: "COMPANY", "\"\(text)\" is not a company id") }
+                return id
+            })
+            let (fold, day) = try view.fold(options)
+            let rows = fold.statusRows(on: day, companies: only).map { row -> [(key: String, value: JSONValue)] in
+                [
+                    ("company", .string(row.company.rawValue)), ("name", .string(row.name)),
+                    ("status", .string(row.status.rawValue)), ("class", .string(row.memberClass.rawValue)),
+                    ("since", .string(row.since.description)), ("reason", row.reason.map(JSONValue.string) ?? .null),
+                    ("flags", .array(row.flags.map(JSONValue.string))),
+                ]
+            }
+            print(view.outputFormat.render(rows, columns: ["company", "name", "status", "class", "since", "reason", "flags"]))
+        }
+    }
+
+    struct Arrears: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Fee requests with a balance, by company then period.")
+
+        @OptionGroup var options: LedgerOptions
+        @OptionGroup var view: ViewOptions
+
+        func run() throws {
+            let (fold, day) = try view.fold(options)
+            let rows = fold.arrearsRows(on: day).map { row -> [(key: String, value: JSONValue)] in
+                [
+                    ("company", .string(row.company.rawValue)), ("period", .string(row.period.description)),
+                    ("amount", .string(row.amount.description)), ("paid", .string(row.paid.description)),
+                    ("balance", .string(row.balance.description)), ("requestedOn", .string(row.requestedOn.description)),
+                    ("dueOn", .string(row.dueOn.description)), ("state", .string(row.state.rawValue)),
+                ]
+            }
+            print(
+                view.outputFormat.render(
+                    rows,
+                    columns: ["company", "period", "amount", "paid", "balance", "requestedOn", "dueOn", "state"]
+                )
+            )
+        }
+    }
+
+    struct Voting: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Companies that may vote (R25): active full members.")
+
+        @OptionGroup var options: LedgerOptions
+        @OptionGroup var view: ViewOptions
+
+        func run() throws {
+            let (fold, day) = try view.fold(options)
+            let rows = fold.votingRows(on: day).map { row -> [(key: String, value: JSONValue)] in
+                [("company", .string(row.company.rawValue)), ("name", .string(row.name))]
+            }
+            print(view.outputFormat.render(rows, columns: ["company", "name"]))
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A company's timeline: each change of status or class, the rule and the seqs behind it."
+        )
+
+        @OptionGroup var options: LedgerOptions
+        @OptionGroup var view: ViewOptions
+
+        @Argument(help: "The company.")
+        var company: String
+
+        func run() throws {
+            guard let id = CompanyID(company) else { throw InputError(field: "COMPANY", "\"\(company)\" is not a company id") }
+            let (fold, day) = try view.fold(options)
+            guard let history = fold.history(of: id), history.change(on: day) != nil else {
+                throw InputError(field: "COMPANY", "\(company) has filed nothing by \(day)")
+            }
+            let changes = history.timeline.filter { $0.on <= day }.map { change -> [(key: String, value: JSONValue)] in
+                [
+                    ("on", .string(change.on.description)), ("status", .string(change.status.rawValue)),
+                    ("class", .string(change.memberClass.rawValue)), ("since", .string(change.since.description)),
+                    ("reason", change.reason.map(JSONValue.string) ?? .null), ("rule", .string(change.rule)),
+                    ("seqs", .array(change.seqs.map { .number(String($0)) })), ("note", .string(change.note)),
+                ]
+            }
+            let format = view.outputFormat
+            print(format.render(changes, columns: ["on", "status", "class", "since", "reason", "rule", "seqs", "note"]))
+            guard format == .table else { return }
+            let requests = history.arrearsRows(on: day)
+            if let status = history.statusRow(on: day) {
+                print("\nas of \(day): \(status.status.rawValue) \(status.memberClass.rawValue) since \(status.since)"
+                    + (status.flags.isEmpty ? "" : ", flags " + status.flags.joined(separator: ", ")))
+            }
+            for row in requests {
+                print("  owes \(row.balance) of \(row.amount) for \(row.period), requested \(row.requestedOn), due \(row.dueOn) (\(row.state.rawValue))")
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerLog
+
+/// The `ledger` executable: parses, runs one command, and maps every failure to CLI.md's exit
+/// codes with a single `error:` line on standard error.
+@main
+enum LedgerMain {
+    static func main() {
+        do {
+            var command = try Ledger.parseAsRoot()
+            try command.run()
+        } catch {
+            exit(report(error))
+        }
+    }
+
+    /// Writes the error and returns its exit code (CLI.md "Exit codes").
+    static func report(_ error: any Error) -> Int32 {
+        switch error {
+        case let problem as LogVerifier.Problem:
+            print(problem.description)
+            return 1
+        case let error as InputError:
+            Console.error(error.description)
+            return 2
+        case let error as LedgerError:
+            Console.error(error.description)
+            return 3
+        case let error as LogError:
+            Console.error(error.description)
+            return 4
+        case let exit as ExitCode:
+            return exit.rawValue
+        default:
+            let code = Ledger.exitCode(for: error)
+            if code == .success {
+                // --help and --version.
+                print(Ledger.fullMessage(for: error))
+                return 0
+            }
+            let message = Ledger.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            Console.error(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+            return 2
+        }
+    }
+}
+
+/// Standard error, one line per message.
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data(("note: " + message + "\n").utf8))
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerLog
+
+/// Where the ledger is, and the clock: shared by every command.
+struct LedgerOptions: ParsableArguments {
+    @Option(name: .long, help: "The ledger directory (default: $LEDGER_DIR, else ./ledger-data).")
+    var ledger: String?
+
+    /// `--ledger`, else `LEDGER_DIR`, else `./ledger-data`.
+    var path: String {
+        ledger ?? ProcessInfo.processInfo.environment["LEDGER_DIR"] ?? "./ledger-data"
+    }
+
+    /// Opens the ledger, refusing a directory that is not one.
+    func open() throws -> LedgerDirectory { try LedgerDirectory(opening: path) }
+
+    /// Now: `LEDGER_CLOCK` when set (tests, backfills), else the system clock.
+    func now() throws -> Instant {
+        if let text = ProcessInfo.processInfo.environment["LEDGER_CLOCK"] {
+            guard let instant = Instant(text) else {
+                throw InputError(field: "LEDGER_CLOCK", "\"\(text)\" is not an RFC 3339 instant")
+            }
+            return instant
+        }
+        return Instant(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+}
+
+/// The two clocks of R4 and the output format, for the views.
+struct ViewOptions: ParsableArguments {
+    @Option(name: .long, help: "Answer as of this Hong Kong date, YYYY-MM-DD (default: today).")
+    var asOf: String?
+
+    @Option(name: .long, help: "Answer as known at this RFC 3339 instant (default: now).")
+    var knownAt: String?
+
+    @Option(name: .long, help: "table, json or csv (default: table on a terminal, json otherwise).")
+    var format: OutputFormat?
+
+    func asOfDay(now: Instant) throws -> Day {
+        guard let asOf else { return now.hongKongDay }
+        guard let day = Day(asOf) else { throw InputError(field: "--as-of", "\"\(asOf)\" is not a real date YYYY-MM-DD") }
+        return day
+    }
+
+    func knownAtInstant(now: Instant) throws -> Instant {
+        guard let knownAt else { return now }
+        guard let instant = Instant(knownAt) else {
+            throw InputError(field: "--known-at", "\"\(knownAt)\" is not an RFC 3339 instant")
+        }
+        return instant
+    }
+
+    var outputFormat: OutputFormat { format ?? (isatty(1) != 0 ? .table : .json) }
+
+    /// The fold of what was known at `--known-at`, and the as-of date.
+    func fold(_ options: LedgerOptions) throws -> (MembershipFold, Day) {
+        let now = try options.now()
+        let directory = try options.open()
+        let history = try LedgerHistory.load(directory)
+        return (try history.fold(knownAt: knownAtInstant(now: now)), try asOfDay(now: now))
+    }
+}

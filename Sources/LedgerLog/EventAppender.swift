@@ -1,0 +1,140 @@
+import Foundation
+import LedgerCore
+
+/// What an append answers for each event: `{"seq":N,"id":"…","hash":"…"}` (CLI.md).
+public struct AppendAck: Hashable, Sendable {
+    public var seq: Int
+    public var id: String
+    /// SHA-256 (hex) of the stored line.
+    public var hash: String
+}
+
+/// Appends a batch of events: checks idempotency, R2 and every rule over the whole affected
+/// history (R5), fills amounts (R15), chains and writes them as one durable commit.
+public struct EventAppender: Sendable {
+    public let directory: LedgerDirectory
+    /// The recording instant (`LEDGER_CLOCK` or the system clock).
+    public let now: Instant
+    /// Who appends (`by`).
+    public let actor: String
+    public var lockTimeout: Double = 10
+
+    public init(directory: LedgerDirectory, now: Instant, actor: String) {
+        self.directory = directory
+        self.now = now
+        self.actor = actor
+    }
+
+    /// Appends `inputs` as one commit, all or nothing.
+    /// - Parameter durable: called with the acknowledgements once they are on disk, before any sealing.
+    /// - Throws: `InputError` (a changed payload under a stored `id`), `LedgerError` (a rule),
+    ///   `LogError` (storage). Nothing is written when it throws before `durable` is called.
+    public func append(_ inputs: [EventInput], durable: ([AppendAck]) -> Void) throws {
+        try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
+            let history = try LedgerHistory.load(directory)
+            let records = history.records
+            if let last = records.last, now < last.recorded {
+                throw LedgerError(
+                    "R2",
+                    seq: last.seq,
+                    "the clock \(now) is before the last recorded instant \(last.recorded) (seq \(last.seq))"
+                )
+            }
+            var stored: [String: Int] = [:]
+            for (i, record) in records.enumerated() { stored[record.id] = i }
+            var acks: [AppendAck?] = Array(repeating: nil, count: inputs.count)
+            var batchIDs: [String: Int] = [:]
+            var fresh: [(line: Int, input: EventInput, seq: Int, id: String)] = []
+            for (i, input) in inputs.enumerated() {
+                if let id = input.id, let at = stored[id] {
+                    let record = records[at]
+                    guard EventAppender.isSamePayload(input, record.payload) else {
+                        throw InputError(
+                            line: i + 1,
+                            field: "id",
+                            "\(id) is already stored as seq \(record.seq) with a different payload"
+                        )
+                    }
+                    acks[i] = AppendAck(seq: record.seq, id: id, hash: SHA256Hex.of(record.line))
+                    continue
+                }
+                if let id = input.id, let earlier = batchIDs[id] {
+                    guard inputs[earlier].payload == input.payload else {
+                        throw InputError(line: i + 1, field: "id", "\(id) appears earlier in the batch with another payload")
+                    }
+                    continue
+                }
+                let seq = (records.last?.seq ?? 0) + fresh.count + 1
+                let id = input.id ?? UUID().uuidString.lowercased()
+                if input.id != nil { batchIDs[id] = i }
+                if input.event.on > now.hongKongDay {
+                    throw LedgerError(
+                        "R2",
+                        company: input.event.company,
+                        "line \(i + 1): on \(input.event.on) is after \(now.hongKongDay), the Hong Kong date of its recording"
+                    )
+                }
+                fresh.append((i + 1, input, seq, id))
+            }
+            let fold: MembershipFold
+            do {
+                fold = try MembershipFold.fold(
+                    records.map(\.sequenced) + fresh.map { SequencedEvent(seq: $0.seq, event: $0.input.event) }
+                )
+            } catch let error as LedgerError {
+                throw EventAppender.located(error, fresh: fresh.map { ($0.line, $0.seq) }, records: records)
+            }
+            var prev = writer.head.hashHex
+            var lines: [[UInt8]] = []
+            var newAcks: [Int: AppendAck] = [:]
+            for item in fresh {
+                var members = item.input.payloadMembers
+                if let filled = fold.filledAmounts[item.seq], item.input.payload["amount"] == nil {
+                    members.append(("amount", .string(filled.description)))
+                }
+                let line = StoredRecord.encode(
+                    seq: item.seq,
+                    id: item.id,
+                    version: item.input.version,
+                    recorded: now,
+                    by: actor,
+                    prev: prev,
+                    payload: members
+                )
+                prev = SHA256Hex.of(line)
+                lines.append(line)
+                let ack = AppendAck(seq: item.seq, id: item.id, hash: prev)
+                acks[item.line - 1] = ack
+                newAcks[item.line - 1] = ack
+            }
+            // Repeats of an id inside the batch answer the first one's seq.
+            for (i, input) in inputs.enumerated() where acks[i] == nil {
+                acks[i] = acks[batchIDs[input.id!]!]
+            }
+            try writer.append(lines)
+            durable(acks.map { $0! })
+            try writer.sealIfFull()
+        }
+    }
+
+    /// The same payload, comparing amounts in stored form and ignoring an amount the ledger filled in.
+    static func isSamePayload(_ input: EventInput, _ stored: [String: JSONValue]) -> Bool {
+        var stored = stored
+        if input.event.type == .feeRequested && input.payload["amount"] == nil { stored["amount"] = nil }
+        return stored == input.payload
+    }
+
+    /// A refusal said in terms of the batch: the input line, or the stored event that would no longer hold.
+    static func located(_ error: LedgerError, fresh: [(line: Int, seq: Int)], records: [StoredRecord]) -> LedgerError {
+        guard let seq = error.seq else { return error }
+        var located = error
+        if let item = fresh.first(where: { $0.seq == seq }) {
+            located.reason = "line \(item.line): " + error.reason
+        } else if let record = records.first(where: { $0.seq == seq }) {
+            located.reason =
+                "the batch would make seq \(seq) (\(record.event.type.rawValue) on \(record.event.on)) no longer hold: "
+                + error.reason
+        }
+        return located
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Thin, checked wrappers over the POSIX calls the log relies on; each failure is a `LogError.io`
+/// naming the file and the call.
+enum FileIO {
+    static func failure(_ call: String, _ path: String, errno code: Int32 = errno) -> LogError {
+        LogError(.io, "\(call) failed: \(String(cString: strerror(code)))", file: path, errno: code)
+    }
+
+    /// The whole file's bytes.
+    static func read(_ path: String) throws(LogError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("open", path) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure("fstat", path) }
+        return try pread(fd, path: path, offset: 0, count: Int(info.st_size))
+    }
+
+    /// `count` bytes at `offset`; fewer only at the end of the file.
+    static func pread(_ fd: Int32, path: String, offset: Int, count: Int) throws(LogError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = buffer.withUnsafeMutableBytes { raw in
+                Glibc.pread(fd, raw.baseAddress! + done, count - done, off_t(offset + done))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("pread", path)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        buffer.removeSubrange(done...)
+        return buffer
+    }
+
+    /// Writes all of `bytes` at `offset`.
+    static func pwrite(_ fd: Int32, path: String, _ bytes: [UInt8], at offset: Int) throws(LogError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                Glibc.pwrite(fd, raw.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("pwrite", path)
+            }
+            done += n
+        }
+    }
+
+    /// fsync once; a failure is final (never retried and trusted: the page cache may have dropped the data).
+    static func fsync(_ fd: Int32, path: String) throws(LogError) {
+        guard Glibc.fsync(fd) == 0 else { throw failure("fsync", path) }
+    }
+
+    /// fsync of a directory, so that a created or renamed entry survives a crash.
+    static func fsyncDirectory(_ path: String) throws(LogError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("open", path) }
+        defer { close(fd) }
+        try fsync(fd, path: path)
+    }
+
+    /// Writes a new file durably: temporary file, fsync, rename, directory fsync.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(LogError) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("open", temporary) }
+        do {
+            try pwrite(fd, path: temporary, bytes, at: 0)
+            try fsync(fd, path: temporary)
+        } catch {
+            close(fd)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw failure("rename", path) }
+        try fsyncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// `mkdir -p`.
+    static func makeDirectories(_ path: String) throws(LogError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw LogError(.io, "cannot create the directory: \(error.localizedDescription)", file: path)
+        }
+    }
+
+    /// Names in a directory, sorted.
+    static func list(_ path: String) throws(LogError) -> [String] {
+        guard let dir = opendir(path) else { throw failure("opendir", path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}

@@ -1,0 +1,89 @@
+import CLZ4
+
+/// LZ4 frames (`lz4frame.h`) as the log stores them: content checksum on, content size recorded,
+/// so stock `lz4 -dc` decodes them and catches accidental damage.
+public enum LZ4Frame {
+    /// The magic number that opens every LZ4 data frame.
+    public static let magic: UInt32 = 0x184D_2204
+
+    /// How one frame at an offset decoded.
+    public enum Decoded {
+        /// The frame's content and how many input bytes it took.
+        case frame(content: [UInt8], length: Int)
+        /// The input ends before the frame does.
+        case truncated
+        /// The bytes are not a valid frame (bad magic, bad block, checksum mismatch).
+        case damaged(String)
+    }
+
+    /// Compresses `content` into one frame. Calls `LZ4F_compressFrame`.
+    /// - Parameters:
+    ///   - level: 0 for fast LZ4, 3–12 for LZ4 HC (`lz4 -9` is 9).
+    ///   - largeBlocks: 4 MiB blocks (sealed segments) instead of 64 KiB.
+    public static func compress(_ content: [UInt8], level: Int32 = 0, largeBlocks: Bool = false) -> [UInt8] {
+        var prefs = LZ4F_preferences_t()
+        prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
+        prefs.frameInfo.blockSizeID = largeBlocks ? LZ4F_max4MB : LZ4F_max64KB
+        prefs.frameInfo.blockMode = LZ4F_blockLinked
+        prefs.frameInfo.contentSize = UInt64(content.count)
+        prefs.compressionLevel = level
+        let bound = LZ4F_compressFrameBound(content.count, &prefs)
+        var output = [UInt8](repeating: 0, count: bound)
+        let written = output.withUnsafeMutableBytes { out in
+            content.withUnsafeBytes { src in
+                LZ4F_compressFrame(out.baseAddress, bound, src.baseAddress, content.count, &prefs)
+            }
+        }
+        // Compression into a buffer of LZ4F_compressFrameBound cannot fail short of a library bug.
+        precondition(LZ4F_isError(written) == 0, "LZ4F_compressFrame: \(String(cString: LZ4F_getErrorName(written)))")
+        output.removeSubrange(written...)
+        return output
+    }
+
+    /// Decodes the data frame starting at `offset` of `bytes`. Calls `LZ4F_decompress`.
+    public static func decode(_ bytes: [UInt8], at offset: Int) -> Decoded {
+        let available = bytes.count - offset
+        guard available >= 4 else { return .truncated }
+        guard readUInt32(bytes, at: offset) == magic else { return .damaged("no LZ4 frame starts here") }
+        var dctx: OpaquePointer?
+        guard LZ4F_isError(LZ4F_createDecompressionContext(&dctx, UInt32(LZ4F_VERSION))) == 0, let dctx else {
+            return .damaged("cannot create an LZ4 decompression context")
+        }
+        defer { LZ4F_freeDecompressionContext(dctx) }
+        return bytes.withUnsafeBytes { raw -> Decoded in
+            let base = raw.baseAddress! + offset
+            var info = LZ4F_frameInfo_t()
+            var headerSize = available
+            let headerResult = LZ4F_getFrameInfo(dctx, &info, base, &headerSize)
+            if LZ4F_isError(headerResult) != 0 {
+                return available < 19 ? .truncated : .damaged(String(cString: LZ4F_getErrorName(headerResult)))
+            }
+            var position = headerSize
+            var output = [UInt8](repeating: 0, count: Int(clamping: info.contentSize > 0 ? info.contentSize : 65_536))
+            var produced = 0
+            while true {
+                if produced == output.count { output.append(contentsOf: repeatElement(0, count: output.count)) }
+                var outSize = output.count - produced
+                var inSize = available - position
+                let hint = output.withUnsafeMutableBytes { out in
+                    LZ4F_decompress(dctx, out.baseAddress! + produced, &outSize, base + position, &inSize, nil)
+                }
+                if LZ4F_isError(hint) != 0 { return .damaged(String(cString: LZ4F_getErrorName(hint))) }
+                position += inSize
+                produced += outSize
+                if hint == 0 { break }
+                if position == available && outSize == 0 { return .truncated }
+            }
+            output.removeSubrange(produced...)
+            if info.contentSize > 0 && UInt64(produced) != info.contentSize {
+                return .damaged("content size \(produced) differs from the frame header's \(info.contentSize)")
+            }
+            return .frame(content: output, length: position)
+        }
+    }
+
+    static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+            | UInt32(bytes[offset + 3]) << 24
+    }
+}

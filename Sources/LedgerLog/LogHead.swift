@@ -1,0 +1,29 @@
+/// The end of the log as the writer found it: where the next commit goes and what it chains to.
+public struct LogHead: Sendable {
+    /// The last segment's number (1 for an empty ledger).
+    public var segment: Int
+    /// The last segment file's size in bytes.
+    public var segmentSize: Int
+    /// Decompressed bytes in the last segment.
+    public var segmentBytes: Int
+    public var isSealed: Bool
+    /// The last seq, 0 for an empty ledger.
+    public var seq: Int
+    /// SHA-256 of the last line (raw), 32 zeros for an empty ledger.
+    public var hash: [UInt8]
+    /// The last stored line, nil for an empty ledger.
+    public var lastLine: [UInt8]?
+
+    static let empty = LogHead(
+        segment: 1,
+        segmentSize: 0,
+        segmentBytes: 0,
+        isSealed: false,
+        seq: 0,
+        hash: [UInt8](repeating: 0, count: 32),
+        lastLine: nil
+    )
+
+    /// The hash as `prev` of the next line.
+    public var hashHex: String { SHA256Hex.hex(hash) }
+}

@@ -1,0 +1,42 @@
+/// Reads the log without a lock. A torn tail of the last segment (an append in progress or
+/// interrupted) is not part of the history and is left out; any other damage is corruption.
+public struct LogReader: Sendable {
+    public let directory: LedgerDirectory
+
+    public init(_ directory: LedgerDirectory) { self.directory = directory }
+
+    /// Calls `body` with every commit in seq order, with the segment it lies in.
+    /// - Throws: `LogError.corrupt` naming the segment and byte offset, or `.io`.
+    public func forEachCommit(_ body: (_ segment: String, _ commit: Commit) throws -> Void) throws {
+        let numbers = try directory.segmentNumbers()
+        var nextSeq = 1
+        var prev = LogHead.empty.hash
+        for (i, number) in numbers.enumerated() {
+            let name = directory.segmentName(number)
+            let bytes = try FileIO.read(directory.segmentPath(number))
+            let scan = SegmentScan(bytes: bytes, firstSeq: nextSeq, prevHash: prev)
+            for commit in scan.commits {
+                try body(name, commit)
+                nextSeq = commit.trailer.lastSeq + 1
+                prev = commit.trailer.lastHash
+            }
+            if let damage = scan.damage {
+                let isTornTail = i == numbers.count - 1 && !damage.hasGoodCommitsAfter
+                if isTornTail { return }
+                throw LogError(.corrupt, damage.reason, file: name, offset: damage.offset, seq: nextSeq)
+            }
+        }
+    }
+
+    /// Every stored line (without `\n`), in seq order.
+    public func forEachLine(_ body: (_ line: ArraySlice<UInt8>) throws -> Void) throws {
+        try forEachCommit { _, commit in
+            var start = 0
+            let content = commit.content
+            for i in content.indices where content[i] == UInt8(ascii: "\n") {
+                try body(content[start..<i])
+                start = i + 1
+            }
+        }
+    }
+}

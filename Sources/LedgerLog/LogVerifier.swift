@@ -1,0 +1,105 @@
+import LedgerCore
+
+/// `ledger verify`: frames, checksums, commit trailers, seq continuity, the schemas of every
+/// line, the hash chain, R2's clock, and the rules over the whole history (R5).
+public struct LogVerifier: Sendable {
+    public let directory: LedgerDirectory
+
+    public init(_ directory: LedgerDirectory) { self.directory = directory }
+
+    /// The first problem found: where (seq, segment, byte offset) and what.
+    public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
+        public var seq: Int?
+        public var segment: String?
+        public var offset: Int?
+        public var reason: String
+        public var description: String {
+            var place: [String] = []
+            if let seq { place.append("seq \(seq)") }
+            if let segment { place.append(segment) }
+            if let offset { place.append("byte offset \(offset)") }
+            return place.joined(separator: ", ") + (place.isEmpty ? "" : ": ") + reason
+        }
+    }
+
+    /// What a clean check found.
+    public struct Summary: Hashable, Sendable {
+        public var events: Int
+        public var segments: Int
+        /// The head's hash (hex), 64 zeros when empty.
+        public var headHash: String
+        /// A torn tail left by an interrupted append, which the next append sets aside.
+        public var tornTail: String?
+    }
+
+    /// Checks the whole ledger; with `digest`, also that the ledger extends that earlier head.
+    /// - Throws: `Problem` for the first thing wrong; `LogError` when files cannot be read.
+    public func verify(extending digest: Digest? = nil) throws -> Summary {
+        let numbers = try directory.segmentNumbers()
+        var expectedSeq = 1
+        var prevRaw = LogHead.empty.hash
+        var prevHex = SHA256Hex.zero
+        var lastRecorded: Instant?
+        var events: [SequencedEvent] = []
+        var tornTail: String?
+        var digestMatched = digest == nil || digest?.seq == 0
+        for (i, number) in numbers.enumerated() {
+            let name = directory.segmentName(number)
+            let scan = SegmentScan(bytes: try FileIO.read(directory.segmentPath(number)), firstSeq: expectedSeq, prevHash: prevRaw)
+            for commit in scan.commits {
+                var start = 0
+                let content = commit.content
+                for j in content.indices where content[j] == UInt8(ascii: "\n") {
+                    let line = Array(content[start..<j])
+                    start = j + 1
+                    func problem(_ reason: String) -> Problem {
+                        Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
+                    }
+                    let record: StoredRecord
+                    do {
+                        record = try StoredRecord.decode(line: line)
+                    } catch {
+                        throw problem("the line does not match its schema: \(error)")
+                    }
+                    guard record.seq == expectedSeq else { throw problem("found seq \(record.seq), expected \(expectedSeq)") }
+                    guard record.prev == prevHex else {
+                        throw problem("prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten")
+                    }
+                    if let lastRecorded, record.recorded < lastRecorded {
+                        throw problem("R2: recorded \(record.recorded) is before the previous line's \(lastRecorded)")
+                    }
+                    if record.event.on > record.recorded.hongKongDay {
+                        throw problem("R2: on \(record.event.on) is after the Hong Kong date of its recording")
+                    }
+                    lastRecorded = record.recorded
+                    prevRaw = SHA256Hex.digest(line)
+                    prevHex = SHA256Hex.hex(prevRaw)
+                    if let digest, digest.seq == record.seq {
+                        guard digest.hash == prevHex else {
+                            throw problem("the hash differs from the digest's \(digest.hash): the ledger does not extend it")
+                        }
+                        digestMatched = true
+                    }
+                    events.append(record.sequenced)
+                    expectedSeq += 1
+                }
+            }
+            if let damage = scan.damage {
+                if i == numbers.count - 1 && !damage.hasGoodCommitsAfter {
+                    tornTail = "\(name) byte offset \(damage.offset): \(damage.reason)"
+                } else {
+                    throw Problem(seq: expectedSeq, segment: name, offset: damage.offset, reason: damage.reason)
+                }
+            }
+        }
+        if !digestMatched, let digest {
+            throw Problem(seq: digest.seq, reason: "the ledger ends at seq \(expectedSeq - 1), before the digest's seq \(digest.seq)")
+        }
+        do {
+            _ = try MembershipFold.fold(events)
+        } catch {
+            throw Problem(seq: error.seq, reason: "the history breaks a rule: \(error)")
+        }
+        return Summary(events: expectedSeq - 1, segments: numbers.count, headHash: prevHex, tornTail: tornTail)
+    }
+}

@@ -1,0 +1,28 @@
+import Crypto
+
+/// SHA-256 as the hash chain writes it: lowercase hex (EVENTS.md).
+public enum SHA256Hex {
+    /// 64 zeros: the `prev` of seq 1.
+    public static let zero = String(repeating: "0", count: 64)
+
+    /// The lowercase hex SHA-256 of `bytes`.
+    public static func of<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        hex(Array(SHA256.hash(data: Array(bytes))))
+    }
+
+    /// The raw 32-byte SHA-256 of `bytes`.
+    public static func digest(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+
+    static let digits = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex of raw bytes.
+    public static func hex(_ raw: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(raw.count * 2)
+        for byte in raw {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,122 @@
+/// One commit found in a segment: a data frame and its trailer.
+public struct Commit: Sendable {
+    /// Byte offset of the data frame in the segment file.
+    public var offset: Int
+    /// The decompressed lines, each ending in `\n`.
+    public var content: [UInt8]
+    public var trailer: CommitTrailer
+    /// Byte offset just past the trailer.
+    public var end: Int { offset + trailer.frameLength + CommitTrailer.size }
+}
+
+/// Where a segment stops checking out.
+public struct SegmentDamage: Sendable, Hashable {
+    public var offset: Int
+    public var reason: String
+    /// Whether a whole, verifiable commit lies after the damage: then it is corruption, not a torn tail.
+    public var hasGoodCommitsAfter: Bool
+}
+
+/// The commits of one segment file, in order, and the damage that stopped the scan, if any.
+public struct SegmentScan: Sendable {
+    public var commits: [Commit] = []
+    public var damage: SegmentDamage?
+
+    /// Scans a segment's bytes commit by commit, checking each frame's checksum and its trailer.
+    /// - Parameters:
+    ///   - firstSeq: the seq the segment must start with (nil: whatever its first trailer says).
+    ///   - prevHash: the raw hash its first line must chain to (nil: not checked).
+    public init(bytes: [UInt8], firstSeq: Int?, prevHash: [UInt8]?) {
+        var offset = 0
+        var nextSeq = firstSeq
+        var segmentBytes = 0
+        var prev: [UInt8]? = prevHash
+        while offset < bytes.count {
+            switch SegmentScan.commit(in: bytes, at: offset, nextSeq: nextSeq, segmentBytes: segmentBytes, prevHash: prev)
+            {
+            case .success(let commit):
+                commits.append(commit)
+                offset = commit.end
+                nextSeq = commit.trailer.lastSeq + 1
+                segmentBytes = commit.trailer.segmentBytes
+                prev = commit.trailer.lastHash
+            case .failure(let reason):
+                damage = SegmentDamage(
+                    offset: offset,
+                    reason: reason.text,
+                    hasGoodCommitsAfter: SegmentScan.hasGoodCommit(in: bytes, after: offset)
+                )
+                return
+            }
+        }
+    }
+
+    struct Reason: Error { var text: String }
+
+    /// The commit at `offset`, checked: frame checksum, trailer, seq range, line count, last line's hash.
+    static func commit(
+        in bytes: [UInt8],
+        at offset: Int,
+        nextSeq: Int?,
+        segmentBytes: Int?,
+        prevHash: [UInt8]?
+    ) -> Result<Commit, Reason> {
+        let content: [UInt8]
+        let length: Int
+        switch LZ4Frame.decode(bytes, at: offset) {
+        case .frame(let c, let l):
+            content = c
+            length = l
+        case .truncated:
+            return .failure(Reason(text: "the LZ4 frame is cut short (a torn write)"))
+        case .damaged(let why):
+            return .failure(Reason(text: "the LZ4 frame does not check out: \(why)"))
+        }
+        guard let trailer = CommitTrailer.decode(bytes, at: offset + length) else {
+            return .failure(Reason(text: "the commit trailer after the frame is missing or damaged"))
+        }
+        guard trailer.frameLength == length else {
+            return .failure(Reason(text: "the commit trailer gives a frame length of \(trailer.frameLength), not \(length)"))
+        }
+        if let nextSeq, trailer.firstSeq != nextSeq {
+            return .failure(Reason(text: "the commit starts at seq \(trailer.firstSeq), expected \(nextSeq)"))
+        }
+        if let segmentBytes, trailer.segmentBytes != segmentBytes + content.count {
+            return .failure(Reason(text: "the commit trailer's segment size does not add up"))
+        }
+        guard content.last == UInt8(ascii: "\n") else {
+            return .failure(Reason(text: "the commit does not end with a whole line"))
+        }
+        let lines = content.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        guard lines == trailer.lastSeq - trailer.firstSeq + 1 else {
+            return .failure(Reason(text: "the commit holds \(lines) lines, its trailer says seqs \(trailer.firstSeq)–\(trailer.lastSeq)"))
+        }
+        let lastStart = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+        guard SHA256Hex.digest(Array(content[lastStart..<(content.count - 1)])) == trailer.lastHash else {
+            return .failure(Reason(text: "the last line's hash differs from the commit trailer's"))
+        }
+        if let prevHash, StoredLine.prev(of: content[...]) != SHA256Hex.hex(prevHash) {
+            return .failure(Reason(text: "the commit's first line does not chain to the line before it"))
+        }
+        return .success(Commit(offset: offset, content: content, trailer: trailer))
+    }
+
+    /// Whether a whole commit that checks out on its own starts after `offset`.
+    static func hasGoodCommit(in bytes: [UInt8], after offset: Int) -> Bool {
+        let signature = CommitTrailer.signature
+        var position = offset + 1
+        while position + CommitTrailer.size <= bytes.count {
+            if bytes[position] == signature[0], Array(bytes[position..<(position + signature.count)]) == signature,
+                let trailer = CommitTrailer.decode(bytes, at: position)
+            {
+                let start = position - trailer.frameLength
+                if start > offset, case .success = commit(in: bytes, at: start, nextSeq: nil, segmentBytes: nil, prevHash: nil)
+                {
+                    return true
+                }
+            }
+            position += 1
+        }
+        return false
+    }
+}
