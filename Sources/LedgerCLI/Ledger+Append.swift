@@ -77,8 +77,14 @@ extension Ledger {
             }
         }
 
+        /// The login name: `getlogin`, else the password entry of the effective user, else `$USER`.
         static func loginName() -> String {
             if let name = getlogin().map({ String(cString: $0) }), !name.isEmpty { return name }
+            if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name.map({ String(cString: $0) }),
+                !name.isEmpty
+            {
+                return name
+            }
             let environment = ProcessInfo.processInfo.environment
             return environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
         }
