@@ -1,0 +1,185 @@
+import Foundation
+import LedgerCore
+import LedgerLog
+import LedgerTestSupport
+import Testing
+
+/// The stored lines of a ledger as stock `lz4 -dc` prints them, concatenated in file-name order.
+func stockDecompress(_ path: String) throws -> Data {
+    let names = try FileManager.default.contentsOfDirectory(atPath: path + "/log").filter { $0.hasSuffix(".lz4") }.sorted()
+    var data = Data()
+    for name in names {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/lz4")
+        process.arguments = ["-dc", path + "/log/" + name]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        data += pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+    return data
+}
+
+func storedLines(_ directory: LedgerDirectory) throws -> Data {
+    Data(try LedgerHistory.load(directory).records.flatMap { $0.line + [UInt8(ascii: "\n")] })
+}
+
+@Suite struct LogStorageTests {
+    @Test("single and batch appends round-trip, and stock lz4 -dc gives the stored lines byte for byte")
+    func roundTrip() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let one = try append([EventJSON.schedule()], to: directory)
+            let batch = try append(simpleEvents(companies: 2), to: directory)
+            #expect(one.map(\.seq) == [1])
+            #expect(batch.map(\.seq) == Array(2...11))
+            let records = try LedgerHistory.load(directory).records
+            #expect(records.count == 11)
+            #expect(records[0].prev == SHA256Hex.zero)
+            #expect(records[1].prev == one[0].hash)
+            #expect(batch.last?.hash == SHA256Hex.of(records[10].line))
+            #expect(try stockDecompress(directory.path) == storedLines(directory))
+            #expect(try LogVerifier(directory).verify().events == 11)
+        }
+    }
+
+    @Test("a torn tail cut at every byte offset of the last commit is set aside and cut back")
+    func tornTailEveryOffset() throws {
+        try withTemporaryDirectory { path in
+            let original = try LedgerDirectory.create(at: path + "/original")
+            try append([EventJSON.schedule()], to: original)
+            try append(simpleEvents(companies: 1), to: original)
+            let before = try fileSize(original.path + "/log/00000001.lz4")
+            try append(simpleEvents(companies: 1, from: 1), to: original)
+            let segment = try Data(contentsOf: URL(fileURLWithPath: original.path + "/log/00000001.lz4"))
+            let expected = try storedLines(original).prefix { _ in true }
+            let keptLines = expected.split(separator: UInt8(ascii: "\n")).prefix(6)
+            for cut in before..<segment.count {
+                let copy = path + "/cut\(cut)"
+                try FileManager.default.createDirectory(atPath: copy + "/log", withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: original.path + "/ledger.json", toPath: copy + "/ledger.json")
+                try segment.prefix(cut).write(to: URL(fileURLWithPath: copy + "/log/00000001.lz4"))
+                let directory = try LedgerDirectory(opening: copy)
+                // Readers leave the torn tail out.
+                #expect(try LedgerHistory.load(directory).records.count == 6)
+                // The writer's open repairs it, and appending goes on from seq 7.
+                let acks = try append([EventJSON.filed("Z", on: "2024-06-01")], to: directory)
+                #expect(acks.map(\.seq) == [7], "cut at \(cut)")
+                let lines = try storedLines(directory).split(separator: UInt8(ascii: "\n"))
+                #expect(Array(lines.prefix(6)) == Array(keptLines), "cut at \(cut)")
+                #expect(try LogVerifier(directory).verify().events == 7, "cut at \(cut)")
+                let broken = try FileManager.default.contentsOfDirectory(atPath: copy + "/log").filter { $0.hasSuffix(".broken") }
+                #expect(broken.count == (cut > before ? 1 : 0), "cut at \(cut)")
+                try FileManager.default.removeItem(atPath: copy)
+            }
+        }
+    }
+
+    @Test("a flipped bit mid-segment is corruption: verify names the segment and byte offset")
+    func flippedBit() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()], to: directory)
+            let secondStart = try fileSize(path + "/l/log/00000001.lz4")
+            try append(simpleEvents(companies: 1), to: directory)
+            try append(simpleEvents(companies: 1, from: 1), to: directory)
+            let file = path + "/l/log/00000001.lz4"
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            bytes[secondStart + 30] ^= 0x10
+            try bytes.write(to: URL(fileURLWithPath: file))
+            let problem = #expect(throws: LogVerifier.Problem.self) { try LogVerifier(directory).verify() }
+            #expect(problem?.seq == 2)
+            #expect(problem?.segment == "log/00000001.lz4")
+            #expect(problem?.offset == secondStart)
+            #expect(throws: LogError.self) { try append([EventJSON.filed("Z", on: "2024-06-01")], to: directory) }
+            #expect(throws: LogError.self) { try LedgerHistory.load(directory) }
+        }
+    }
+
+    @Test("sealing keeps the bytes and the chain, and compresses better")
+    func sealing() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l", segmentLimit: 20_000)
+            try append([EventJSON.schedule()], to: directory)
+            for i in 0..<60 { try append(simpleEvents(companies: 1, from: i), to: directory) }
+            let names = try FileManager.default.contentsOfDirectory(atPath: path + "/l/log").sorted()
+            #expect(names.count > 2)
+            #expect(try stockDecompress(directory.path) == storedLines(directory))
+            let summary = try LogVerifier(directory).verify()
+            #expect(summary.events == 301)
+            #expect(summary.headHash == (try Digest.current(directory).hash))
+            // A sealed segment compresses its lines at least 2 to 1 (one event per frame is about 1 to 1).
+            let sealed = try fileSize(path + "/l/log/" + names[0])
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/lz4")
+            process.arguments = ["-dc", path + "/l/log/" + names[0]]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let content = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(Double(content.count) / Double(sealed) > 2.0, "\(content.count) bytes sealed into \(sealed)")
+        }
+    }
+
+    @Test("an idempotent retry answers the stored seq; the same id with another payload is refused")
+    func idempotency() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()], to: directory)
+            let id = "11111111-2222-3333-4444-555555555555"
+            let event = #"{"type":"FeeScheduleSet","on":"2021-01-01","full":"3000","affiliate":"1500","id":""# + id + "\"}"
+            let first = try append([event], to: directory)
+            let again = try append([event.replacingOccurrences(of: "\"3000\"", with: "3000")], to: directory)
+            #expect(first == again)
+            #expect(try LedgerHistory.load(directory).records.count == 2)
+            #expect(throws: InputError.self) { try append([event.replacingOccurrences(of: "3000", with: "3001")], to: directory) }
+        }
+    }
+
+    @Test("R2: recorded never goes backwards, and no event is dated after its recording's Hong Kong date")
+    func r2Clock() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()], to: directory, at: "2024-06-01T00:00:00Z")
+            #expect(throws: LedgerError.self) { try append([EventJSON.schedule(on: "2021-01-01")], to: directory, at: "2024-05-31T23:59:59Z") }
+            // 2024-06-01T17:00Z is 01:00 on 2 June in Hong Kong.
+            try append([EventJSON.schedule(on: "2024-06-02")], to: directory, at: "2024-06-01T17:00:00Z")
+            #expect(throws: LedgerError.self) { try append([EventJSON.schedule(on: "2024-06-03")], to: directory, at: "2024-06-01T17:00:00Z") }
+            #expect(try LedgerHistory.load(directory).records.count == 2)
+        }
+    }
+
+    @Test("a refused batch leaves the ledger exactly as it was")
+    func refusedBatchChangesNothing() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()], to: directory)
+            let before = try Data(contentsOf: URL(fileURLWithPath: path + "/l/log/00000001.lz4"))
+            #expect(throws: LedgerError.self) {
+                try append(simpleEvents(companies: 1) + [EventJSON.documents("NOBODY", on: "2024-05-01")], to: directory)
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path + "/l/log/00000001.lz4")) == before)
+        }
+    }
+
+    @Test("verify --digest: the ledger extends an earlier head, and a different head is caught")
+    func digest() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()], to: directory)
+            let earlier = try Digest.current(directory)
+            try append(simpleEvents(companies: 1), to: directory)
+            _ = try LogVerifier(directory).verify(extending: earlier)
+            var forged = earlier
+            forged.hash = String(repeating: "1", count: 64)
+            #expect(throws: LogVerifier.Problem.self) { try LogVerifier(directory).verify(extending: forged) }
+        }
+    }
+}
+
+func fileSize(_ path: String) throws -> Int {
+    (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+}
