@@ -44,7 +44,8 @@ extension Ledger {
             guard !inputs.isEmpty else { throw InputError("the batch holds no events") }
             let actorName = actor ?? Append.loginName()
             try FieldFormat.checkText(actorName, field: "--actor")
-            let appender = EventAppender(directory: try options.open(), now: try options.now(), actor: actorName)
+            var appender = EventAppender(directory: try options.open(), now: try options.now(), actor: actorName)
+            appender.lockTimeout = try options.lockTimeout()
             try appender.append(inputs) { acks in
                 for ack in acks {
                     print(

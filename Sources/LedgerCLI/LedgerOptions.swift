@@ -16,6 +16,15 @@ struct LedgerOptions: ParsableArguments {
     /// Opens the ledger, refusing a directory that is not one.
     func open() throws -> LedgerDirectory { try LedgerDirectory(opening: path) }
 
+    /// Seconds a writer waits for another: `LEDGER_LOCK_TIMEOUT`, else 10.
+    func lockTimeout() throws -> Double {
+        guard let text = ProcessInfo.processInfo.environment["LEDGER_LOCK_TIMEOUT"] else { return 10 }
+        guard let seconds = Double(text), seconds >= 0 else {
+            throw InputError(field: "LEDGER_LOCK_TIMEOUT", "\"\(text)\" is not a number of seconds")
+        }
+        return seconds
+    }
+
     /// Now: `LEDGER_CLOCK` when set (tests, backfills), else the system clock.
     func now() throws -> Instant {
         if let text = ProcessInfo.processInfo.environment["LEDGER_CLOCK"] {

@@ -6,6 +6,12 @@ public struct ProcessResult: Sendable {
     public var stdout: String
     public var stderr: String
 
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
     /// Standard output's non-empty lines.
     public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
 }

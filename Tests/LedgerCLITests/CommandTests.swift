@@ -1,0 +1,102 @@
+import Foundation
+import LedgerTestSupport
+import Testing
+
+@Suite struct CommandTests {
+    @Test("init creates a ledger; init again is refused with exit 4 and changes nothing")
+    func initTwice() throws {
+        try withTemporaryDirectory { path in
+            let ledger = LedgerProcess(ledger: path + "/l")
+            #expect(try ledger.run(["init"]).status == 0)
+            let again = try ledger.run(["init"])
+            #expect(again.status == 4)
+            #expect(again.stderr.hasPrefix("error: "))
+            #expect(try ledger.run(["digest"]).stdout == #"{"seq":0,"hash":"\#(String(repeating: "0", count: 64))","recorded":null}"# + "\n")
+        }
+    }
+
+    @Test("a directory that is not a ledger: exit 4, and nothing is created")
+    func notALedger() throws {
+        try withTemporaryDirectory { path in
+            let ledger = LedgerProcess(ledger: path + "/missing")
+            for arguments in [["status"], ["append", EventJSON.schedule()], ["verify"], ["digest"], ["log"]] {
+                let result = try ledger.run(arguments)
+                #expect(result.status == 4, "\(arguments)")
+                #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains("not a ledger"))
+            }
+            #expect(!FileManager.default.fileExists(atPath: path + "/missing"))
+        }
+    }
+
+    @Test("bad input exits 2 naming the line and field; a batch with one bad line appends nothing")
+    func badInput() throws {
+        try withTemporaryDirectory { path in
+            let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-06-01T02:00:00Z")
+            try ledger.run(["init"])
+            let batch = [EventJSON.schedule(), #"{"type":"FeeScheduleSet","on":"2025-02-29","full":"1","affiliate":"1"}"#].joined(separator: "\n")
+            let result = try ledger.run(["append", "--file", "-"], stdin: batch)
+            #expect(result.status == 2)
+            #expect(result.stderr == "error: line 2: field \"on\": \"2025-02-29\" is not a real date YYYY-MM-DD\n")
+            let malformed = try ledger.run(["append", "--file", "-"], stdin: EventJSON.schedule() + "\n{\"type\":")
+            #expect(malformed.status == 2 && malformed.stderr.hasPrefix("error: line 2: malformed JSON"))
+            #expect(try ledger.run(["digest"]).stdout.hasPrefix(#"{"seq":0"#))
+            #expect(try ledger.run(["status", "--as-of", "2024-13-01"]).status == 2)
+            #expect(try ledger.run(["status", "--bogus"]).status == 2)
+        }
+    }
+
+    @Test("R11: a refusal exits 3 with the rule and the company, and appends nothing")
+    func refusal() throws {
+        try withTemporaryDirectory { path in
+            let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-06-01T02:00:00Z")
+            try ledger.run(["init"])
+            let result = try ledger.run(["append", EventJSON.approved("A", on: "2024-05-01")])
+            #expect(result.status == 3)
+            #expect(result.stderr.hasPrefix("error: R8: company A: "))
+            #expect(try ledger.run(["digest"]).stdout.hasPrefix(#"{"seq":0"#))
+        }
+    }
+
+    @Test("append prints one JSON line per event; log filters; explain shows the rules behind the changes")
+    func appendLogExplain() throws {
+        try withTemporaryDirectory { path in
+            let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-06-01T02:00:00Z")
+            try ledger.run(["init"])
+            let appended = try ledger.run(["append", "--actor", "clerk", "--file", "-"], stdin: ([EventJSON.schedule()] + simpleEvents(companies: 2)).joined(separator: "\n"))
+            #expect(appended.status == 0, "\(appended.stderr)")
+            #expect(appended.lines.count == 11)
+            #expect(appended.lines.first?.hasPrefix(#"{"seq":1,"id":""#) == true)
+            let log = try ledger.run(["log", "--company", "C1", "--type", "FeePaid"])
+            #expect(log.lines.count == 1 && log.stdout.contains(#""reference":"R1""#) && log.stdout.contains(#""by":"clerk""#))
+            #expect(try ledger.run(["log", "--from-seq", "10"]).lines.count == 2)
+            let explain = try ledger.run(["explain", "C0", "--format", "json"])
+            #expect(explain.status == 0)
+            #expect(explain.stdout.contains(#""rule":"R11""#) && explain.stdout.contains(#""seqs":[4,2]"#))
+            let csv = try ledger.run(["status", "--format", "csv"])
+            #expect(csv.lines.first == "company,name,status,class,since,reason,flags")
+            #expect(csv.lines.count == 3)
+            let verify = try ledger.run(["verify"])
+            #expect(verify.status == 0 && verify.stdout.hasPrefix("ok: 11 events"))
+        }
+    }
+
+    @Test("R4: a backdated payment is seen differently as known at two instants")
+    func r4TwoClocks() throws {
+        try withTemporaryDirectory { path in
+            let ledger = LedgerProcess(ledger: path + "/l")
+            try ledger.run(["init"])
+            let setup = [
+                EventJSON.schedule(), EventJSON.filed("A", on: "2024-05-01", memberClass: "affiliate"),
+                EventJSON.documents("A", on: "2024-05-01"), EventJSON.approved("A", on: "2024-05-01", memberClass: "affiliate"),
+                EventJSON.requested("A", on: "2024-05-01", period: "2024-25"),
+            ]
+            #expect(try ledger.run(["append", "--file", "-"], stdin: setup.joined(separator: "\n"), clock: "2024-05-01T02:00:00Z").status == 0)
+            // Recorded on 2024-07-01, dated 2024-05-20: before the due date.
+            #expect(try ledger.run(["append", EventJSON.paid("A", on: "2024-05-20", amount: "1000", reference: "P1")], clock: "2024-07-01T02:00:00Z").status == 0)
+            let then = try ledger.run(["status", "--as-of", "2024-06-15", "--known-at", "2024-06-30T00:00:00Z", "--format", "json"], clock: "2024-07-02T00:00:00Z")
+            #expect(then.stdout.contains(#""status":"void""#))
+            let now = try ledger.run(["status", "--as-of", "2024-06-15", "--format", "json"], clock: "2024-07-02T00:00:00Z")
+            #expect(now.stdout.contains(#""status":"active""#))
+        }
+    }
+}
