@@ -7,7 +7,8 @@ extension Ledger {
     struct Append: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Append one event (a JSON argument) or a JSON-lines batch (--file F, - for standard input).",
-            discussion: "A batch is one commit: all of it or none. Prints {\"seq\":N,\"id\":\"…\",\"hash\":\"…\"} per event."
+            discussion:
+                "A batch is one commit: all of it or none. Prints {\"seq\":N,\"id\":\"…\",\"hash\":\"…\"} per event."
         )
 
         @OptionGroup var options: LedgerOptions
@@ -50,7 +51,9 @@ extension Ledger {
                 for ack in acks {
                     print(
                         JSONWriter.string(
-                            .object([("seq", .number(String(ack.seq))), ("id", .string(ack.id)), ("hash", .string(ack.hash))])
+                            .object([
+                                ("seq", .number(String(ack.seq))), ("id", .string(ack.id)), ("hash", .string(ack.hash)),
+                            ])
                         )
                     )
                 }

@@ -19,9 +19,13 @@ extension Ledger {
         var fromSeq: Int = 1
 
         func run() throws {
-            if let type, EventType(rawValue: type) == nil { throw InputError(field: "--type", "unknown event type \"\(type)\"") }
+            if let type, EventType(rawValue: type) == nil {
+                throw InputError(field: "--type", "unknown event type \"\(type)\"")
+            }
             let wanted = try company.map { text throws -> CompanyID in
-                guard let id = CompanyID(text) else { throw InputError(field: "--company", "\"\(text)\" is not a company id") }
+                guard let id = CompanyID(text) else {
+                    throw InputError(field: "--company", "\"\(text)\" is not a company id")
+                }
                 return id
             }
             let history = try LedgerHistory.load(try options.open())

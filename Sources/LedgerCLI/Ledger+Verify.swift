@@ -17,7 +17,8 @@ extension Ledger {
 
         func run() throws {
             let earlier = try digest.map { path throws -> LedgerLog.Digest in
-                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+                guard let data = FileManager.default.contents(atPath: path),
+                    let text = String(data: data, encoding: .utf8)
                 else { throw InputError(field: "--digest", "cannot read \(path)") }
                 return try LedgerLog.Digest(json: text)
             }

@@ -13,10 +13,17 @@ extension Ledger {
         var companies: [String] = []
 
         func run() throws {
-            let only = try companies.isEmpty ? nil : Set(companies.map { text throws -> CompanyID in
-                guard let id = CompanyID(text) else { throw InputError(field: "COMPANY", "\"\(text)\" is not a company id") }
-                return id
-            })
+            let only =
+                try companies.isEmpty
+                ? nil
+                : Set(
+                    companies.map { text throws -> CompanyID in
+                        guard let id = CompanyID(text) else {
+                            throw InputError(field: "COMPANY", "\"\(text)\" is not a company id")
+                        }
+                        return id
+                    }
+                )
             let (fold, day) = try view.fold(options)
             let rows = fold.statusRows(on: day, companies: only).map { row -> [(key: String, value: JSONValue)] in
                 [
@@ -26,12 +33,19 @@ extension Ledger {
                     ("flags", .array(row.flags.map(JSONValue.string))),
                 ]
             }
-            print(view.outputFormat.render(rows, columns: ["company", "name", "status", "class", "since", "reason", "flags"]))
+            print(
+                view.outputFormat.render(
+                    rows,
+                    columns: ["company", "name", "status", "class", "since", "reason", "flags"]
+                )
+            )
         }
     }
 
     struct Arrears: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Fee requests with a balance, by company then period.")
+        static let configuration = CommandConfiguration(
+            abstract: "Fee requests with a balance, by company then period."
+        )
 
         @OptionGroup var options: LedgerOptions
         @OptionGroup var view: ViewOptions
@@ -42,7 +56,8 @@ extension Ledger {
                 [
                     ("company", .string(row.company.rawValue)), ("period", .string(row.period.description)),
                     ("amount", .string(row.amount.description)), ("paid", .string(row.paid.description)),
-                    ("balance", .string(row.balance.description)), ("requestedOn", .string(row.requestedOn.description)),
+                    ("balance", .string(row.balance.description)),
+                    ("requestedOn", .string(row.requestedOn.description)),
                     ("dueOn", .string(row.dueOn.description)), ("state", .string(row.state.rawValue)),
                 ]
             }
@@ -82,7 +97,9 @@ extension Ledger {
         var company: String
 
         func run() throws {
-            guard let id = CompanyID(company) else { throw InputError(field: "COMPANY", "\"\(company)\" is not a company id") }
+            guard let id = CompanyID(company) else {
+                throw InputError(field: "COMPANY", "\"\(company)\" is not a company id")
+            }
             let (fold, day) = try view.fold(options)
             guard let history = fold.history(of: id), history.change(on: day) != nil else {
                 throw InputError(field: "COMPANY", "\(company) has filed nothing by \(day)")
@@ -96,15 +113,21 @@ extension Ledger {
                 ]
             }
             let format = view.outputFormat
-            print(format.render(changes, columns: ["on", "status", "class", "since", "reason", "rule", "seqs", "note"]))
+            print(
+                format.render(changes, columns: ["on", "status", "class", "since", "reason", "rule", "seqs", "note"])
+            )
             guard format == .table else { return }
             let requests = history.arrearsRows(on: day)
             if let status = history.statusRow(on: day) {
-                print("\nas of \(day): \(status.status.rawValue) \(status.memberClass.rawValue) since \(status.since)"
-                    + (status.flags.isEmpty ? "" : ", flags " + status.flags.joined(separator: ", ")))
+                print(
+                    "\nas of \(day): \(status.status.rawValue) \(status.memberClass.rawValue) since \(status.since)"
+                        + (status.flags.isEmpty ? "" : ", flags " + status.flags.joined(separator: ", "))
+                )
             }
             for row in requests {
-                print("  owes \(row.balance) of \(row.amount) for \(row.period), requested \(row.requestedOn), due \(row.dueOn) (\(row.state.rawValue))")
+                print(
+                    "  owes \(row.balance) of \(row.amount) for \(row.period), requested \(row.requestedOn), due \(row.dueOn) (\(row.state.rawValue))"
+                )
             }
         }
     }

@@ -50,7 +50,9 @@ struct ViewOptions: ParsableArguments {
 
     func asOfDay(now: Instant) throws -> Day {
         guard let asOf else { return now.hongKongDay }
-        guard let day = Day(asOf) else { throw InputError(field: "--as-of", "\"\(asOf)\" is not a real date YYYY-MM-DD") }
+        guard let day = Day(asOf) else {
+            throw InputError(field: "--as-of", "\"\(asOf)\" is not a real date YYYY-MM-DD")
+        }
         return day
     }
 

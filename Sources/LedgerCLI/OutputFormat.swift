@@ -15,7 +15,9 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
             return JSONWriter.string(.array(rows.map { .object($0) }))
         case .csv:
             var lines = [columns.joined(separator: ",")]
-            for row in rows { lines.append(row.map { OutputFormat.csvField(OutputFormat.plain($0.value)) }.joined(separator: ",")) }
+            for row in rows {
+                lines.append(row.map { OutputFormat.csvField(OutputFormat.plain($0.value)) }.joined(separator: ","))
+            }
             return lines.joined(separator: "\n")
         case .table:
             let cells = [columns] + rows.map { $0.map { OutputFormat.plain($0.value) } }

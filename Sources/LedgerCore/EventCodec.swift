@@ -173,8 +173,9 @@ public enum EventCodec {
             if [8, 13, 18, 23].contains(i) {
                 guard byte == UInt8(ascii: "-") else { return nil }
             } else {
-                guard (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                    || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+                guard
+                    (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                        || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
                 else { return nil }
             }
         }

@@ -91,8 +91,10 @@ public enum EventSchema {
     static func pretty(_ value: JSONValue, indent: String) -> String {
         let inner = indent + "  "
         switch value {
-        case .array(let items) where !items.isEmpty && items.contains(where: { if case .object = $0 { true } else { false } }):
-            return "[\n" + items.map { inner + pretty($0, indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+        case .array(let items)
+        where !items.isEmpty && items.contains(where: { if case .object = $0 { true } else { false } }):
+            return "[\n" + items.map { inner + pretty($0, indent: inner) }.joined(separator: ",\n") + "\n" + indent
+                + "]"
         case .object(let members) where !members.isEmpty:
             return "{\n"
                 + members.map { inner + JSONWriter.string(.string($0.key)) + ": " + pretty($0.value, indent: inner) }

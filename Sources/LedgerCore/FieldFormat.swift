@@ -6,9 +6,12 @@ public enum FieldFormat {
     /// Checks `value` against `kind`.
     /// - Returns: the value as stored (amounts with exactly two decimals).
     /// - Throws: `InputError` for `field` when the value is of the wrong JSON type or out of format.
-    public static func normalise(_ value: JSONValue, as kind: FieldKind, field: String) throws(InputError) -> JSONValue {
+    public static func normalise(_ value: JSONValue, as kind: FieldKind, field: String) throws(InputError) -> JSONValue
+    {
         func string() throws(InputError) -> String {
-            guard case .string(let s) = value else { throw InputError(field: field, "must be a string, not \(value.typeName)") }
+            guard case .string(let s) = value else {
+                throw InputError(field: field, "must be a string, not \(value.typeName)")
+            }
             return s
         }
         func integer(minimum: Int) throws(InputError) -> JSONValue {
@@ -39,7 +42,9 @@ public enum FieldFormat {
             return value
         case .amount:
             guard let cents = Cents(json: value) else {
-                let shown = value.typeName == "a string" || value.typeName == "a number" ? JSONWriter.string(value) : value.typeName
+                let shown =
+                    value.typeName == "a string" || value.typeName == "a number"
+                    ? JSONWriter.string(value) : value.typeName
                 throw InputError(
                     field: field,
                     "\(shown) is not an amount: above 0, below 1,000,000,000, at most 2 decimals, as a string (\"1000.50\") or a positive integer"
@@ -83,7 +88,9 @@ public enum FieldFormat {
                 throw InputError(field: field, "must list 1 to 20 documents, got \(items.count)")
             }
             for item in items {
-                guard case .string(let s) = item else { throw InputError(field: field, "every document must be a string") }
+                guard case .string(let s) = item else {
+                    throw InputError(field: field, "every document must be a string")
+                }
                 try checkText(s, field: field)
             }
             return value

@@ -21,12 +21,18 @@ extension MembershipFold {
             switch e.body {
             case .documentsSubmitted:
                 guard c.openApplication != nil else {
-                    throw refuse("R9", "documents need an open application; the status on \(e.on) is \(c.status.rawValue)")
+                    throw refuse(
+                        "R9",
+                        "documents need an open application; the status on \(e.on) is \(c.status.rawValue)"
+                    )
                 }
                 companies[ci].openApplication?.hasDocuments = true
             case .recommendationReceived(let recommender):
                 guard c.openApplication != nil else {
-                    throw refuse("R10", "a recommendation needs an open application; the status on \(e.on) is \(c.status.rawValue)")
+                    throw refuse(
+                        "R10",
+                        "a recommendation needs an open application; the status on \(e.on) is \(c.status.rawValue)"
+                    )
                 }
                 guard recommender != e.company else { throw refuse("R10", "a company cannot recommend itself") }
                 let status = index[recommender].map { companies[$0].status }
@@ -55,7 +61,10 @@ extension MembershipFold {
                 companies[ci].history.profiles.append(ProfileVersion(on: e.on, profile: companies[ci].profile))
             case .classChanged(let memberClass):
                 guard c.status == .active else {
-                    throw refuse("R21", "only an active member changes class; the status on \(e.on) is \(c.status.rawValue)")
+                    throw refuse(
+                        "R21",
+                        "only an active member changes class; the status on \(e.on) is \(c.status.rawValue)"
+                    )
                 }
                 guard memberClass != c.memberClass else {
                     throw refuse("R21", "the member is already \(memberClass.rawValue)")
@@ -74,7 +83,10 @@ extension MembershipFold {
                 )
             case .memberResigned:
                 guard c.status == .active || c.status == .void else {
-                    throw refuse("R23", "only an active or void membership can resign; the status on \(e.on) is \(c.status.rawValue)")
+                    throw refuse(
+                        "R23",
+                        "only an active or void membership can resign; the status on \(e.on) is \(c.status.rawValue)"
+                    )
                 }
                 setStatus(ci, .resigned, on: e.on, rule: "R23", seqs: [seq], note: "resigned")
             default:
@@ -107,7 +119,12 @@ extension MembershipFold {
         if let existing = index[company] {
             let c = companies[existing]
             if c.openApplication != nil {
-                throw LedgerError("R8", company: company, seq: seq, "an application is already open (seq \(c.openApplication!.seq))")
+                throw LedgerError(
+                    "R8",
+                    company: company,
+                    seq: seq,
+                    "an application is already open (seq \(c.openApplication!.seq))"
+                )
             }
             if c.status == .active {
                 throw LedgerError("R8", company: company, seq: seq, "the company is an active member on \(day)")
@@ -207,7 +224,8 @@ extension MembershipFold {
                     reason: "index-non-participation:\(round)",
                     rule: "R20",
                     seqs: [seq],
-                    note: "void: not included in three consecutive index rounds, the third being \(round); the term ends"
+                    note:
+                        "void: not included in three consecutive index rounds, the third being \(round); the term ends"
                 )
             } else {
                 setStatus(

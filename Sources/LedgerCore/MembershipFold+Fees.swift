@@ -6,7 +6,10 @@ extension MembershipFold {
             LedgerError(rule, company: c.history.company, seq: seq, reason)
         }
         guard c.status == .active, let term = c.currentTerm, let joined = c.termStart else {
-            throw refuse("R15", "fees are requested of active members only; the status on \(day) is \(c.status.rawValue)")
+            throw refuse(
+                "R15",
+                "fees are requested of active members only; the status on \(day) is \(c.status.rawValue)"
+            )
         }
         let firstYear = Period(containing: joined)
         guard period >= firstYear else {

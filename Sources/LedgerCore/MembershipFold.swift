@@ -61,7 +61,11 @@ public struct MembershipFold: Sendable {
             types[item.seq] = item.event.type
             guard case .eventReversed(let target, _) = item.event.body else { continue }
             guard target < item.seq, let type = types[target] else {
-                throw LedgerError("R26", seq: item.seq, "seq \(item.seq) reverses seq \(target), which is not an earlier entry")
+                throw LedgerError(
+                    "R26",
+                    seq: item.seq,
+                    "seq \(item.seq) reverses seq \(target), which is not an earlier entry"
+                )
             }
             if type == .eventReversed {
                 throw LedgerError(

@@ -60,7 +60,11 @@ public struct EventAppender: Sendable {
                 }
                 if let id = input.id, let earlier = batchIDs[id] {
                     guard inputs[earlier].payload == input.payload else {
-                        throw InputError(line: i + 1, field: "id", "\(id) appears earlier in the batch with another payload")
+                        throw InputError(
+                            line: i + 1,
+                            field: "id",
+                            "\(id) appears earlier in the batch with another payload"
+                        )
                     }
                     continue
                 }

@@ -39,7 +39,10 @@ public struct LedgerDirectory: Sendable {
     /// Creates an empty ledger at `path` (the directory may exist, but not a ledger in it).
     /// - Throws: `LogError.alreadyALedger`, or `.io`.
     @discardableResult
-    public static func create(at path: String, segmentLimit: Int = defaultSegmentLimit) throws(LogError) -> LedgerDirectory {
+    public static func create(
+        at path: String,
+        segmentLimit: Int = defaultSegmentLimit
+    ) throws(LogError) -> LedgerDirectory {
         if FileIO.exists(path + "/ledger.json") || FileIO.exists(path + "/log") {
             throw LogError(.alreadyALedger, "\(path) already holds a ledger; nothing was changed")
         }

@@ -19,7 +19,13 @@ public struct LedgerHistory: Sendable {
                     guard record.seq == seq else { throw InputError(field: "seq", "is \(record.seq), expected \(seq)") }
                     records.append(record)
                 } catch {
-                    throw LogError(.corrupt, "stored line is not a valid record: \(error)", file: segment, offset: commit.offset, seq: seq)
+                    throw LogError(
+                        .corrupt,
+                        "stored line is not a valid record: \(error)",
+                        file: segment,
+                        offset: commit.offset,
+                        seq: seq
+                    )
                 }
                 start = i + 1
             }

@@ -45,7 +45,11 @@ public struct LogVerifier: Sendable {
         var digestMatched = digest == nil || digest?.seq == 0
         for (i, number) in numbers.enumerated() {
             let name = directory.segmentName(number)
-            let scan = SegmentScan(bytes: try FileIO.read(directory.segmentPath(number)), firstSeq: expectedSeq, prevHash: prevRaw)
+            let scan = SegmentScan(
+                bytes: try FileIO.read(directory.segmentPath(number)),
+                firstSeq: expectedSeq,
+                prevHash: prevRaw
+            )
             for commit in scan.commits {
                 var start = 0
                 let content = commit.content
@@ -61,9 +65,13 @@ public struct LogVerifier: Sendable {
                     } catch {
                         throw problem("the line does not match its schema: \(error)")
                     }
-                    guard record.seq == expectedSeq else { throw problem("found seq \(record.seq), expected \(expectedSeq)") }
+                    guard record.seq == expectedSeq else {
+                        throw problem("found seq \(record.seq), expected \(expectedSeq)")
+                    }
                     guard record.prev == prevHex else {
-                        throw problem("prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten")
+                        throw problem(
+                            "prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten"
+                        )
                     }
                     if let lastRecorded, record.recorded < lastRecorded {
                         throw problem("R2: recorded \(record.recorded) is before the previous line's \(lastRecorded)")
@@ -76,7 +84,9 @@ public struct LogVerifier: Sendable {
                     prevHex = SHA256Hex.hex(prevRaw)
                     if let digest, digest.seq == record.seq {
                         guard digest.hash == prevHex else {
-                            throw problem("the hash differs from the digest's \(digest.hash): the ledger does not extend it")
+                            throw problem(
+                                "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
+                            )
                         }
                         digestMatched = true
                     }
@@ -93,7 +103,10 @@ public struct LogVerifier: Sendable {
             }
         }
         if !digestMatched, let digest {
-            throw Problem(seq: digest.seq, reason: "the ledger ends at seq \(expectedSeq - 1), before the digest's seq \(digest.seq)")
+            throw Problem(
+                seq: digest.seq,
+                reason: "the ledger ends at seq \(expectedSeq - 1), before the digest's seq \(digest.seq)"
+            )
         }
         do {
             _ = try MembershipFold.fold(events)

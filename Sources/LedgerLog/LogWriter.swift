@@ -86,11 +86,21 @@ public final class LogWriter {
         let bytes = try FileIO.read(path)
         let scanStart = max(0, bytes.count - CommitTrailer.size)
         guard let trailer = CommitTrailer.decode(bytes, at: scanStart) else {
-            throw LogError(.corrupt, "the segment does not end with a commit trailer", file: directory.segmentName(previous), offset: scanStart)
+            throw LogError(
+                .corrupt,
+                "the segment does not end with a commit trailer",
+                file: directory.segmentName(previous),
+                offset: scanStart
+            )
         }
         let frameStart = scanStart - trailer.frameLength
         guard case .frame(let content, _) = LZ4Frame.decode(bytes, at: frameStart) else {
-            throw LogError(.corrupt, "the last frame does not check out", file: directory.segmentName(previous), offset: frameStart)
+            throw LogError(
+                .corrupt,
+                "the last frame does not check out",
+                file: directory.segmentName(previous),
+                offset: frameStart
+            )
         }
         let lastStart = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
         return LogHead(

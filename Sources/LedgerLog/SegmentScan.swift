@@ -32,7 +32,13 @@ public struct SegmentScan: Sendable {
         var segmentBytes = 0
         var prev: [UInt8]? = prevHash
         while offset < bytes.count {
-            switch SegmentScan.commit(in: bytes, at: offset, nextSeq: nextSeq, segmentBytes: segmentBytes, prevHash: prev)
+            switch SegmentScan.commit(
+                in: bytes,
+                at: offset,
+                nextSeq: nextSeq,
+                segmentBytes: segmentBytes,
+                prevHash: prev
+            )
             {
             case .success(let commit):
                 commits.append(commit)
@@ -76,7 +82,9 @@ public struct SegmentScan: Sendable {
             return .failure(Reason(text: "the commit trailer after the frame is missing or damaged"))
         }
         guard trailer.frameLength == length else {
-            return .failure(Reason(text: "the commit trailer gives a frame length of \(trailer.frameLength), not \(length)"))
+            return .failure(
+                Reason(text: "the commit trailer gives a frame length of \(trailer.frameLength), not \(length)")
+            )
         }
         if let nextSeq, trailer.firstSeq != nextSeq {
             return .failure(Reason(text: "the commit starts at seq \(trailer.firstSeq), expected \(nextSeq)"))
@@ -89,7 +97,12 @@ public struct SegmentScan: Sendable {
         }
         let lines = content.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
         guard lines == trailer.lastSeq - trailer.firstSeq + 1 else {
-            return .failure(Reason(text: "the commit holds \(lines) lines, its trailer says seqs \(trailer.firstSeq)–\(trailer.lastSeq)"))
+            return .failure(
+                Reason(
+                    text:
+                        "the commit holds \(lines) lines, its trailer says seqs \(trailer.firstSeq)–\(trailer.lastSeq)"
+                )
+            )
         }
         let lastStart = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
         guard SHA256Hex.digest(Array(content[lastStart..<(content.count - 1)])) == trailer.lastHash else {
@@ -110,7 +123,8 @@ public struct SegmentScan: Sendable {
                 let trailer = CommitTrailer.decode(bytes, at: position)
             {
                 let start = position - trailer.frameLength
-                if start > offset, case .success = commit(in: bytes, at: start, nextSeq: nil, segmentBytes: nil, prevHash: nil)
+                if start > offset,
+                    case .success = commit(in: bytes, at: start, nextSeq: nil, segmentBytes: nil, prevHash: nil)
                 {
                     return true
                 }

@@ -3,7 +3,12 @@ import LedgerLog
 
 /// Appends input JSON lines as one commit at `clock`, returning the acknowledgements.
 @discardableResult
-public func append(_ lines: [String], to directory: LedgerDirectory, at clock: String = "2024-12-31T02:00:00Z", actor: String = "test")
+public func append(
+    _ lines: [String],
+    to directory: LedgerDirectory,
+    at clock: String = "2024-12-31T02:00:00Z",
+    actor: String = "test"
+)
     throws -> [AppendAck]
 {
     let inputs = try lines.map { try EventCodec.decodeInput(try JSONParser.parse($0)) }

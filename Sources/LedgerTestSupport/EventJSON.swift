@@ -6,14 +6,16 @@ public enum EventJSON {
 
     static func value(_ v: Any) -> String {
         switch v {
-        case let s as String: return "\"" + s.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"") + "\""
+        case let s as String:
+            return "\"" + s.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"") + "\""
         case let i as Int: return String(i)
         case let list as [String]: return "[" + list.map { value($0) }.joined(separator: ",") + "]"
         default: return "\(v)"
         }
     }
 
-    public static func schedule(on: String = "2020-01-01", full: String = "2000", affiliate: String = "1000") -> String {
+    public static func schedule(on: String = "2020-01-01", full: String = "2000", affiliate: String = "1000") -> String
+    {
         object([("type", "FeeScheduleSet"), ("on", on), ("full", full), ("affiliate", affiliate)])
     }
 
@@ -51,7 +53,13 @@ public enum EventJSON {
         return object(fields)
     }
 
-    public static func paid(_ company: String, on: String, amount: String, reference: String, period: String? = nil) -> String {
+    public static func paid(
+        _ company: String,
+        on: String,
+        amount: String,
+        reference: String,
+        period: String? = nil
+    ) -> String {
         var fields: [(String, Any)] = [
             ("type", "FeePaid"), ("company", company), ("on", on), ("amount", amount), ("reference", reference),
         ]
@@ -61,7 +69,8 @@ public enum EventJSON {
 
     public static func excused(_ company: String, on: String, period: String, until: String? = nil) -> String {
         var fields: [(String, Any)] = [
-            ("type", "DelayExcused"), ("company", company), ("on", on), ("period", period), ("cause", "absence-from-hk"),
+            ("type", "DelayExcused"), ("company", company), ("on", on), ("period", period),
+            ("cause", "absence-from-hk"),
         ]
         if let until { fields.append(("until", until)) }
         return object(fields)

@@ -33,11 +33,18 @@ public struct LedgerProcess: Sendable {
 
     /// Runs `ledger ARGS --ledger DIR` with `stdin`, waiting for it to end.
     @discardableResult
-    public func run(_ arguments: [String], stdin: String? = nil, clock: String? = nil, environment: [String: String] = [:])
+    public func run(
+        _ arguments: [String],
+        stdin: String? = nil,
+        clock: String? = nil,
+        environment: [String: String] = [:]
+    )
         throws -> ProcessResult
     {
         let process = try start(arguments, clock: clock, environment: environment)
-        let (input, output, error) = (process.standardInput as! Pipe, process.standardOutput as! Pipe, process.standardError as! Pipe)
+        let (input, output, error) = (
+            process.standardInput as! Pipe, process.standardOutput as! Pipe, process.standardError as! Pipe
+        )
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()
@@ -51,7 +58,11 @@ public struct LedgerProcess: Sendable {
     }
 
     /// Starts `ledger ARGS --ledger DIR` with pipes for its standard streams.
-    public func start(_ arguments: [String], clock: String? = nil, environment: [String: String] = [:]) throws -> Process {
+    public func start(
+        _ arguments: [String],
+        clock: String? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: LedgerProcess.binary)
         process.arguments = arguments + ["--ledger", ledger]

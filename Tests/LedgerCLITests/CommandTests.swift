@@ -11,7 +11,10 @@ import Testing
             let again = try ledger.run(["init"])
             #expect(again.status == 4)
             #expect(again.stderr.hasPrefix("error: "))
-            #expect(try ledger.run(["digest"]).stdout == #"{"seq":0,"hash":"\#(String(repeating: "0", count: 64))","recorded":null}"# + "\n")
+            #expect(
+                try ledger.run(["digest"]).stdout
+                    == #"{"seq":0,"hash":"\#(String(repeating: "0", count: 64))","recorded":null}"# + "\n"
+            )
         }
     }
 
@@ -33,7 +36,9 @@ import Testing
         try withTemporaryDirectory { path in
             let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-06-01T02:00:00Z")
             try ledger.run(["init"])
-            let batch = [EventJSON.schedule(), #"{"type":"FeeScheduleSet","on":"2025-02-29","full":"1","affiliate":"1"}"#].joined(separator: "\n")
+            let batch = [
+                EventJSON.schedule(), #"{"type":"FeeScheduleSet","on":"2025-02-29","full":"1","affiliate":"1"}"#,
+            ].joined(separator: "\n")
             let result = try ledger.run(["append", "--file", "-"], stdin: batch)
             #expect(result.status == 2)
             #expect(result.stderr == "error: line 2: field \"on\": \"2025-02-29\" is not a real date YYYY-MM-DD\n")
@@ -62,12 +67,18 @@ import Testing
         try withTemporaryDirectory { path in
             let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-06-01T02:00:00Z")
             try ledger.run(["init"])
-            let appended = try ledger.run(["append", "--actor", "clerk", "--file", "-"], stdin: ([EventJSON.schedule()] + simpleEvents(companies: 2)).joined(separator: "\n"))
+            let appended = try ledger.run(
+                ["append", "--actor", "clerk", "--file", "-"],
+                stdin: ([EventJSON.schedule()] + simpleEvents(companies: 2)).joined(separator: "\n")
+            )
             #expect(appended.status == 0, "\(appended.stderr)")
             #expect(appended.lines.count == 11)
             #expect(appended.lines.first?.hasPrefix(#"{"seq":1,"id":""#) == true)
             let log = try ledger.run(["log", "--company", "C1", "--type", "FeePaid"])
-            #expect(log.lines.count == 1 && log.stdout.contains(#""reference":"R1""#) && log.stdout.contains(#""by":"clerk""#))
+            #expect(
+                log.lines.count == 1 && log.stdout.contains(#""reference":"R1""#)
+                    && log.stdout.contains(#""by":"clerk""#)
+            )
             #expect(try ledger.run(["log", "--from-seq", "10"]).lines.count == 2)
             let explain = try ledger.run(["explain", "C0", "--format", "json"])
             #expect(explain.status == 0)
@@ -87,15 +98,33 @@ import Testing
             try ledger.run(["init"])
             let setup = [
                 EventJSON.schedule(), EventJSON.filed("A", on: "2024-05-01", memberClass: "affiliate"),
-                EventJSON.documents("A", on: "2024-05-01"), EventJSON.approved("A", on: "2024-05-01", memberClass: "affiliate"),
+                EventJSON.documents("A", on: "2024-05-01"),
+                EventJSON.approved("A", on: "2024-05-01", memberClass: "affiliate"),
                 EventJSON.requested("A", on: "2024-05-01", period: "2024-25"),
             ]
-            #expect(try ledger.run(["append", "--file", "-"], stdin: setup.joined(separator: "\n"), clock: "2024-05-01T02:00:00Z").status == 0)
+            #expect(
+                try ledger.run(
+                    ["append", "--file", "-"],
+                    stdin: setup.joined(separator: "\n"),
+                    clock: "2024-05-01T02:00:00Z"
+                ).status == 0
+            )
             // Recorded on 2024-07-01, dated 2024-05-20: before the due date.
-            #expect(try ledger.run(["append", EventJSON.paid("A", on: "2024-05-20", amount: "1000", reference: "P1")], clock: "2024-07-01T02:00:00Z").status == 0)
-            let then = try ledger.run(["status", "--as-of", "2024-06-15", "--known-at", "2024-06-30T00:00:00Z", "--format", "json"], clock: "2024-07-02T00:00:00Z")
+            #expect(
+                try ledger.run(
+                    ["append", EventJSON.paid("A", on: "2024-05-20", amount: "1000", reference: "P1")],
+                    clock: "2024-07-01T02:00:00Z"
+                ).status == 0
+            )
+            let then = try ledger.run(
+                ["status", "--as-of", "2024-06-15", "--known-at", "2024-06-30T00:00:00Z", "--format", "json"],
+                clock: "2024-07-02T00:00:00Z"
+            )
             #expect(then.stdout.contains(#""status":"void""#))
-            let now = try ledger.run(["status", "--as-of", "2024-06-15", "--format", "json"], clock: "2024-07-02T00:00:00Z")
+            let now = try ledger.run(
+                ["status", "--as-of", "2024-06-15", "--format", "json"],
+                clock: "2024-07-02T00:00:00Z"
+            )
             #expect(now.stdout.contains(#""status":"active""#))
         }
     }

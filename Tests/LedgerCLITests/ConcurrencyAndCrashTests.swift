@@ -63,7 +63,10 @@ import Testing
                 process.waitUntilExit()
                 let out = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
                 // Only whole lines are acknowledgements: the kill may cut one short.
-                for line in String(decoding: out, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                for line in String(decoding: out, as: UTF8.self).split(
+                    separator: "\n",
+                    omittingEmptySubsequences: false
+                ).dropLast() {
                     let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
                     acknowledged.append((object["seq"] as! Int, object["id"] as! String))
                 }
@@ -98,13 +101,20 @@ import Testing
             #expect(names.contains("00000001.lz4.sealing"))
             #expect(try ledger.run(["verify"]).status == 0)
             // The next writer seals again and carries on.
-            #expect(try ledger.run(["append", "--file", "-"], stdin: simpleEvents(companies: 10, from: 10).joined(separator: "\n")).status == 0)
+            #expect(
+                try ledger.run(
+                    ["append", "--file", "-"],
+                    stdin: simpleEvents(companies: 10, from: 10).joined(separator: "\n")
+                ).status == 0
+            )
             let after = try FileManager.default.contentsOfDirectory(atPath: path + "/l/log").sorted()
             #expect(!after.contains { $0.hasSuffix(".sealing") })
             #expect(after.count >= 2)
             let verify = try ledger.run(["verify"])
             #expect(verify.status == 0 && verify.stdout.hasPrefix("ok: 101 events"), "\(verify.stdout)")
-            #expect(try runTool(["Tools/verify-log", path + "/l", "--schemas", packageRoot + "/EventSchemas"]).status == 0)
+            #expect(
+                try runTool(["Tools/verify-log", path + "/l", "--schemas", packageRoot + "/EventSchemas"]).status == 0
+            )
         }
     }
 }

@@ -11,10 +11,13 @@ let memberA = [
 ]
 
 @Suite struct ApplicationRuleTests {
-    @Test("R6: manufacturing needs fewer than 100 employees, others fewer than 50", arguments: [
-        ("manufacturing", 99, true), ("manufacturing", 100, false),
-        ("non-manufacturing", 49, true), ("non-manufacturing", 50, false),
-    ])
+    @Test(
+        "R6: manufacturing needs fewer than 100 employees, others fewer than 50",
+        arguments: [
+            ("manufacturing", 99, true), ("manufacturing", 100, false),
+            ("non-manufacturing", 49, true), ("non-manufacturing", 50, false),
+        ]
+    )
     func r6SMETest(sector: String, employees: Int, admitted: Bool) throws {
         let error = try refusal([
             E.filed("C", on: "2024-05-01", memberClass: "affiliate", employees: employees, sector: sector),
@@ -38,7 +41,10 @@ let memberA = [
 
     @Test("R7: registration valid on its expiry date, not the day after")
     func r7Registration() throws {
-        let base = [E.filed("C", on: "2024-05-01", memberClass: "affiliate", brExpiresOn: "2024-05-10"), E.documents("C", on: "2024-05-01")]
+        let base = [
+            E.filed("C", on: "2024-05-01", memberClass: "affiliate", brExpiresOn: "2024-05-10"),
+            E.documents("C", on: "2024-05-01"),
+        ]
         #expect(try refusal(base + [E.approved("C", on: "2024-05-10", memberClass: "affiliate")]) == nil)
         let error = try refusal(base + [E.approved("C", on: "2024-05-11", memberClass: "affiliate")])
         #expect(error?.rule == "R11" && error?.reason.contains("R7") == true)
@@ -78,21 +84,36 @@ let memberA = [
         #expect(try refusal(base + [recommend("C", on: "2024-05-02")])?.rule == "R10")
         #expect(try refusal(base + [recommend("Q", on: "2024-05-02")])?.rule == "R10")
         // A was not yet a member on 2024-04-10.
-        let early = [E.schedule(), E.round("2022", on: "2022-12-01", included: ["A"])] + memberA.dropFirst(2)
+        let early =
+            [E.schedule(), E.round("2022", on: "2022-12-01", included: ["A"])] + memberA.dropFirst(2)
             + [E.filed("C", on: "2024-04-05", memberClass: "affiliate"), recommend("A", on: "2024-04-10")]
         #expect(try refusal(early)?.rule == "R10")
     }
 
     @Test("R11: admission needs documents for this application")
     func r11Documents() throws {
-        #expect(try refusal([E.filed("C", on: "2024-05-01", memberClass: "affiliate"), E.approved("C", on: "2024-05-02", memberClass: "affiliate")])?.rule == "R11")
+        #expect(
+            try refusal([
+                E.filed("C", on: "2024-05-01", memberClass: "affiliate"),
+                E.approved("C", on: "2024-05-02", memberClass: "affiliate"),
+            ])?.rule == "R11"
+        )
         let rejectedThenRefiled = [
             E.filed("C", on: "2024-05-01", memberClass: "affiliate"), E.documents("C", on: "2024-05-01"),
             #"{"type":"ApplicationRejected","company":"C","on":"2024-05-02","reason":"incomplete"}"#,
             E.filed("C", on: "2024-05-03", memberClass: "affiliate"),
         ]
-        #expect(try refusal(rejectedThenRefiled + [E.approved("C", on: "2024-05-04", memberClass: "affiliate")])?.rule == "R11")
-        #expect(try refusal(rejectedThenRefiled + [E.documents("C", on: "2024-05-04"), E.approved("C", on: "2024-05-04", memberClass: "affiliate")]) == nil)
+        #expect(
+            try refusal(rejectedThenRefiled + [E.approved("C", on: "2024-05-04", memberClass: "affiliate")])?.rule
+                == "R11"
+        )
+        #expect(
+            try refusal(
+                rejectedThenRefiled + [
+                    E.documents("C", on: "2024-05-04"), E.approved("C", on: "2024-05-04", memberClass: "affiliate"),
+                ]
+            ) == nil
+        )
     }
 
     @Test("R11: class full needs an index inclusion on or before admission; affiliate does not")
@@ -100,8 +121,14 @@ let memberA = [
         let base = [E.filed("C", on: "2024-05-01"), E.documents("C", on: "2024-05-01")]
         #expect(try refusal(base + [E.approved("C", on: "2024-05-02")])?.rule == "R11")
         #expect(try refusal(base + [E.approved("C", on: "2024-05-02", memberClass: "affiliate")]) == nil)
-        #expect(try refusal([E.round("R", on: "2024-05-02", included: ["C"])] + base + [E.approved("C", on: "2024-05-02")]) == nil)
-        #expect(try refusal([E.round("R", on: "2024-05-03", included: ["C"])] + base + [E.approved("C", on: "2024-05-02")])?.rule == "R11")
+        #expect(
+            try refusal([E.round("R", on: "2024-05-02", included: ["C"])] + base + [E.approved("C", on: "2024-05-02")])
+                == nil
+        )
+        #expect(
+            try refusal([E.round("R", on: "2024-05-03", included: ["C"])] + base + [E.approved("C", on: "2024-05-02")])?
+                .rule == "R11"
+        )
     }
 
     @Test("R11: the Board may admit in another class than applied for")
@@ -122,6 +149,11 @@ let memberA = [
         #expect(f.status("C", "2024-05-02")?.status == .rejected)
         #expect(f.status("C", "2024-05-02")?.memberClass == .affiliate)
         #expect(f.status("C", "2024-06-01")?.status == .applied)
-        #expect(try refusal([E.filed("C", on: "2024-05-01"), E.approved("C", on: "2024-05-01"), #"{"type":"ApplicationRejected","company":"C","on":"2024-05-02","reason":"x"}"#])?.rule == "R11")
+        #expect(
+            try refusal([
+                E.filed("C", on: "2024-05-01"), E.approved("C", on: "2024-05-01"),
+                #"{"type":"ApplicationRejected","company":"C","on":"2024-05-02","reason":"x"}"#,
+            ])?.rule == "R11"
+        )
     }
 }

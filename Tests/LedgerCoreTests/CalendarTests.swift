@@ -2,10 +2,14 @@ import LedgerCore
 import Testing
 
 @Suite struct CalendarTests {
-    @Test("R1: dates are real calendar dates, leap years included", arguments: [
-        ("2024-02-29", true), ("2025-02-29", false), ("2000-02-29", true), ("1900-02-29", false),
-        ("2025-04-31", false), ("2025-12-31", true), ("2025-13-01", false), ("2025-1-01", false), ("20250101", false),
-    ])
+    @Test(
+        "R1: dates are real calendar dates, leap years included",
+        arguments: [
+            ("2024-02-29", true), ("2025-02-29", false), ("2000-02-29", true), ("1900-02-29", false),
+            ("2025-04-31", false), ("2025-12-31", true), ("2025-13-01", false), ("2025-1-01", false),
+            ("20250101", false),
+        ]
+    )
     func r1RealDates(text: String, valid: Bool) {
         #expect((Day(text) != nil) == valid)
         if valid { #expect(Day(text)!.description == text) }
@@ -35,9 +39,12 @@ import Testing
         #expect(Instant("2025-02-29T00:00:00Z") == nil)
     }
 
-    @Test("R3: membership years run 1 April to 31 March", arguments: [
-        ("2025-04-01", "2025-26"), ("2026-03-31", "2025-26"), ("2025-03-31", "2024-25"), ("1999-12-31", "1999-00"),
-    ])
+    @Test(
+        "R3: membership years run 1 April to 31 March",
+        arguments: [
+            ("2025-04-01", "2025-26"), ("2026-03-31", "2025-26"), ("2025-03-31", "2024-25"), ("1999-12-31", "1999-00"),
+        ]
+    )
     func r3MembershipYear(date: String, label: String) {
         #expect(Period(containing: Day(date)!).description == label)
         #expect(Period(label)?.description == label)

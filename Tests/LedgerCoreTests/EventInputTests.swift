@@ -18,36 +18,39 @@ import Testing
 
     static let paid = #""type":"FeePaid","company":"A","on":"2024-05-01","reference":"R1""#
 
-    @Test("bad input names the field at fault", arguments: [
-        (#"{"type":"Nope","on":"2024-01-01"}"#, "type"),
-        (#"{"on":"2024-01-01"}"#, "type"),
-        (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","extra":1}"#, "extra"),
-        (#"{"type":"MemberResigned","company":"A"}"#, "on"),
-        (#"{"type":"MemberResigned","company":"A","on":null}"#, "on"),
-        (#"{"type":"MemberResigned","company":"A","on":20240101}"#, "on"),
-        (#"{"type":"MemberResigned","company":"A","on":"2025-02-29"}"#, "on"),
-        (#"{"type":"MemberResigned","company":"-A","on":"2024-01-01"}"#, "company"),
-        (#"{"type":"MemberResigned","company":"A b","on":"2024-01-01"}"#, "company"),
-        ("{" + paid + #","amount":"-5"}"#, "amount"),
-        ("{" + paid + #","amount":-5}"#, "amount"),
-        ("{" + paid + #","amount":"10.555"}"#, "amount"),
-        ("{" + paid + #","amount":10.5}"#, "amount"),
-        ("{" + paid + #","amount":"0"}"#, "amount"),
-        ("{" + paid + #","amount":"1000000000"}"#, "amount"),
-        ("{" + paid + #","amount":"100","period":"2024-2025"}"#, "period"),
-        ("{" + paid + #","amount":"100","period":"2024-26"}"#, "period"),
-        (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01"}"#, "name"),
-        (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01","employeesInHK":-1}"#, "employeesInHK"),
-        (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01","employeesInHK":"5"}"#, "employeesInHK"),
-        (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01","brNumber":"1234567"}"#, "brNumber"),
-        (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01","name":""}"#, "name"),
-        (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01","name":"a\u0007b"}"#, "name"),
-        (#"{"type":"DocumentsSubmitted","company":"A","on":"2024-01-01","documents":[]}"#, "documents"),
-        (#"{"type":"EventReversed","on":"2024-01-01","reverses":0,"reason":"x"}"#, "reverses"),
-        (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","id":"not-a-uuid"}"#, "id"),
-        (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","v":2}"#, "v"),
-        (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","seq":5}"#, "seq"),
-    ])
+    @Test(
+        "bad input names the field at fault",
+        arguments: [
+            (#"{"type":"Nope","on":"2024-01-01"}"#, "type"),
+            (#"{"on":"2024-01-01"}"#, "type"),
+            (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","extra":1}"#, "extra"),
+            (#"{"type":"MemberResigned","company":"A"}"#, "on"),
+            (#"{"type":"MemberResigned","company":"A","on":null}"#, "on"),
+            (#"{"type":"MemberResigned","company":"A","on":20240101}"#, "on"),
+            (#"{"type":"MemberResigned","company":"A","on":"2025-02-29"}"#, "on"),
+            (#"{"type":"MemberResigned","company":"-A","on":"2024-01-01"}"#, "company"),
+            (#"{"type":"MemberResigned","company":"A b","on":"2024-01-01"}"#, "company"),
+            ("{" + paid + #","amount":"-5"}"#, "amount"),
+            ("{" + paid + #","amount":-5}"#, "amount"),
+            ("{" + paid + #","amount":"10.555"}"#, "amount"),
+            ("{" + paid + #","amount":10.5}"#, "amount"),
+            ("{" + paid + #","amount":"0"}"#, "amount"),
+            ("{" + paid + #","amount":"1000000000"}"#, "amount"),
+            ("{" + paid + #","amount":"100","period":"2024-2025"}"#, "period"),
+            ("{" + paid + #","amount":"100","period":"2024-26"}"#, "period"),
+            (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01"}"#, "name"),
+            (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01","employeesInHK":-1}"#, "employeesInHK"),
+            (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01","employeesInHK":"5"}"#, "employeesInHK"),
+            (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01","brNumber":"1234567"}"#, "brNumber"),
+            (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01","name":""}"#, "name"),
+            (#"{"type":"ProfileUpdated","company":"A","on":"2024-01-01","name":"a\u0007b"}"#, "name"),
+            (#"{"type":"DocumentsSubmitted","company":"A","on":"2024-01-01","documents":[]}"#, "documents"),
+            (#"{"type":"EventReversed","on":"2024-01-01","reverses":0,"reason":"x"}"#, "reverses"),
+            (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","id":"not-a-uuid"}"#, "id"),
+            (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","v":2}"#, "v"),
+            (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","seq":5}"#, "seq"),
+        ]
+    )
     func badInput(text: String, field: String) {
         let error = inputError(text)
         #expect(error != nil, "accepted: \(text)")
@@ -71,7 +74,9 @@ import Testing
 
     @Test("an id is a UUID, kept in lowercase")
     func idNormalised() throws {
-        let input = try decode(#"{"type":"MemberResigned","company":"A","on":"2024-01-01","id":"ABCDEF00-1234-5678-9ABC-DEF012345678"}"#)
+        let input = try decode(
+            #"{"type":"MemberResigned","company":"A","on":"2024-01-01","id":"ABCDEF00-1234-5678-9ABC-DEF012345678"}"#
+        )
         #expect(input.id == "abcdef00-1234-5678-9abc-def012345678")
     }
 

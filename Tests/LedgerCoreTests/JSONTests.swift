@@ -9,9 +9,12 @@ import Testing
         #expect(JSONWriter.string(value) == #"{"b":1,"a":[true,false,null,-0.5e3,"x\"\\\n\u0001é"],"c":{}}"#)
     }
 
-    @Test("malformed JSON is refused with a byte offset", arguments: [
-        "{", "{\"a\":}", "{\"a\":1,}", "[1 2]", "01", "\"\\x\"", "{\"a\":1} x", "nul", "\"\u{01}\"", "\"\\ud800\"",
-    ])
+    @Test(
+        "malformed JSON is refused with a byte offset",
+        arguments: [
+            "{", "{\"a\":}", "{\"a\":1,}", "[1 2]", "01", "\"\\x\"", "{\"a\":1} x", "nul", "\"\u{01}\"", "\"\\ud800\"",
+        ]
+    )
     func malformed(text: String) {
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(text) }
     }

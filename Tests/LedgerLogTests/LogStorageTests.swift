@@ -6,7 +6,8 @@ import Testing
 
 /// The stored lines of a ledger as stock `lz4 -dc` prints them, concatenated in file-name order.
 func stockDecompress(_ path: String) throws -> Data {
-    let names = try FileManager.default.contentsOfDirectory(atPath: path + "/log").filter { $0.hasSuffix(".lz4") }.sorted()
+    let names = try FileManager.default.contentsOfDirectory(atPath: path + "/log").filter { $0.hasSuffix(".lz4") }
+        .sorted()
     var data = Data()
     for name in names {
         let process = Process()
@@ -70,7 +71,9 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
                 let lines = try storedLines(directory).split(separator: UInt8(ascii: "\n"))
                 #expect(Array(lines.prefix(6)) == Array(keptLines), "cut at \(cut)")
                 #expect(try LogVerifier(directory).verify().events == 7, "cut at \(cut)")
-                let broken = try FileManager.default.contentsOfDirectory(atPath: copy + "/log").filter { $0.hasSuffix(".broken") }
+                let broken = try FileManager.default.contentsOfDirectory(atPath: copy + "/log").filter {
+                    $0.hasSuffix(".broken")
+                }
                 #expect(broken.count == (cut > before ? 1 : 0), "cut at \(cut)")
                 try FileManager.default.removeItem(atPath: copy)
             }
@@ -130,12 +133,15 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
             let directory = try LedgerDirectory.create(at: path + "/l")
             try append([EventJSON.schedule()], to: directory)
             let id = "11111111-2222-3333-4444-555555555555"
-            let event = #"{"type":"FeeScheduleSet","on":"2021-01-01","full":"3000","affiliate":"1500","id":""# + id + "\"}"
+            let event =
+                #"{"type":"FeeScheduleSet","on":"2021-01-01","full":"3000","affiliate":"1500","id":""# + id + "\"}"
             let first = try append([event], to: directory)
             let again = try append([event.replacingOccurrences(of: "\"3000\"", with: "3000")], to: directory)
             #expect(first == again)
             #expect(try LedgerHistory.load(directory).records.count == 2)
-            #expect(throws: InputError.self) { try append([event.replacingOccurrences(of: "3000", with: "3001")], to: directory) }
+            #expect(throws: InputError.self) {
+                try append([event.replacingOccurrences(of: "3000", with: "3001")], to: directory)
+            }
         }
     }
 
@@ -144,10 +150,14 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
         try withTemporaryDirectory { path in
             let directory = try LedgerDirectory.create(at: path + "/l")
             try append([EventJSON.schedule()], to: directory, at: "2024-06-01T00:00:00Z")
-            #expect(throws: LedgerError.self) { try append([EventJSON.schedule(on: "2021-01-01")], to: directory, at: "2024-05-31T23:59:59Z") }
+            #expect(throws: LedgerError.self) {
+                try append([EventJSON.schedule(on: "2021-01-01")], to: directory, at: "2024-05-31T23:59:59Z")
+            }
             // 2024-06-01T17:00Z is 01:00 on 2 June in Hong Kong.
             try append([EventJSON.schedule(on: "2024-06-02")], to: directory, at: "2024-06-01T17:00:00Z")
-            #expect(throws: LedgerError.self) { try append([EventJSON.schedule(on: "2024-06-03")], to: directory, at: "2024-06-01T17:00:00Z") }
+            #expect(throws: LedgerError.self) {
+                try append([EventJSON.schedule(on: "2024-06-03")], to: directory, at: "2024-06-01T17:00:00Z")
+            }
             #expect(try LedgerHistory.load(directory).records.count == 2)
         }
     }
@@ -159,7 +169,10 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
             try append([EventJSON.schedule()], to: directory)
             let before = try Data(contentsOf: URL(fileURLWithPath: path + "/l/log/00000001.lz4"))
             #expect(throws: LedgerError.self) {
-                try append(simpleEvents(companies: 1) + [EventJSON.documents("NOBODY", on: "2024-05-01")], to: directory)
+                try append(
+                    simpleEvents(companies: 1) + [EventJSON.documents("NOBODY", on: "2024-05-01")],
+                    to: directory
+                )
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: path + "/l/log/00000001.lz4")) == before)
         }
