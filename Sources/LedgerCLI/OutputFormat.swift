@@ -29,6 +29,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
                 }
                 .joined(separator: "  ")
             }
+            .map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
             return (lines + (rows.isEmpty ? ["(none)"] : [])).joined(separator: "\n")
         }
     }
