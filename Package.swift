@@ -36,10 +36,18 @@ let package = Package(
             dependencies: ["LedgerCore", "CLZ4", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "LedgerProjections",
+            dependencies: ["LedgerCore", "LedgerLog", "CSQLite"],
+            path: "Projections",
+            exclude: ["README.md"],
+            resources: [.copy("schema.sql"), .copy("queries")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "LedgerCLI",
             dependencies: [
-                "LedgerCore", "LedgerLog",
+                "LedgerCore", "LedgerLog", "LedgerProjections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -47,6 +55,11 @@ let package = Package(
         .target(
             name: "LedgerTestSupport",
             dependencies: ["LedgerCore", "LedgerLog"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerProjectionsTests",
+            dependencies: ["LedgerProjections", "LedgerCore", "LedgerLog", "LedgerTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

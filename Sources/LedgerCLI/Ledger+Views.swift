@@ -1,6 +1,7 @@
 import ArgumentParser
 import LedgerCore
 import LedgerLog
+import LedgerProjections
 
 extension Ledger {
     struct Status: ParsableCommand {
@@ -24,8 +25,12 @@ extension Ledger {
                         return id
                     }
                 )
-            let (fold, day) = try view.fold(options)
-            let rows = fold.statusRows(on: day, companies: only).map { row -> [(key: String, value: JSONValue)] in
+            let found = try view.rows(
+                options,
+                projected: { try $0.statusRows(on: $1, companies: only) },
+                replayed: { $0.statusRows(on: $1, companies: only) }
+            )
+            let rows = found.map { row -> [(key: String, value: JSONValue)] in
                 [
                     ("company", .string(row.company.rawValue)), ("name", .string(row.name)),
                     ("status", .string(row.status.rawValue)), ("class", .string(row.memberClass.rawValue)),
@@ -51,8 +56,12 @@ extension Ledger {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let (fold, day) = try view.fold(options)
-            let rows = fold.arrearsRows(on: day).map { row -> [(key: String, value: JSONValue)] in
+            let found = try view.rows(
+                options,
+                projected: { try $0.arrearsRows(on: $1) },
+                replayed: { $0.arrearsRows(on: $1) }
+            )
+            let rows = found.map { row -> [(key: String, value: JSONValue)] in
                 [
                     ("company", .string(row.company.rawValue)), ("period", .string(row.period.description)),
                     ("amount", .string(row.amount.description)), ("paid", .string(row.paid.description)),
@@ -77,8 +86,12 @@ extension Ledger {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let (fold, day) = try view.fold(options)
-            let rows = fold.votingRows(on: day).map { row -> [(key: String, value: JSONValue)] in
+            let found = try view.rows(
+                options,
+                projected: { try $0.votingRows(on: $1) },
+                replayed: { $0.votingRows(on: $1) }
+            )
+            let rows = found.map { row -> [(key: String, value: JSONValue)] in
                 [("company", .string(row.company.rawValue)), ("name", .string(row.name))]
             }
             print(view.outputFormat.render(rows, columns: ["company", "name"]))

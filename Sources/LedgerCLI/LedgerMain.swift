@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerCore
 import LedgerLog
+import LedgerProjections
 
 /// The `ledger` executable: parses, runs one command, and maps every failure to CLI.md's exit
 /// codes with a single `error:` line on standard error.
@@ -29,6 +30,9 @@ enum LedgerMain {
             Console.error(error.description)
             return 3
         case let error as LogError:
+            Console.error(error.description)
+            return 4
+        case let error as ProjectionError:
             Console.error(error.description)
             return 4
         case let exit as ExitCode:

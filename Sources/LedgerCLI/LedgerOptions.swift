@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerCore
 import LedgerLog
+import LedgerProjections
 
 /// Where the ledger is, and the clock: shared by every command.
 struct LedgerOptions: ParsableArguments {
@@ -72,5 +73,30 @@ struct ViewOptions: ParsableArguments {
         let directory = try options.open()
         let history = try LedgerHistory.load(directory)
         return (try history.fold(knownAt: knownAtInstant(now: now)), try asOfDay(now: now))
+    }
+
+    /// A view's rows: from the SQLite projections (caught up first) when the question is about
+    /// present knowledge, else by replaying the events known at `--known-at`.
+    func rows<Row>(
+        _ options: LedgerOptions,
+        projected: (ProjectionStore, Day) throws -> [Row],
+        replayed: (MembershipFold, Day) -> [Row]
+    ) throws -> [Row] {
+        let now = try options.now()
+        let directory = try options.open()
+        let history = try LedgerHistory.load(directory)
+        let knownAt = try knownAtInstant(now: now)
+        let day = try asOfDay(now: now)
+        if knownAt >= (history.records.last?.recorded ?? knownAt) {
+            let store = ProjectionStore(directory: directory)
+            do {
+                let outcome = try store.update(history: history)
+                if let note = outcome.note { Console.note(note) }
+                return try projected(store, day)
+            } catch let error as ProjectionError {
+                Console.note("projections unavailable (\(error)); answering by replay")
+            }
+        }
+        return replayed(try history.fold(knownAt: knownAt), day)
     }
 }

@@ -7,6 +7,24 @@ public struct StatusRow: Hashable, Sendable {
     public var since: Day
     public var reason: String?
     public var flags: [String]
+
+    public init(
+        company: CompanyID,
+        name: String,
+        status: MembershipStatus,
+        memberClass: MemberClass,
+        since: Day,
+        reason: String?,
+        flags: [String]
+    ) {
+        self.company = company
+        self.name = name
+        self.status = status
+        self.memberClass = memberClass
+        self.since = since
+        self.reason = reason
+        self.flags = flags
+    }
 }
 
 /// A row of `ledger arrears`: a request with a balance on the as-of date (CLI.md).
@@ -24,12 +42,35 @@ public struct ArrearsRow: Hashable, Sendable {
     public var requestedOn: Day
     public var dueOn: Day
     public var state: State
+
+    public init(
+        company: CompanyID,
+        period: Period,
+        amount: Cents,
+        paid: Cents,
+        requestedOn: Day,
+        dueOn: Day,
+        state: State
+    ) {
+        self.company = company
+        self.period = period
+        self.amount = amount
+        self.paid = paid
+        self.requestedOn = requestedOn
+        self.dueOn = dueOn
+        self.state = state
+    }
 }
 
 /// A row of `ledger voting` (R25).
 public struct VotingRow: Hashable, Sendable {
     public var company: CompanyID
     public var name: String
+
+    public init(company: CompanyID, name: String) {
+        self.company = company
+        self.name = name
+    }
 }
 
 extension CompanyHistory {

@@ -1,0 +1,109 @@
+import LedgerCore
+
+/// Writes one company's history as rows of the tables in `schema.sql`.
+struct ProjectionRows {
+    let insertCompany: SQLiteStatement
+    let insertProfile: SQLiteStatement
+    let insertStatus: SQLiteStatement
+    let insertVoting: SQLiteStatement
+    let insertRequest: SQLiteStatement
+    let insertPayment: SQLiteStatement
+    let insertExcusal: SQLiteStatement
+    let deletes: [SQLiteStatement]
+
+    init(_ db: SQLiteDatabase) throws(ProjectionError) {
+        insertCompany = try db.prepare("INSERT INTO companies VALUES (?, ?, ?, ?, ?, ?)")
+        insertProfile = try db.prepare("INSERT INTO profile_timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        insertStatus = try db.prepare("INSERT INTO status_timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        insertVoting = try db.prepare("INSERT INTO voting_timeline VALUES (?, ?, ?)")
+        insertRequest = try db.prepare("INSERT INTO fee_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        insertPayment = try db.prepare("INSERT INTO fee_payments VALUES (?, ?, ?, ?)")
+        insertExcusal = try db.prepare("INSERT INTO excusals VALUES (?, ?, ?, ?)")
+        deletes = try [
+            "DELETE FROM fee_payments WHERE request_seq IN (SELECT seq FROM fee_requests WHERE company = ?)",
+            "DELETE FROM excusals WHERE request_seq IN (SELECT seq FROM fee_requests WHERE company = ?)",
+            "DELETE FROM fee_requests WHERE company = ?", "DELETE FROM status_timeline WHERE company = ?",
+            "DELETE FROM voting_timeline WHERE company = ?", "DELETE FROM profile_timeline WHERE company = ?",
+            "DELETE FROM companies WHERE company = ?",
+        ]
+        .map { sql throws(ProjectionError) in try db.prepare(sql) }
+    }
+
+    /// Removes every row of `company`.
+    func delete(_ company: CompanyID) throws(ProjectionError) {
+        for statement in deletes { try statement.run([.text(company.rawValue)]) }
+    }
+
+    /// Inserts every row of one company's history.
+    func insert(_ history: CompanyHistory) throws(ProjectionError) {
+        let company = SQLiteStatement.Value.text(history.company.rawValue)
+        let profiles = ProjectionRows.lastPerDay(history.profiles, day: \.on)
+        for (i, version) in profiles.enumerated() {
+            let p = version.profile
+            try insertProfile.run([
+                company, .text(p.name), .text(p.brExpiresOn.description), .text(p.sector.rawValue),
+                .integer(Int64(p.employeesInHK)), .integer(p.isSME ? 1 : 0), .text(version.on.description),
+                i + 1 < profiles.count ? .text(profiles[i + 1].on.description) : .null,
+            ])
+        }
+        if let p = profiles.last?.profile {
+            try insertCompany.run([
+                company, .text(p.name), .text(p.brNumber), .text(p.brExpiresOn.description), .text(p.sector.rawValue),
+                .integer(Int64(p.employeesInHK)),
+            ])
+        }
+        let changes = ProjectionRows.lastPerDay(history.timeline, day: \.on)
+        var votingFrom: Day?
+        for (i, change) in changes.enumerated() {
+            let end: Day? = i + 1 < changes.count ? changes[i + 1].on : nil
+            try insertStatus.run([
+                company, .text(change.status.rawValue), .text(change.memberClass.rawValue),
+                .text(change.since.description),
+                change.reason.map { .text($0) } ?? .null, .text(change.rule),
+                .text(change.seqs.map(String.init).joined(separator: ",")), .text(change.on.description),
+                end.map { .text($0.description) } ?? .null,
+            ])
+            let votes = change.status == .active && change.memberClass == .full
+            if votes && votingFrom == nil { votingFrom = change.on }
+            if let from = votingFrom, !votes || end == nil {
+                let to: Day? = votes ? nil : change.on
+                try insertVoting.run([company, .text(from.description), to.map { .text($0.description) } ?? .null])
+                votingFrom = nil
+            }
+        }
+        for request in history.requests {
+            try insertRequest.run([
+                .integer(Int64(request.seq)), company, .integer(Int64(request.term + 1)),
+                .text(request.period.description),
+                .integer(request.amount.value), .text(request.requestedOn.description),
+                .text(request.dueOn.description),
+                request.settledOn.map { .text($0.description) } ?? .null,
+            ])
+            for allocation in request.allocations {
+                try insertPayment.run([
+                    .integer(Int64(request.seq)), .integer(Int64(allocation.seq)), .text(allocation.on.description),
+                    .integer(allocation.amount.value),
+                ])
+            }
+            for excusal in request.excusals {
+                try insertExcusal.run([
+                    .integer(Int64(request.seq)), .integer(Int64(excusal.seq)), .text(excusal.on.description),
+                    excusal.until.map { .text($0.description) } ?? .null,
+                ])
+            }
+        }
+    }
+
+    /// The last item of each day: what holds from that day on.
+    static func lastPerDay<T>(_ items: [T], day: (T) -> Day) -> [T] {
+        var result: [T] = []
+        for item in items {
+            if let last = result.last, day(last) == day(item) {
+                result[result.count - 1] = item
+            } else {
+                result.append(item)
+            }
+        }
+        return result
+    }
+}

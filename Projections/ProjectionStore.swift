@@ -1,0 +1,209 @@
+import Foundation
+import LedgerCore
+import LedgerLog
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The SQLite projections of a ledger: rebuilt from nothing or caught up from their checkpoint,
+/// never trusted silently.
+public struct ProjectionStore: Sendable {
+    /// The schema version `schema.sql` creates; a database of another version is rebuilt.
+    public static let schemaVersion = 1
+
+    public let directory: LedgerDirectory
+    /// The database file (default `projections.sqlite` in the ledger directory).
+    public let path: String
+
+    public init(directory: LedgerDirectory, path: String? = nil) {
+        self.directory = directory
+        self.path = path ?? directory.path + "/projections.sqlite"
+    }
+
+    /// What bringing the projections up to date did.
+    public enum Outcome: Hashable, Sendable {
+        case upToDate(seq: Int)
+        case updated(from: Int, to: Int, companies: Int)
+        case rebuilt(seq: Int, reason: String)
+
+        /// One sentence for the command to say.
+        public var note: String? {
+            switch self {
+            case .upToDate: return nil
+            case .updated(let from, let to, let companies):
+                return "projections caught up from seq \(from) to \(to) (\(companies) companies recomputed)"
+            case .rebuilt(let seq, let reason): return "projections rebuilt to seq \(seq): \(reason)"
+            }
+        }
+    }
+
+    // MARK: - Resources
+
+    /// The text of a file under `Projections/` (bundled with the code).
+    static func resource(_ name: String) throws(ProjectionError) -> String {
+        guard let base = Bundle.module.resourceURL,
+            let text = try? String(contentsOf: base.appendingPathComponent(name), encoding: .utf8)
+        else { throw ProjectionError("cannot read the bundled \(name)") }
+        return text
+    }
+
+    // MARK: - Rebuild and update
+
+    /// Builds a new database from the whole log beside the old one and renames it over it, so a
+    /// reader sees the old database or the new one, never a half-built one.
+    /// - Parameter progress: called with (companies written, companies in all).
+    @discardableResult
+    public func rebuild(
+        history: LedgerHistory? = nil,
+        reason: String = "rebuild requested",
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> Outcome {
+        let history = try history ?? LedgerHistory.load(directory)
+        let fold = try history.fold()
+        let temporary = path + ".new-\(getpid())"
+        unlink(temporary)
+        unlink(temporary + "-journal")
+        do {
+            let db = try SQLiteDatabase(path: temporary, create: true)
+            // The file is not in use until renamed: no journal; one fsync at the end.
+            try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
+            try db.execute(try ProjectionStore.resource("schema.sql"))
+            try db.transaction {
+                let rows = try ProjectionRows(db)
+                let histories = fold.histories
+                for (i, company) in histories.enumerated() {
+                    try rows.insert(company)
+                    if i % 1000 == 0 { progress?(i, histories.count) }
+                }
+                progress?(histories.count, histories.count)
+                try ProjectionStore.writeCheckpoint(db, history.records.last)
+            }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        try ProjectionStore.fsyncFile(temporary)
+        guard rename(temporary, path) == 0 else {
+            throw ProjectionError("rename: \(String(cString: strerror(errno)))", file: path)
+        }
+        unlink(path + "-journal")
+        try ProjectionStore.fsyncFile((path as NSString).deletingLastPathComponent)
+        return .rebuilt(seq: history.records.count, reason: reason)
+    }
+
+    /// Brings the database up to date: rebuilds it when missing, unreadable, of another schema
+    /// version or not matching the log; otherwise recomputes the companies the new events touch,
+    /// rows and checkpoint in one transaction.
+    @discardableResult
+    public func update(history: LedgerHistory? = nil) throws -> Outcome {
+        let history = try history ?? LedgerHistory.load(directory)
+        guard FileManager.default.fileExists(atPath: path) else {
+            return try rebuild(history: history, reason: "\((path as NSString).lastPathComponent) was missing")
+        }
+        let checked: (db: SQLiteDatabase, seq: Int)
+        switch check(history) {
+        case .failure(let problem): return try rebuild(history: history, reason: problem.reason)
+        case .success(let result): checked = result
+        }
+        let head = history.records.count
+        if checked.seq == head { return .upToDate(seq: head) }
+        let db = checked.db
+        let fold = try history.fold()
+        return try db.transaction { () throws -> Outcome in
+            // Another reader may have caught up while this one waited for the lock.
+            let (seq, _) = try ProjectionStore.readCheckpoint(db)
+            if seq == head { return .upToDate(seq: head) }
+            let affected = ProjectionStore.affectedCompanies(history.records, from: seq, fold: fold)
+            let rows = try ProjectionRows(db)
+            for company in affected {
+                try rows.delete(company)
+                if let companyHistory = fold.history(of: company) { try rows.insert(companyHistory) }
+            }
+            if getenv("LEDGER_FAULT").map({ String(cString: $0) }) == "project-before-commit" {
+                // Fault injection for the crash tests: die with the rows written and not committed.
+                _exit(137)
+            }
+            try ProjectionStore.writeCheckpoint(db, history.records.last)
+            return .updated(from: seq, to: head, companies: affected.count)
+        }
+    }
+
+    /// The open database and its checkpoint, or why it cannot be trusted.
+    func check(_ history: LedgerHistory) -> Result<(db: SQLiteDatabase, seq: Int), ProjectionError> {
+        let db: SQLiteDatabase
+        let version: String?
+        let seq: Int
+        let hash: String?
+        do {
+            db = try SQLiteDatabase(path: path, create: false)
+            let statement = try db.prepare("SELECT value FROM meta WHERE key = 'schema_version'")
+            version = try statement.step() ? statement.text(0) : nil
+            (seq, hash) = try ProjectionStore.readCheckpoint(db)
+        } catch {
+            return .failure(ProjectionError("\((path as NSString).lastPathComponent) could not be read (\(error))"))
+        }
+        guard version == String(ProjectionStore.schemaVersion) else {
+            return .failure(
+                ProjectionError(
+                    "the database has schema version \(version ?? "none"), not \(ProjectionStore.schemaVersion)"
+                )
+            )
+        }
+        guard seq <= history.records.count else {
+            return .failure(
+                ProjectionError("its checkpoint seq \(seq) is past the log's head \(history.records.count)")
+            )
+        }
+        if seq > 0, hash != SHA256Hex.of(history.records[seq - 1].line) {
+            return .failure(ProjectionError("its checkpoint hash at seq \(seq) does not match the log"))
+        }
+        return .success((db, seq))
+    }
+
+    /// The companies whose rows the records after `seq` can change.
+    static func affectedCompanies(_ records: [StoredRecord], from seq: Int, fold: MembershipFold) -> Set<CompanyID> {
+        var affected: Set<CompanyID> = []
+        var everyone = false
+        for record in records[seq...] {
+            var event = record.event
+            if case .eventReversed(let target, _) = event.body, target >= 1, target <= records.count {
+                event = records[target - 1].event
+            }
+            if let company = event.company {
+                affected.insert(company)
+            } else if event.type == .indexRoundRecorded {
+                everyone = true  // A round changes the count of every member (R20).
+            }
+            // A schedule changes no stored amount: requests store theirs (R15).
+        }
+        if everyone { affected.formUnion(fold.histories.map(\.company)) }
+        return affected
+    }
+
+    static func readCheckpoint(_ db: SQLiteDatabase) throws(ProjectionError) -> (seq: Int, hash: String?) {
+        let statement = try db.prepare("SELECT key, value FROM meta WHERE key IN ('checkpoint_seq', 'checkpoint_hash')")
+        var seq: Int?
+        var hash: String?
+        while try statement.step() {
+            if statement.text(0) == "checkpoint_seq" { seq = statement.text(1).flatMap { Int($0) } }
+            if statement.text(0) == "checkpoint_hash" { hash = statement.text(1) }
+        }
+        guard let seq else { throw ProjectionError("no checkpoint", file: db.path) }
+        return (seq, hash)
+    }
+
+    static func writeCheckpoint(_ db: SQLiteDatabase, _ last: StoredRecord?) throws(ProjectionError) {
+        let statement = try db.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
+        try statement.run([.text("schema_version"), .text(String(schemaVersion))])
+        try statement.run([.text("checkpoint_seq"), .text(String(last?.seq ?? 0))])
+        try statement.run([.text("checkpoint_hash"), .text(last.map { SHA256Hex.of($0.line) } ?? SHA256Hex.zero)])
+    }
+
+    static func fsyncFile(_ path: String) throws(ProjectionError) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ProjectionError("open: \(String(cString: strerror(errno)))", file: path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw ProjectionError("fsync: \(String(cString: strerror(errno)))", file: path) }
+    }
+}

@@ -1,0 +1,155 @@
+import CSQLite
+import LedgerCore
+
+/// An error from SQLite: the call, the result code and SQLite's own message.
+public struct ProjectionError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var reason: String
+    /// The SQLite result code, when SQLite failed.
+    public var code: Int32?
+    /// The database file.
+    public var file: String?
+
+    public init(_ reason: String, code: Int32? = nil, file: String? = nil) {
+        self.reason = reason
+        self.code = code
+        self.file = file
+    }
+
+    public var description: String { (file.map { $0 + ": " } ?? "") + reason }
+}
+
+/// One SQLite connection, used by one thread at a time inside a `withX` scope.
+final class SQLiteDatabase {
+    let handle: OpaquePointer
+    let path: String
+
+    /// Opens (creating when `create`) the database at `path`.
+    init(path: String, create: Bool) throws(ProjectionError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(db)
+            throw ProjectionError("sqlite3_open_v2: \(message)", code: rc, file: path)
+        }
+        handle = db
+        self.path = path
+        sqlite3_busy_timeout(db, 10_000)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    func failure(_ call: String, _ rc: Int32) -> ProjectionError {
+        ProjectionError("\(call): \(String(cString: sqlite3_errmsg(handle)))", code: rc, file: path)
+    }
+
+    /// Runs one or more statements with no parameters. Calls `sqlite3_exec`.
+    func execute(_ sql: String) throws(ProjectionError) {
+        let rc = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw failure("sqlite3_exec", rc) }
+    }
+
+    /// A prepared statement. Calls `sqlite3_prepare_v2`.
+    func prepare(_ sql: String) throws(ProjectionError) -> SQLiteStatement {
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw failure("sqlite3_prepare_v2", rc) }
+        return SQLiteStatement(statement, database: self)
+    }
+
+    /// Runs `body` in a transaction (`BEGIN IMMEDIATE`): committed when it returns, rolled back when it throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+@available(*, unavailable)
+extension SQLiteDatabase: Sendable {}
+
+/// A prepared statement: bind by name or position, step through rows.
+final class SQLiteStatement {
+    let handle: OpaquePointer
+    let database: SQLiteDatabase
+
+    init(_ handle: OpaquePointer, database: SQLiteDatabase) {
+        self.handle = handle
+        self.database = database
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// A bindable value.
+    enum Value {
+        case null
+        case integer(Int64)
+        case text(String)
+    }
+
+    /// Binds positional values (1-based, in order) after a reset. Calls `sqlite3_bind_*`.
+    func bind(_ values: [Value]) throws(ProjectionError) {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (i, value) in values.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(handle, index)
+            case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
+            case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, SQLITE_TRANSIENT)
+            }
+            guard rc == SQLITE_OK else { throw database.failure("sqlite3_bind", rc) }
+        }
+    }
+
+    /// Binds a named parameter (`:as_of`) if the statement has it.
+    func bind(_ name: String, _ value: String) throws(ProjectionError) {
+        let index = sqlite3_bind_parameter_index(handle, name)
+        guard index > 0 else { return }
+        let rc = sqlite3_bind_text(handle, index, value, -1, SQLITE_TRANSIENT)
+        guard rc == SQLITE_OK else { throw database.failure("sqlite3_bind_text", rc) }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run(_ values: [Value]) throws(ProjectionError) {
+        try bind(values)
+        let rc = sqlite3_step(handle)
+        guard rc == SQLITE_DONE else { throw database.failure("sqlite3_step", rc) }
+    }
+
+    /// Steps to the next row; false when done.
+    func step() throws(ProjectionError) -> Bool {
+        let rc = sqlite3_step(handle)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        throw database.failure("sqlite3_step", rc)
+    }
+
+    func text(_ column: Int32) -> String? {
+        guard sqlite3_column_type(handle, column) != SQLITE_NULL, let pointer = sqlite3_column_text(handle, column)
+        else {
+            return nil
+        }
+        return String(cString: pointer)
+    }
+
+    func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    var columnNames: [String] {
+        (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
+    }
+}
+
+@available(*, unavailable)
+extension SQLiteStatement: Sendable {}
+
+/// `SQLITE_TRANSIENT`, which the C macro defines as a cast Swift cannot import.
+let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -1,0 +1,19 @@
+-- Members per class per membership year: active members on the last day of each year
+-- (31 March), for every year from :from_year to :to_year ('YYYY-YY' labels).
+WITH RECURSIVE years(start) AS (
+    SELECT CAST(substr(:from_year, 1, 4) AS INTEGER)
+    UNION ALL
+    SELECT start + 1 FROM years WHERE start < CAST(substr(:to_year, 1, 4) AS INTEGER)
+),
+ends AS (
+    SELECT printf('%04d-%02d', start, (start + 1) % 100) AS period,
+           printf('%04d-03-31', start + 1) AS last_day
+    FROM years
+)
+SELECT e.period, s.class, count(*) AS members
+FROM ends e
+JOIN status_timeline s
+  ON s.valid_from <= e.last_day AND (s.valid_to IS NULL OR s.valid_to > e.last_day)
+WHERE s.status = 'active'
+GROUP BY e.period, s.class
+ORDER BY e.period, s.class;

@@ -1,0 +1,86 @@
+-- The SQLite read models of the membership ledger, schema version 1.
+-- Dates are Hong Kong calendar dates as TEXT 'YYYY-MM-DD' (they sort as dates); money is INTEGER
+-- cents. Intervals are half-open: a row holds from valid_from up to, not including, valid_to;
+-- valid_to NULL means it still holds. Derived from the log: `ledger project rebuild` remakes it.
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,   -- schema_version, checkpoint_seq, checkpoint_hash
+    value TEXT NOT NULL
+);
+
+-- The latest known profile of every company that has filed (R22).
+CREATE TABLE companies (
+    company         TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    br_number       TEXT NOT NULL,
+    br_expires_on   TEXT NOT NULL,
+    sector          TEXT NOT NULL,   -- manufacturing | non-manufacturing
+    employees_in_hk INTEGER NOT NULL
+);
+
+-- Each company's profile over time: what the flags not-sme (R6) and br-expired (R7) read.
+CREATE TABLE profile_timeline (
+    company         TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    br_expires_on   TEXT NOT NULL,
+    sector          TEXT NOT NULL,
+    employees_in_hk INTEGER NOT NULL,
+    is_sme          INTEGER NOT NULL,   -- 1 when the SME test (R6) passes
+    valid_from      TEXT NOT NULL,
+    valid_to        TEXT,
+    PRIMARY KEY (company, valid_from)
+);
+
+-- Each company's status over time (statuses change with no event too: R17, R18, R20).
+CREATE TABLE status_timeline (
+    company    TEXT NOT NULL,
+    status     TEXT NOT NULL,   -- applied | rejected | active | void | resigned
+    class      TEXT NOT NULL,   -- full | affiliate (held, or applied for)
+    since      TEXT NOT NULL,   -- the date the status began (a class change keeps it)
+    reason     TEXT,            -- void only: 'non-payment:2025-26' | 'index-non-participation:2024'
+    rule       TEXT NOT NULL,   -- the rule behind the change, e.g. 'R17'
+    seqs       TEXT NOT NULL,   -- the seqs behind it, comma-separated
+    valid_from TEXT NOT NULL,
+    valid_to   TEXT,
+    PRIMARY KEY (company, valid_from)
+);
+CREATE INDEX status_timeline_by_date ON status_timeline (valid_from, valid_to);
+
+-- When a company may vote (R25): active and full.
+CREATE TABLE voting_timeline (
+    company    TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    valid_to   TEXT,
+    PRIMARY KEY (company, valid_from)
+);
+
+-- Fee requests (R15), one row each, whatever the term.
+CREATE TABLE fee_requests (
+    seq          INTEGER PRIMARY KEY,   -- the FeeRequested event
+    company      TEXT NOT NULL,
+    term         INTEGER NOT NULL,      -- the company's membership term, 1, 2, …
+    period       TEXT NOT NULL,         -- membership year 'YYYY-YY'
+    amount_cents INTEGER NOT NULL,
+    requested_on TEXT NOT NULL,
+    due_on       TEXT NOT NULL,         -- requested_on + 30 days (R17)
+    settled_on   TEXT                   -- the date payments reached the amount, if they have
+);
+CREATE INDEX fee_requests_by_company ON fee_requests (company, period);
+
+-- Money applied to requests (R16): a payment split over requests, or credit used on a request date.
+CREATE TABLE fee_payments (
+    request_seq  INTEGER NOT NULL REFERENCES fee_requests (seq),
+    payment_seq  INTEGER NOT NULL,      -- the FeePaid (or the request itself, when credit paid it)
+    paid_on      TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL
+);
+CREATE INDEX fee_payments_by_request ON fee_payments (request_seq, paid_on);
+
+-- Excused delays (R18): each covers its request from valid_from; a later one replaces it.
+CREATE TABLE excusals (
+    request_seq INTEGER NOT NULL REFERENCES fee_requests (seq),
+    excusal_seq INTEGER NOT NULL,
+    valid_from  TEXT NOT NULL,
+    until       TEXT                    -- the cover's last day; NULL: no end
+);
+CREATE INDEX excusals_by_request ON excusals (request_seq, valid_from);

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerLog
+import LedgerProjections
+
+extension Ledger {
+    struct Project: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Regenerate (rebuild) or catch up (update) the SQLite projections.",
+            subcommands: [Rebuild.self, Update.self]
+        )
+
+        struct Rebuild: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Build the projections from nothing beside the old database, then swap them in."
+            )
+            @OptionGroup var options: LedgerOptions
+            @Option(help: "The database file (default: projections.sqlite in the ledger directory).")
+            var out: String?
+
+            func run() throws {
+                let store = ProjectionStore(directory: try options.open(), path: out)
+                let bar = ProgressBar(label: "rebuild")
+                let outcome = try store.rebuild(progress: bar.map { bar in { bar.show($0, of: $1) } })
+                bar?.finish()
+                print(outcome.note ?? "")
+            }
+        }
+
+        struct Update: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Catch the projections up from their checkpoint (rebuilding them if they cannot be trusted)."
+            )
+            @OptionGroup var options: LedgerOptions
+            @Option(help: "The database file (default: projections.sqlite in the ledger directory).")
+            var out: String?
+
+            func run() throws {
+                let outcome = try ProjectionStore(directory: try options.open(), path: out).update()
+                if case .upToDate(let seq) = outcome {
+                    print("projections up to date at seq \(seq)")
+                } else {
+                    print(outcome.note ?? "")
+                }
+            }
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, only when it is a terminal.
+final class ProgressBar {
+    let label: String
+
+    init?(label: String) {
+        guard isatty(2) != 0 else { return nil }
+        self.label = label
+    }
+
+    func show(_ done: Int, of total: Int) {
+        let width = 30
+        let filled = total == 0 ? width : done * width / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total) companies".utf8))
+    }
+
+    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
+}
