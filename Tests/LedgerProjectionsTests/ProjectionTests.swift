@@ -213,3 +213,28 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
         }
     }
 }
+
+@Suite struct StoredSchemaTests {
+    @Test("every stored record of random histories validates against EventSchemas/ with Python's jsonschema")
+    func independentSchemaValidation() throws {
+        try withTemporaryDirectory { path in
+            var types: Set<String> = []
+            for seed in [7, 11, 13] as [UInt64] {
+                let directory = try LedgerDirectory.create(at: path + "/l\(seed)")
+                try write(RandomHistory.generate(seed: seed, attempts: 250)[...], to: directory)
+                for record in try LedgerHistory.load(directory).records { types.insert(record.event.type.rawValue) }
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: packageRoot + "/Tools/verify-log")
+                process.arguments = [directory.path, "--schemas", packageRoot + "/EventSchemas"]
+                let out = Pipe()
+                process.standardOutput = out
+                try process.run()
+                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0, "seed \(seed): \(text)")
+            }
+            // The histories hold every type but the rarest, which the scenarios cover.
+            #expect(types.count >= 12, "\(types.sorted())")
+        }
+    }
+}
