@@ -77,7 +77,7 @@ public struct ProjectionStore: Sendable {
                     if i % 1000 == 0 { progress?(i, histories.count) }
                 }
                 progress?(histories.count, histories.count)
-                try ProjectionStore.writeCheckpoint(db, history.records.last)
+                try ProjectionStore.writeCheckpoint(db, history)
             }
         } catch {
             unlink(temporary)
@@ -124,7 +124,7 @@ public struct ProjectionStore: Sendable {
                 // Fault injection for the crash tests: die with the rows written and not committed.
                 _exit(137)
             }
-            try ProjectionStore.writeCheckpoint(db, history.records.last)
+            try ProjectionStore.writeCheckpoint(db, history)
             return .updated(from: seq, to: head, companies: affected.count)
         }
     }
@@ -155,14 +155,14 @@ public struct ProjectionStore: Sendable {
                 ProjectionError("its checkpoint seq \(seq) is past the log's head \(history.records.count)")
             )
         }
-        if seq > 0, hash != SHA256Hex.of(history.records[seq - 1].line) {
+        if hash != history.hash(atCommitEnding: seq) {
             return .failure(ProjectionError("its checkpoint hash at seq \(seq) does not match the log"))
         }
         return .success((db, seq))
     }
 
     /// The companies whose rows the records after `seq` can change.
-    static func affectedCompanies(_ records: [StoredRecord], from seq: Int, fold: MembershipFold) -> Set<CompanyID> {
+    static func affectedCompanies(_ records: [LoggedEvent], from seq: Int, fold: MembershipFold) -> Set<CompanyID> {
         var affected: Set<CompanyID> = []
         var everyone = false
         for record in records[seq...] {
@@ -193,11 +193,13 @@ public struct ProjectionStore: Sendable {
         return (seq, hash)
     }
 
-    static func writeCheckpoint(_ db: SQLiteDatabase, _ last: StoredRecord?) throws(ProjectionError) {
+    /// Records the log's head (always the end of a commit) as the checkpoint.
+    static func writeCheckpoint(_ db: SQLiteDatabase, _ history: LedgerHistory) throws(ProjectionError) {
+        let head = history.records.count
         let statement = try db.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
         try statement.run([.text("schema_version"), .text(String(schemaVersion))])
-        try statement.run([.text("checkpoint_seq"), .text(String(last?.seq ?? 0))])
-        try statement.run([.text("checkpoint_hash"), .text(last.map { SHA256Hex.of($0.line) } ?? SHA256Hex.zero)])
+        try statement.run([.text("checkpoint_seq"), .text(String(head))])
+        try statement.run([.text("checkpoint_hash"), .text(history.hash(atCommitEnding: head) ?? SHA256Hex.zero)])
     }
 
     static func fsyncFile(_ path: String) throws(ProjectionError) {

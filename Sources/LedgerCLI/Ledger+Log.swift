@@ -28,12 +28,18 @@ extension Ledger {
                 }
                 return id
             }
-            let history = try LedgerHistory.load(try options.open())
             let out = FileHandle.standardOutput
-            for record in history.records where record.seq >= fromSeq {
-                if let type, record.event.type.rawValue != type { continue }
-                if let wanted, !Log.names(record.event, wanted) { continue }
-                out.write(Data(record.line + [UInt8(ascii: "\n")]))
+            var seq = 0
+            try LogReader(try options.open()).forEachLine { line in
+                seq += 1
+                guard seq >= fromSeq else { return }
+                if type != nil || wanted != nil {
+                    let event = try line.withUnsafeBytes { raw throws(InputError) in try LedgerHistory.decode(raw).event
+                    }
+                    if let type, event.type.rawValue != type { return }
+                    if let wanted, !Log.names(event, wanted) { return }
+                }
+                out.write(Data(line + [UInt8(ascii: "\n")]))
             }
         }
 

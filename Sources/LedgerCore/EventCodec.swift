@@ -85,67 +85,99 @@ public enum EventCodec {
 
     /// Builds the typed event from normalised fields (all formats already checked).
     static func makeEvent(type: EventType, _ p: [String: JSONValue]) throws(InputError) -> Event {
+        try makeEvent(type: type) { p[$0] }
+    }
+
+    /// Builds the typed event from fields found by `field`.
+    /// - Throws: `InputError` when a field the type needs is missing or cannot be read as its kind.
+    static func makeEvent(type: EventType, field: (String) -> JSONValue?) throws(InputError) -> Event {
         func text(_ key: String) -> String? {
-            if case .string(let s)? = p[key] { return s }
+            if case .string(let s)? = field(key) { return s }
             return nil
         }
-        func int(_ key: String) -> Int? {
-            if case .number(let n)? = p[key] { return Int(n) }
+        func required<T>(_ key: String, _ parse: (String) -> T?) throws(InputError) -> T {
+            guard let raw = text(key), let value = parse(raw) else {
+                throw InputError(field: key, "is missing or malformed")
+            }
+            return value
+        }
+        func count(_ key: String) -> Int? {
+            if case .number(let n)? = field(key) { return Int(n) }
             return nil
         }
-        let on = Day(text("on")!)!
+        func strings(_ key: String) throws(InputError) -> [String] {
+            guard case .array(let items)? = field(key) else { throw InputError(field: key, "is missing or malformed") }
+            var result: [String] = []
+            for item in items {
+                guard case .string(let s) = item else { throw InputError(field: key, "must hold strings") }
+                result.append(s)
+            }
+            return result
+        }
+        let on = try required("on", Day.init)
         let company = text("company").flatMap(CompanyID.init)
-        let day = { (key: String) in text(key).flatMap(Day.init) }
-        let period = { (key: String) in text(key).flatMap(Period.init) }
-        let amount = { (key: String) in text(key).flatMap(Cents.parse) }
+        if type.fields.first?.name == "company" && company == nil {
+            throw InputError(field: "company", "is missing or malformed")
+        }
         let body: EventBody
         switch type {
         case .applicationFiled:
+            guard let employees = count("employeesInHK") else { throw InputError(field: "employeesInHK", "is missing") }
             body = .applicationFiled(
                 Profile(
-                    name: text("name")!,
-                    brNumber: text("brNumber")!,
-                    brExpiresOn: day("brExpiresOn")!,
-                    sector: Sector(rawValue: text("sector")!)!,
-                    employeesInHK: int("employeesInHK")!
+                    name: try required("name") { $0 },
+                    brNumber: try required("brNumber") { $0 },
+                    brExpiresOn: try required("brExpiresOn", Day.init),
+                    sector: try required("sector", Sector.init),
+                    employeesInHK: employees
                 ),
-                MemberClass(rawValue: text("class")!)!
+                try required("class", MemberClass.init)
             )
         case .documentsSubmitted:
-            guard case .array(let items)? = p["documents"] else { preconditionFailure("checked by FieldFormat") }
-            body = .documentsSubmitted(items.compactMap { if case .string(let s) = $0 { s } else { nil } })
+            body = .documentsSubmitted(try strings("documents"))
         case .recommendationReceived:
-            body = .recommendationReceived(recommender: CompanyID(text("recommender")!)!)
+            body = .recommendationReceived(recommender: try required("recommender", CompanyID.init))
         case .membershipApproved:
-            body = .membershipApproved(MemberClass(rawValue: text("class")!)!)
+            body = .membershipApproved(try required("class", MemberClass.init))
         case .applicationRejected:
-            body = .applicationRejected(reason: text("reason")!)
+            body = .applicationRejected(reason: try required("reason") { $0 })
         case .feeScheduleSet:
-            body = .feeScheduleSet(full: amount("full")!, affiliate: amount("affiliate")!)
+            body = .feeScheduleSet(
+                full: try required("full", Cents.parse),
+                affiliate: try required("affiliate", Cents.parse)
+            )
         case .feeRequested:
-            body = .feeRequested(period: period("period")!, amount: amount("amount"))
+            body = .feeRequested(
+                period: try required("period", Period.init),
+                amount: text("amount").flatMap(Cents.parse)
+            )
         case .feePaid:
-            body = .feePaid(amount: amount("amount")!, reference: text("reference")!, period: period("period"))
+            body = .feePaid(
+                amount: try required("amount", Cents.parse),
+                reference: try required("reference") { $0 },
+                period: text("period").flatMap(Period.init)
+            )
         case .delayExcused:
             body = .delayExcused(
-                period: period("period")!,
-                cause: ExcusalCause(rawValue: text("cause")!)!,
+                period: try required("period", Period.init),
+                cause: try required("cause", ExcusalCause.init),
                 note: text("note"),
-                until: day("until")
+                until: text("until").flatMap(Day.init)
             )
         case .indexRoundRecorded:
-            guard case .array(let items)? = p["included"] else { preconditionFailure("checked by FieldFormat") }
-            body = .indexRoundRecorded(
-                round: text("round")!,
-                included: items.compactMap { if case .string(let s) = $0 { CompanyID(s) } else { nil } }
-            )
+            var included: [CompanyID] = []
+            for text in try strings("included") {
+                guard let id = CompanyID(text) else { throw InputError(field: "included", "holds a bad company id") }
+                included.append(id)
+            }
+            body = .indexRoundRecorded(round: try required("round") { $0 }, included: included)
         case .profileUpdated:
             let change = ProfileChange(
                 name: text("name"),
                 brNumber: text("brNumber"),
-                brExpiresOn: day("brExpiresOn"),
+                brExpiresOn: text("brExpiresOn").flatMap(Day.init),
                 sector: text("sector").flatMap(Sector.init),
-                employeesInHK: int("employeesInHK")
+                employeesInHK: count("employeesInHK")
             )
             if change == ProfileChange() {
                 throw InputError(
@@ -155,11 +187,12 @@ public enum EventCodec {
             }
             body = .profileUpdated(change)
         case .classChanged:
-            body = .classChanged(MemberClass(rawValue: text("class")!)!)
+            body = .classChanged(try required("class", MemberClass.init))
         case .memberResigned:
             body = .memberResigned
         case .eventReversed:
-            body = .eventReversed(reverses: int("reverses")!, reason: text("reason")!)
+            guard let target = count("reverses") else { throw InputError(field: "reverses", "is missing") }
+            body = .eventReversed(reverses: target, reason: try required("reason") { $0 })
         }
         return Event(type: type, on: on, company: company, body: body)
     }

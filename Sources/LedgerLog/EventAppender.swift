@@ -42,12 +42,17 @@ public struct EventAppender: Sendable {
             }
             var stored: [String: Int] = [:]
             for (i, record) in records.enumerated() { stored[record.id] = i }
+            // The few stored records whose ids come again are read in full, to compare payloads.
+            let repeated = Set(inputs.compactMap { $0.id.flatMap { stored[$0] } }.map { records[$0].seq })
+            var full: [Int: StoredRecord] = [:]
+            if !repeated.isEmpty {
+                for record in try LedgerHistory.storedRecords(directory, seqs: repeated) { full[record.seq] = record }
+            }
             var acks: [AppendAck?] = Array(repeating: nil, count: inputs.count)
             var batchIDs: [String: Int] = [:]
             var fresh: [(line: Int, input: EventInput, seq: Int, id: String)] = []
             for (i, input) in inputs.enumerated() {
-                if let id = input.id, let at = stored[id] {
-                    let record = records[at]
+                if let id = input.id, let at = stored[id], let record = full[records[at].seq] {
                     guard EventAppender.isSamePayload(input, record.payload) else {
                         throw InputError(
                             line: i + 1,
@@ -129,7 +134,7 @@ public struct EventAppender: Sendable {
     }
 
     /// A refusal said in terms of the batch: the input line, or the stored event that would no longer hold.
-    static func located(_ error: LedgerError, fresh: [(line: Int, seq: Int)], records: [StoredRecord]) -> LedgerError {
+    static func located(_ error: LedgerError, fresh: [(line: Int, seq: Int)], records: [LoggedEvent]) -> LedgerError {
         guard let seq = error.seq else { return error }
         var located = error
         if let item = fresh.first(where: { $0.seq == seq }) {

@@ -1,44 +1,91 @@
 import LedgerCore
 
-/// The stored records of a ledger, decoded: what every view, append and check folds.
+/// A ledger's events as replay needs them, decoded by the fast decoder (the general one when a
+/// line is not in the ledger's own form): what every view, append and projection folds.
 public struct LedgerHistory: Sendable {
-    public var records: [StoredRecord]
+    public var records: [LoggedEvent]
+    /// The SHA-256 (raw) of the last line of every commit, by the commit's last seq.
+    public var commitHashes: [Int: [UInt8]]
 
     /// Reads and decodes every stored record, in seq order.
     /// - Throws: `LogError` when the log is damaged or a stored line is not a valid record.
     public static func load(_ directory: LedgerDirectory) throws -> LedgerHistory {
-        var records: [StoredRecord] = []
+        var records: [LoggedEvent] = []
+        var hashes: [Int: [UInt8]] = [:]
         try LogReader(directory).forEachCommit { segment, commit in
             var start = 0
             var seq = commit.trailer.firstSeq
             let content = commit.content
-            for i in content.indices where content[i] == UInt8(ascii: "\n") {
-                defer { seq += 1 }
-                do {
-                    let record = try StoredRecord.decode(line: Array(content[start..<i]))
-                    guard record.seq == seq else { throw InputError(field: "seq", "is \(record.seq), expected \(seq)") }
-                    records.append(record)
-                } catch {
-                    throw LogError(
-                        .corrupt,
-                        "stored line is not a valid record: \(error)",
-                        file: segment,
-                        offset: commit.offset,
-                        seq: seq
-                    )
+            try content.withUnsafeBytes { raw in
+                for i in 0..<raw.count where raw[i] == UInt8(ascii: "\n") {
+                    let line = UnsafeRawBufferPointer(rebasing: raw[start..<i])
+                    let event: LoggedEvent
+                    do {
+                        event = try LedgerHistory.decode(line)
+                    } catch {
+                        throw LogError(
+                            .corrupt,
+                            "stored line is not a valid record: \(error)",
+                            file: segment,
+                            offset: commit.offset,
+                            seq: seq
+                        )
+                    }
+                    guard event.seq == seq else {
+                        throw LogError(
+                            .corrupt,
+                            "a stored line holds the wrong seq",
+                            file: segment,
+                            offset: commit.offset,
+                            seq: seq
+                        )
+                    }
+                    records.append(event)
+                    seq += 1
+                    start = i + 1
                 }
-                start = i + 1
             }
+            hashes[commit.trailer.lastSeq] = commit.trailer.lastHash
         }
-        return LedgerHistory(records: records)
+        return LedgerHistory(records: records, commitHashes: hashes)
+    }
+
+    /// One stored line for replay: the fast decoder, else the general one.
+    /// - Throws: `InputError` when the line is not a valid stored record.
+    public static func decode(_ line: UnsafeRawBufferPointer) throws(InputError) -> LoggedEvent {
+        if let event = StoredLineDecoder.decode(line) { return event }
+        let record = try StoredRecord.decode(line: Array(line))
+        return LoggedEvent(seq: record.seq, recorded: record.recorded, id: record.id, event: record.event)
+    }
+
+    /// Every stored record in full (envelope, payload and bytes), decoded and checked by the
+    /// general decoder: for the few places that need more than replay does.
+    public static func storedRecords(
+        _ directory: LedgerDirectory,
+        seqs wanted: Set<Int>? = nil
+    ) throws -> [StoredRecord] {
+        var records: [StoredRecord] = []
+        var seq = 0
+        try LogReader(directory).forEachLine { line in
+            seq += 1
+            guard wanted?.contains(seq) ?? true else { return }
+            records.append(try StoredRecord.decode(line: Array(line)))
+        }
+        return records
+    }
+
+    /// The hash (hex) of the line at `seq` when a commit ends there, else nil.
+    public func hash(atCommitEnding seq: Int) -> String? {
+        if seq == 0 { return SHA256Hex.zero }
+        return commitHashes[seq].map(SHA256Hex.hex)
     }
 
     /// The records known at `instant` (R4): recorded at or before it. `recorded` never goes
     /// backwards (R2), so this is a prefix.
-    public func known(at instant: Instant?) -> [StoredRecord] {
-        guard let instant else { return records }
+    public func known(at instant: Instant?) -> ArraySlice<LoggedEvent> {
+        guard let instant else { return records[...] }
         let end = records.firstIndex { $0.recorded > instant } ?? records.count
-        return Array(records[..<end])
+        return records[..<end]
     }
 
     /// Folds the records known at `instant`.

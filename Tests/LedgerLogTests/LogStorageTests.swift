@@ -24,7 +24,7 @@ func stockDecompress(_ path: String) throws -> Data {
 }
 
 func storedLines(_ directory: LedgerDirectory) throws -> Data {
-    Data(try LedgerHistory.load(directory).records.flatMap { $0.line + [UInt8(ascii: "\n")] })
+    Data(try LedgerHistory.storedRecords(directory).flatMap { $0.line + [UInt8(ascii: "\n")] })
 }
 
 @Suite struct LogStorageTests {
@@ -36,7 +36,7 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
             let batch = try append(simpleEvents(companies: 2), to: directory)
             #expect(one.map(\.seq) == [1])
             #expect(batch.map(\.seq) == Array(2...11))
-            let records = try LedgerHistory.load(directory).records
+            let records = try LedgerHistory.storedRecords(directory)
             #expect(records.count == 11)
             #expect(records[0].prev == SHA256Hex.zero)
             #expect(records[1].prev == one[0].hash)
