@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ledger", targets: ["LedgerCLI"]),
+        .executable(name: "ledger-bench", targets: ["LedgerBench"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerLog", targets: ["LedgerLog"]),
     ],
@@ -50,6 +51,11 @@ let package = Package(
                 "LedgerCore", "LedgerLog", "LedgerProjections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "LedgerBench",
+            dependencies: ["LedgerCore", "LedgerLog", "CSQLite"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,0 +1,81 @@
+import CSQLite
+import Foundation
+import LedgerCore
+import LedgerLog
+
+/// `ledger-bench`: the timed pieces of `Tools/bench` that need the ledger's code.
+///
+///     ledger-bench replay LEDGER_DIR              decompress + decode + fold the whole log
+///     ledger-bench sqlite-baseline LEDGER_DIR DB  the same events in a plain SQLite table, replayed
+///                                                 with SELECT through the same decoder and fold
+///
+/// Each prints one JSON line: {"events":N,"seconds":S}.
+@main
+enum LedgerBench {
+    static func main() throws {
+        let arguments = CommandLine.arguments
+        guard arguments.count >= 3 else {
+            FileHandle.standardError.write(Data("usage: ledger-bench replay DIR | sqlite-baseline DIR DB\n".utf8))
+            exit(2)
+        }
+        let directory = try LedgerDirectory(opening: arguments[2])
+        switch arguments[1] {
+        case "replay":
+            let start = DispatchTime.now()
+            let history = try LedgerHistory.load(directory)
+            let fold = try history.fold()
+            report(events: history.records.count, since: start, extra: fold.histories.count)
+        case "sqlite-baseline" where arguments.count == 4:
+            try sqliteBaseline(directory, database: arguments[3])
+        default:
+            FileHandle.standardError.write(Data("unknown command\n".utf8))
+            exit(2)
+        }
+    }
+
+    static func report(events: Int, since start: DispatchTime, extra: Int) {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        print("{\"events\":\(events),\"seconds\":\(seconds),\"companies\":\(extra)}")
+    }
+
+    /// Loads the log into `events(seq, company, on, recorded, json)` once, then times a replay from it.
+    static func sqliteBaseline(_ directory: LedgerDirectory, database: String) throws {
+        var db: OpaquePointer?
+        let exists = FileManager.default.fileExists(atPath: database)
+        guard sqlite3_open(database, &db) == SQLITE_OK, let db else { throw LogError(.io, "cannot open \(database)") }
+        defer { sqlite3_close(db) }
+        if !exists {
+            sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE events (seq INTEGER PRIMARY KEY, company TEXT, \"on\" TEXT, recorded TEXT, json TEXT NOT NULL); BEGIN", nil, nil, nil)
+            var insert: OpaquePointer?
+            sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?, ?, ?, ?, ?)", -1, &insert, nil)
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            try LogReader(directory).forEachLine { line in
+                let event = try line.withUnsafeBytes { try LedgerHistory.decode($0) }
+                sqlite3_reset(insert)
+                sqlite3_bind_int64(insert, 1, Int64(event.seq))
+                if let company = event.event.company {
+                    sqlite3_bind_text(insert, 2, company.rawValue, -1, transient)
+                } else {
+                    sqlite3_bind_null(insert, 2)
+                }
+                sqlite3_bind_text(insert, 3, event.event.on.description, -1, transient)
+                sqlite3_bind_text(insert, 4, event.recorded.description, -1, transient)
+                _ = line.withUnsafeBytes { sqlite3_bind_text(insert, 5, $0.baseAddress, Int32($0.count), transient) }
+                guard sqlite3_step(insert) == SQLITE_DONE else { throw LogError(.io, "insert failed") }
+            }
+            sqlite3_finalize(insert)
+            sqlite3_exec(db, "COMMIT", nil, nil, nil)
+        }
+        let start = DispatchTime.now()
+        var select: OpaquePointer?
+        sqlite3_prepare_v2(db, "SELECT json FROM events ORDER BY seq", -1, &select, nil)
+        var events: [SequencedEvent] = []
+        while sqlite3_step(select) == SQLITE_ROW {
+            let bytes = UnsafeRawBufferPointer(start: sqlite3_column_blob(select, 0), count: Int(sqlite3_column_bytes(select, 0)))
+            events.append(try LedgerHistory.decode(bytes).sequenced)
+        }
+        sqlite3_finalize(select)
+        let fold = try MembershipFold.fold(events)
+        report(events: events.count, since: start, extra: fold.histories.count)
+    }
+}
