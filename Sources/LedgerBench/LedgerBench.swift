@@ -23,7 +23,10 @@ enum LedgerBench {
         case "replay":
             let start = DispatchTime.now()
             let history = try LedgerHistory.load(directory)
+            let loaded = DispatchTime.now()
             let fold = try history.fold()
+            let seconds = Double(loaded.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            FileHandle.standardError.write(Data("read and decode: \(seconds) s\n".utf8))
             report(events: history.records.count, since: start, extra: fold.histories.count)
         case "sqlite-baseline" where arguments.count == 4:
             try sqliteBaseline(directory, database: arguments[3])
@@ -45,7 +48,13 @@ enum LedgerBench {
         guard sqlite3_open(database, &db) == SQLITE_OK, let db else { throw LogError(.io, "cannot open \(database)") }
         defer { sqlite3_close(db) }
         if !exists {
-            sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE events (seq INTEGER PRIMARY KEY, company TEXT, \"on\" TEXT, recorded TEXT, json TEXT NOT NULL); BEGIN", nil, nil, nil)
+            sqlite3_exec(
+                db,
+                "PRAGMA journal_mode=WAL; CREATE TABLE events (seq INTEGER PRIMARY KEY, company TEXT, \"on\" TEXT, recorded TEXT, json TEXT NOT NULL); BEGIN",
+                nil,
+                nil,
+                nil
+            )
             var insert: OpaquePointer?
             sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?, ?, ?, ?, ?)", -1, &insert, nil)
             let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -71,7 +80,10 @@ enum LedgerBench {
         sqlite3_prepare_v2(db, "SELECT json FROM events ORDER BY seq", -1, &select, nil)
         var events: [SequencedEvent] = []
         while sqlite3_step(select) == SQLITE_ROW {
-            let bytes = UnsafeRawBufferPointer(start: sqlite3_column_blob(select, 0), count: Int(sqlite3_column_bytes(select, 0)))
+            let bytes = UnsafeRawBufferPointer(
+                start: sqlite3_column_blob(select, 0),
+                count: Int(sqlite3_column_bytes(select, 0))
+            )
             events.append(try LedgerHistory.decode(bytes).sequenced)
         }
         sqlite3_finalize(select)

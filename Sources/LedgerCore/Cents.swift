@@ -25,17 +25,20 @@ public struct Cents: Hashable, Comparable, Sendable, CustomStringConvertible, Ad
 
     /// Parses `digits[.d[d]]` exactly as the amount pattern allows (zero included).
     public static func parse(_ text: String) -> Cents? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses `digits[.d[d]]` from UTF-8 bytes.
+    public static func parse(utf8 bytes: UnsafeRawBufferPointer) -> Cents? {
         let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
-        let whole = bytes[0..<dot]
-        guard (1...9).contains(whole.count), let units = Day.digits(whole),
-            whole.count == 1 || whole.first != UInt8(ascii: "0")
+        guard (1...9).contains(dot), let units = Day.digits(bytes, 0..<dot), dot == 1 || bytes[0] != UInt8(ascii: "0")
         else { return nil }
         var cents = units * 100
         if dot < bytes.count {
-            let fraction = bytes[(dot + 1)...]
-            guard (1...2).contains(fraction.count), let f = Day.digits(fraction) else { return nil }
-            cents += fraction.count == 1 ? f * 10 : f
+            let length = bytes.count - dot - 1
+            guard (1...2).contains(length), let f = Day.digits(bytes, (dot + 1)..<bytes.count) else { return nil }
+            cents += length == 1 ? f * 10 : f
         }
         return Cents(Int64(cents))
     }

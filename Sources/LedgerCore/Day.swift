@@ -24,17 +24,24 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD`; nil unless it is exactly that shape and a real date (2025-02-29 is not).
     public init?(_ text: String) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
-            let year = Day.digits(utf8[0..<4]), let month = Day.digits(utf8[5..<7]),
-            let day = Day.digits(utf8[8..<10])
+        var text = text
+        guard let day = text.withUTF8({ Day(utf8: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = day
+    }
+
+    /// Parses `YYYY-MM-DD` from UTF-8 bytes.
+    public init?(utf8 b: UnsafeRawBufferPointer) {
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+            let year = Day.digits(b, 0..<4), let month = Day.digits(b, 5..<7), let day = Day.digits(b, 8..<10)
         else { return nil }
         self.init(year: year, month: month, day: day)
     }
 
-    static func digits(_ slice: ArraySlice<UInt8>) -> Int? {
+    /// The decimal value of the ASCII digits in `range`, nil if any byte is not a digit.
+    static func digits(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
         var value = 0
-        for byte in slice {
+        for i in range {
+            let byte = bytes[i]
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }

@@ -85,99 +85,75 @@ public enum EventCodec {
 
     /// Builds the typed event from normalised fields (all formats already checked).
     static func makeEvent(type: EventType, _ p: [String: JSONValue]) throws(InputError) -> Event {
-        try makeEvent(type: type) { p[$0] }
+        try makeEvent(type: type, from: JSONPayload { p[$0] })
     }
 
-    /// Builds the typed event from fields found by `field`.
+    /// Builds the typed event from a payload, however it was decoded.
     /// - Throws: `InputError` when a field the type needs is missing or cannot be read as its kind.
-    static func makeEvent(type: EventType, field: (String) -> JSONValue?) throws(InputError) -> Event {
-        func text(_ key: String) -> String? {
-            if case .string(let s)? = field(key) { return s }
-            return nil
-        }
-        func required<T>(_ key: String, _ parse: (String) -> T?) throws(InputError) -> T {
-            guard let raw = text(key), let value = parse(raw) else {
-                throw InputError(field: key, "is missing or malformed")
-            }
+    static func makeEvent(type: EventType, from p: some PayloadSource) throws(InputError) -> Event {
+        func required<T>(_ key: String, _ read: (String) -> T?) throws(InputError) -> T {
+            guard let value = read(key) else { throw InputError(field: key, "is missing or malformed") }
             return value
         }
-        func count(_ key: String) -> Int? {
-            if case .number(let n)? = field(key) { return Int(n) }
-            return nil
-        }
-        func strings(_ key: String) throws(InputError) -> [String] {
-            guard case .array(let items)? = field(key) else { throw InputError(field: key, "is missing or malformed") }
-            var result: [String] = []
-            for item in items {
-                guard case .string(let s) = item else { throw InputError(field: key, "must hold strings") }
-                result.append(s)
-            }
-            return result
-        }
-        let on = try required("on", Day.init)
-        let company = text("company").flatMap(CompanyID.init)
+        let on = try required("on", p.day)
+        let company = p.text("company").flatMap(CompanyID.init)
         if type.fields.first?.name == "company" && company == nil {
             throw InputError(field: "company", "is missing or malformed")
         }
         let body: EventBody
         switch type {
         case .applicationFiled:
-            guard let employees = count("employeesInHK") else { throw InputError(field: "employeesInHK", "is missing") }
             body = .applicationFiled(
                 Profile(
-                    name: try required("name") { $0 },
-                    brNumber: try required("brNumber") { $0 },
-                    brExpiresOn: try required("brExpiresOn", Day.init),
-                    sector: try required("sector", Sector.init),
-                    employeesInHK: employees
+                    name: try required("name", p.text),
+                    brNumber: try required("brNumber", p.text),
+                    brExpiresOn: try required("brExpiresOn", p.day),
+                    sector: try required("sector") { p.text($0).flatMap(Sector.init) },
+                    employeesInHK: try required("employeesInHK", p.integer)
                 ),
-                try required("class", MemberClass.init)
+                try required("class") { p.text($0).flatMap(MemberClass.init) }
             )
         case .documentsSubmitted:
-            body = .documentsSubmitted(try strings("documents"))
+            body = .documentsSubmitted(try required("documents", p.texts))
         case .recommendationReceived:
-            body = .recommendationReceived(recommender: try required("recommender", CompanyID.init))
+            body = .recommendationReceived(
+                recommender: try required("recommender") { p.text($0).flatMap(CompanyID.init) }
+            )
         case .membershipApproved:
-            body = .membershipApproved(try required("class", MemberClass.init))
+            body = .membershipApproved(try required("class") { p.text($0).flatMap(MemberClass.init) })
         case .applicationRejected:
-            body = .applicationRejected(reason: try required("reason") { $0 })
+            body = .applicationRejected(reason: try required("reason", p.text))
         case .feeScheduleSet:
-            body = .feeScheduleSet(
-                full: try required("full", Cents.parse),
-                affiliate: try required("affiliate", Cents.parse)
-            )
+            body = .feeScheduleSet(full: try required("full", p.cents), affiliate: try required("affiliate", p.cents))
         case .feeRequested:
-            body = .feeRequested(
-                period: try required("period", Period.init),
-                amount: text("amount").flatMap(Cents.parse)
-            )
+            body = .feeRequested(period: try required("period", p.period), amount: p.cents("amount"))
         case .feePaid:
             body = .feePaid(
-                amount: try required("amount", Cents.parse),
-                reference: try required("reference") { $0 },
-                period: text("period").flatMap(Period.init)
+                amount: try required("amount", p.cents),
+                reference: try required("reference", p.text),
+                period: p.period("period")
             )
         case .delayExcused:
             body = .delayExcused(
-                period: try required("period", Period.init),
-                cause: try required("cause", ExcusalCause.init),
-                note: text("note"),
-                until: text("until").flatMap(Day.init)
+                period: try required("period", p.period),
+                cause: try required("cause") { p.text($0).flatMap(ExcusalCause.init) },
+                note: p.text("note"),
+                until: p.day("until")
             )
         case .indexRoundRecorded:
             var included: [CompanyID] = []
-            for text in try strings("included") {
+            for text in try required("included", p.texts) {
                 guard let id = CompanyID(text) else { throw InputError(field: "included", "holds a bad company id") }
                 included.append(id)
             }
-            body = .indexRoundRecorded(round: try required("round") { $0 }, included: included)
+            body = .indexRoundRecorded(round: try required("round", p.text), included: included)
         case .profileUpdated:
             let change = ProfileChange(
-                name: text("name"),
-                brNumber: text("brNumber"),
-                brExpiresOn: text("brExpiresOn").flatMap(Day.init),
-                sector: text("sector").flatMap(Sector.init),
-                employeesInHK: count("employeesInHK")
+                name: p.text("name"),
+                brNumber: p.text("brNumber"),
+                brExpiresOn: p.day("brExpiresOn"),
+                sector: p.text("sector").flatMap(Sector.init),
+                employeesInHK: p.integer("employeesInHK")
             )
             if change == ProfileChange() {
                 throw InputError(
@@ -187,12 +163,11 @@ public enum EventCodec {
             }
             body = .profileUpdated(change)
         case .classChanged:
-            body = .classChanged(try required("class", MemberClass.init))
+            body = .classChanged(try required("class") { p.text($0).flatMap(MemberClass.init) })
         case .memberResigned:
             body = .memberResigned
         case .eventReversed:
-            guard let target = count("reverses") else { throw InputError(field: "reverses", "is missing") }
-            body = .eventReversed(reverses: target, reason: try required("reason") { $0 })
+            body = .eventReversed(reverses: try required("reverses", p.integer), reason: try required("reason", p.text))
         }
         return Event(type: type, on: on, company: company, body: body)
     }

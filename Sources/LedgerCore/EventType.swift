@@ -53,7 +53,12 @@ public enum EventType: String, Hashable, Sendable, CaseIterable {
     public static let currentVersion = 1
 
     /// The payload fields, in the order a stored record holds them.
-    public var fields: [FieldSpec] {
+    public var fields: [FieldSpec] { EventType.fieldTable[self]! }
+
+    // Built once: replay asks for a type's fields for every line it reads.
+    private static let fieldTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.fieldList) })
+
+    private var fieldList: [FieldSpec] {
         switch self {
         case .applicationFiled:
             return [

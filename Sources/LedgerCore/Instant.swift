@@ -11,18 +11,24 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses RFC 3339: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; fractions beyond milliseconds
     /// are truncated. Nil for anything else, including impossible dates and times.
     public init?(_ text: String) {
-        let b = Array(text.utf8)
-        guard b.count >= 20, let day = Day(String(decoding: b[0..<10], as: UTF8.self)),
+        var text = text
+        guard let instant = text.withUTF8({ Instant(utf8: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = instant
+    }
+
+    /// Parses RFC 3339 from UTF-8 bytes.
+    public init?(utf8 b: UnsafeRawBufferPointer) {
+        guard b.count >= 20, let day = Day(utf8: UnsafeRawBufferPointer(rebasing: b[0..<10])),
             b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"), b[13] == UInt8(ascii: ":"),
-            b[16] == UInt8(ascii: ":"), let hour = Day.digits(b[11..<13]), let minute = Day.digits(b[14..<16]),
-            let second = Day.digits(b[17..<19]), hour < 24, minute < 60, second < 60
+            b[16] == UInt8(ascii: ":"), let hour = Day.digits(b, 11..<13), let minute = Day.digits(b, 14..<16),
+            let second = Day.digits(b, 17..<19), hour < 24, minute < 60, second < 60
         else { return nil }
         var i = 19
         var millis = 0
         if b[i] == UInt8(ascii: ".") {
             i += 1
             var digits = 0
-            while i < b.count, let d = Day.digits(b[i..<(i + 1)]) {
+            while i < b.count, let d = Day.digits(b, i..<(i + 1)) {
                 if digits < 3 { millis = millis * 10 + d }
                 digits += 1
                 i += 1
@@ -36,8 +42,8 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
             guard i + 1 == b.count else { return nil }
         } else {
             guard i + 6 == b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"),
-                b[i + 3] == UInt8(ascii: ":"), let oh = Day.digits(b[(i + 1)..<(i + 3)]),
-                let om = Day.digits(b[(i + 4)..<(i + 6)]), oh < 24, om < 60
+                b[i + 3] == UInt8(ascii: ":"), let oh = Day.digits(b, (i + 1)..<(i + 3)),
+                let om = Day.digits(b, (i + 4)..<(i + 6)), oh < 24, om < 60
             else { return nil }
             offsetMinutes = (oh * 60 + om) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
         }

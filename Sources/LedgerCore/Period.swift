@@ -7,9 +7,15 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-YY` where `YY` is the next year's last two digits (`2025-26`); nil otherwise.
     public init?(_ text: String) {
-        let b = Array(text.utf8)
-        guard b.count == 7, b[4] == UInt8(ascii: "-"), let year = Day.digits(b[0..<4]),
-            let next = Day.digits(b[5..<7]), (year + 1) % 100 == next, year >= 1, year < 9999
+        var text = text
+        guard let period = text.withUTF8({ Period(utf8: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = period
+    }
+
+    /// Parses `YYYY-YY` from UTF-8 bytes.
+    public init?(utf8 b: UnsafeRawBufferPointer) {
+        guard b.count == 7, b[4] == UInt8(ascii: "-"), let year = Day.digits(b, 0..<4),
+            let next = Day.digits(b, 5..<7), (year + 1) % 100 == next, year >= 1, year < 9999
         else { return nil }
         startYear = year
     }
