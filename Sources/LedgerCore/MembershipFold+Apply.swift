@@ -184,6 +184,7 @@ extension MembershipFold {
         updated.openApplication = nil
         updated.currentTerm = c.termCount
         updated.termCount += 1
+        updated.termFirstRequest = c.history.requests.count
         updated.termStart = day
         updated.missedRounds = 0
         companies[ci] = updated

@@ -40,9 +40,12 @@ public struct MembershipFold: Sendable {
         var credit = Cents.zero
         var profile: Profile
 
-        var currentRequests: [Int] {
-            guard let term = currentTerm else { return [] }
-            return history.requests.indices.filter { history.requests[$0].term == term }
+        /// Where the current term's requests begin: a term's requests are made while it runs, so
+        /// they are the last ones.
+        var termFirstRequest = 0
+
+        var currentRequests: Range<Int> {
+            currentTerm == nil ? 0..<0 : termFirstRequest..<history.requests.count
         }
     }
 
@@ -56,11 +59,11 @@ public struct MembershipFold: Sendable {
     /// - Throws: `LedgerError` for the first event, in (`on`, `seq`) order, that breaks a rule.
     public static func fold(_ events: [SequencedEvent], through: Day? = nil) throws(LedgerError) -> MembershipFold {
         var reversed: Set<Int> = []
-        var types: [Int: EventType] = [:]
+        var types = [EventType?](repeating: nil, count: (events.map(\.seq).max() ?? 0) + 1)
         for item in events {
             types[item.seq] = item.event.type
             guard case .eventReversed(let target, _) = item.event.body else { continue }
-            guard target < item.seq, let type = types[target] else {
+            guard target < item.seq, target >= 1, let type = types[target] else {
                 throw LedgerError(
                     "R26",
                     seq: item.seq,
@@ -78,12 +81,13 @@ public struct MembershipFold: Sendable {
                 throw LedgerError("R26", seq: item.seq, "seq \(target) is already reversed")
             }
         }
-        let ordered = events.filter { $0.event.type != .eventReversed && !reversed.contains($0.seq) }
-            .sorted { ($0.event.on, $0.seq) < ($1.event.on, $1.seq) }
+        // Sort positions, not events: events are large values.
+        var order = events.indices.filter { events[$0].event.type != .eventReversed && !reversed.contains(events[$0].seq) }
+        order.sort { (events[$0].event.on, events[$0].seq) < (events[$1].event.on, events[$1].seq) }
         var fold = MembershipFold()
-        for item in ordered {
-            fold.runTriggers(through: item.event.on)
-            try fold.apply(item)
+        for position in order {
+            fold.runTriggers(through: events[position].event.on)
+            try fold.apply(events[position])
         }
         fold.runTriggers(through: through ?? Day(ordinal: Int.max / 2))
         return fold
