@@ -48,14 +48,20 @@ extension MembershipFold {
             dueOn: day.adding(days: 30),
             amount: charged
         )
+        appendRequest(ci, &request)
+        triggers.schedule(ci, on: request.dueOn.adding(days: 1))
+    }
+
+    /// Adds a request to the company (in place, no copy of its history), paying it from credit first (R16).
+    mutating func appendRequest(_ ci: Int, _ request: inout FeeRequestRecord) {
         // R16: credit settles the next requests on their request date.
-        if c.credit > .zero {
-            let used = min(c.credit, charged)
-            request.allocations.append(Allocation(on: day, amount: used, seq: seq))
-            companies[ci].credit = c.credit - used
+        let credit = companies[ci].credit
+        if credit > .zero {
+            let used = min(credit, request.amount)
+            request.allocations.append(Allocation(on: request.requestedOn, amount: used, seq: request.seq))
+            companies[ci].credit = credit - used
         }
         companies[ci].history.requests.append(request)
-        triggers.schedule(ci, on: request.dueOn.adding(days: 1))
     }
 
     /// R16: a payment goes to the named period's request, or the oldest current one; the rest to
@@ -68,11 +74,10 @@ extension MembershipFold {
         on day: Day,
         seq: Int
     ) throws(LedgerError) {
-        var c = companies[ci]
-        guard c.references.insert(reference).inserted else {
+        guard companies[ci].references.insert(reference).inserted else {
             throw LedgerError(
                 "R16",
-                company: c.history.company,
+                company: companies[ci].history.company,
                 seq: seq,
                 "payment reference \"\(reference)\" is already recorded for this company"
             )
@@ -81,27 +86,32 @@ extension MembershipFold {
         if let period {
             // The latest term that has a request for the period.
             guard
-                let named = c.history.requests.indices.last(where: { c.history.requests[$0].period == period })
+                let named = companies[ci].history.requests.lastIndex(where: { $0.period == period })
             else {
-                throw LedgerError("R16", company: c.history.company, seq: seq, "no fee was requested for \(period)")
+                companies[ci].references.remove(reference)
+                throw LedgerError(
+                    "R16",
+                    company: companies[ci].history.company,
+                    seq: seq,
+                    "no fee was requested for \(period)"
+                )
             }
             order.append(named)
         }
-        let current = c.currentRequests.sorted {
-            (c.history.requests[$0].requestedOn, c.history.requests[$0].seq)
-                < (c.history.requests[$1].requestedOn, c.history.requests[$1].seq)
+        let current = companies[ci].currentRequests.sorted {
+            (companies[ci].history.requests[$0].requestedOn, companies[ci].history.requests[$0].seq)
+                < (companies[ci].history.requests[$1].requestedOn, companies[ci].history.requests[$1].seq)
         }
         order += current.filter { !order.contains($0) }
         var left = amount
         for r in order where left > .zero {
-            let balance = c.history.requests[r].balance
+            let balance = companies[ci].history.requests[r].balance
             guard balance > .zero else { continue }
             let used = min(balance, left)
-            c.history.requests[r].allocations.append(Allocation(on: day, amount: used, seq: seq))
+            companies[ci].history.requests[r].allocations.append(Allocation(on: day, amount: used, seq: seq))
             left = left - used
         }
-        c.credit = c.credit + left
-        companies[ci] = c
+        companies[ci].credit = companies[ci].credit + left
     }
 
     /// R18: an excusal covers a current-term request from its date, and restores a membership made
@@ -119,12 +129,13 @@ extension MembershipFold {
             )
         }
         let request = c.history.requests[r]
+        let (status, voidingRequest) = (c.status, c.voidingRequest)
         if let until, until < request.dueOn {
             throw refuse("until \(until) is before the request's due date \(request.dueOn)")
         }
         companies[ci].history.requests[r].excusals.append(Excusal(on: day, until: until, seq: seq))
         if let until { triggers.schedule(ci, on: max(until.adding(days: 1), day)) }
-        if c.status == .void, c.voidingRequest == r, overdueRequest(ci, on: day, except: r) == nil,
+        if status == .void, voidingRequest == r, overdueRequest(ci, on: day, except: r) == nil,
             companies[ci].history.requests[r].cover(on: day) != nil
         {
             setStatus(

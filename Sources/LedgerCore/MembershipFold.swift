@@ -82,7 +82,9 @@ public struct MembershipFold: Sendable {
             }
         }
         // Sort positions, not events: events are large values.
-        var order = events.indices.filter { events[$0].event.type != .eventReversed && !reversed.contains(events[$0].seq) }
+        var order = events.indices.filter {
+            events[$0].event.type != .eventReversed && !reversed.contains(events[$0].seq)
+        }
         order.sort { (events[$0].event.on, events[$0].seq) < (events[$1].event.on, events[$1].seq) }
         var fold = MembershipFold()
         for position in order {
@@ -111,25 +113,23 @@ public struct MembershipFold: Sendable {
         seqs: [Int],
         note: String
     ) {
-        var c = companies[ci]
-        if status != c.status || reason != c.reason { c.since = day }
-        c.status = status
-        c.memberClass = memberClass ?? c.memberClass
-        c.reason = status == .void ? reason : nil
-        if status != .void { c.voidingRequest = nil }
-        c.history.timeline.append(
-            StatusChange(
-                on: day,
-                status: status,
-                memberClass: c.memberClass,
-                since: c.since,
-                reason: c.reason,
-                rule: rule,
-                seqs: seqs,
-                note: note
-            )
+        // In place: a copy of the company would copy its history's arrays on the next append.
+        if status != companies[ci].status || reason != companies[ci].reason { companies[ci].since = day }
+        companies[ci].status = status
+        companies[ci].memberClass = memberClass ?? companies[ci].memberClass
+        companies[ci].reason = status == .void ? reason : nil
+        if status != .void { companies[ci].voidingRequest = nil }
+        let change = StatusChange(
+            on: day,
+            status: status,
+            memberClass: companies[ci].memberClass,
+            since: companies[ci].since,
+            reason: companies[ci].reason,
+            rule: rule,
+            seqs: seqs,
+            note: note
         )
-        companies[ci] = c
+        companies[ci].history.timeline.append(change)
     }
 
     // MARK: - Time-driven changes (R17, R18)
@@ -165,9 +165,8 @@ public struct MembershipFold: Sendable {
 
     /// The first current-term request that is past due, unsettled and uncovered on `day`.
     func overdueRequest(_ ci: Int, on day: Day, except skipped: Int? = nil) -> Int? {
-        let c = companies[ci]
-        return c.currentRequests.first { r in
-            let request = c.history.requests[r]
+        companies[ci].currentRequests.first { r in
+            let request = companies[ci].history.requests[r]
             return r != skipped && request.dueOn < day && request.paid < request.amount && request.cover(on: day) == nil
         }
     }
