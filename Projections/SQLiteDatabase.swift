@@ -143,6 +143,23 @@ final class SQLiteStatement {
 
     func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
+    /// A blob column's bytes, valid until the next step.
+    func rawBlob(_ column: Int32) -> UnsafeRawBufferPointer? {
+        guard let pointer = sqlite3_column_blob(handle, column) else { return nil }
+        return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
+    }
+
+    /// A blob column's bytes, copied.
+    func blob(_ column: Int32) -> [UInt8]? { rawBlob(column).map { Array($0) } }
+
+    /// Binds bytes to a 1-based position (after `bind(_:)` has reset the statement).
+    func bindBlob(_ index: Int32, _ bytes: [UInt8]) throws(ProjectionError) {
+        let rc = bytes.withUnsafeBytes {
+            sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT)
+        }
+        guard rc == SQLITE_OK else { throw database.failure("sqlite3_bind_blob", rc) }
+    }
+
     var columnNames: [String] {
         (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerCore
 import LedgerLog
+import LedgerProjections
 
 extension Ledger {
     struct Append: ParsableCommand {
@@ -47,7 +48,7 @@ extension Ledger {
             try FieldFormat.checkText(actorName, field: "--actor")
             var appender = EventAppender(directory: try options.open(), now: try options.now(), actor: actorName)
             appender.lockTimeout = try options.lockTimeout()
-            try appender.append(inputs) { acks in
+            try appender.append(inputs, history: EventIndex()) { acks in
                 for ack in acks {
                     print(
                         JSONWriter.string(

@@ -28,6 +28,7 @@ extension MembershipFold {
                 }
                 companies[ci].openApplication?.hasDocuments = true
             case .recommendationReceived(let recommender):
+                if let judged, !judged.contains(c.history.company), !judged.contains(recommender) { break }
                 guard c.openApplication != nil else {
                     throw refuse(
                         "R10",

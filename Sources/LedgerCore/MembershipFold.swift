@@ -16,6 +16,8 @@ public struct MembershipFold: Sendable {
     /// The schedule in force: the latest `FeeScheduleSet` folded so far (R13).
     var schedule: (full: Cents, affiliate: Cents)?
     var triggers = TriggerQueue()
+    /// The companies judged, when the fold holds only part of the history.
+    var judged: Set<CompanyID>?
     /// Amounts the ledger filled in for `FeeRequested` events without one (R15), by seq.
     public internal(set) var filledAmounts: [Int: Cents] = [:]
 
@@ -57,7 +59,15 @@ public struct MembershipFold: Sendable {
     /// each reversal names an earlier, unreversed, non-reversal event.
     /// - Parameter through: evaluate time-driven changes up to this date (default: all of them).
     /// - Throws: `LedgerError` for the first event, in (`on`, `seq`) order, that breaks a rule.
-    public static func fold(_ events: [SequencedEvent], through: Day? = nil) throws(LedgerError) -> MembershipFold {
+    /// - Parameter judging: when the events are only part of the history (an append's companies,
+    ///   and the companies their recommendations name or that name them), the companies whose
+    ///   events are judged; a recommendation between two other companies is then taken as it was
+    ///   judged when appended (R10 is the one rule that reads another company's history).
+    public static func fold(
+        _ events: [SequencedEvent],
+        through: Day? = nil,
+        judging: Set<CompanyID>? = nil
+    ) throws(LedgerError) -> MembershipFold {
         var reversed: Set<Int> = []
         var types = [EventType?](repeating: nil, count: (events.map(\.seq).max() ?? 0) + 1)
         for item in events {
@@ -87,6 +97,7 @@ public struct MembershipFold: Sendable {
         }
         order.sort { (events[$0].event.on, events[$0].seq) < (events[$1].event.on, events[$1].seq) }
         var fold = MembershipFold()
+        fold.judged = judging
         for position in order {
             fold.runTriggers(through: events[position].event.on)
             try fold.apply(events[position])

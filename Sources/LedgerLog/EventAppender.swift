@@ -29,30 +29,29 @@ public struct EventAppender: Sendable {
     /// - Parameter durable: called with the acknowledgements once they are on disk, before any sealing.
     /// - Throws: `InputError` (a changed payload under a stored `id`), `LedgerError` (a rule),
     ///   `LogError` (storage). Nothing is written when it throws before `durable` is called.
-    public func append(_ inputs: [EventInput], durable: ([AppendAck]) -> Void) throws {
+    public func append(
+        _ inputs: [EventInput],
+        history: any AppendHistory = FullLogHistory(),
+        durable: ([AppendAck]) -> Void
+    ) throws {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
-            let history = try LedgerHistory.load(directory)
-            let records = history.records
-            if let last = records.last, now < last.recorded {
-                throw LedgerError(
-                    "R2",
-                    seq: last.seq,
-                    "the clock \(now) is before the last recorded instant \(last.recorded) (seq \(last.seq))"
-                )
+            try history.open(directory, head: writer.head)
+            if let line = writer.head.lastLine {
+                let last = try line.withUnsafeBytes { try LedgerHistory.decode($0) }
+                if now < last.recorded {
+                    throw LedgerError(
+                        "R2",
+                        seq: last.seq,
+                        "the clock \(now) is before the last recorded instant \(last.recorded) (seq \(last.seq))"
+                    )
+                }
             }
-            var stored: [String: Int] = [:]
-            for (i, record) in records.enumerated() { stored[record.id] = i }
-            // The few stored records whose ids come again are read in full, to compare payloads.
-            let repeated = Set(inputs.compactMap { $0.id.flatMap { stored[$0] } }.map { records[$0].seq })
-            var full: [Int: StoredRecord] = [:]
-            if !repeated.isEmpty {
-                for record in try LedgerHistory.storedRecords(directory, seqs: repeated) { full[record.seq] = record }
-            }
+            let full = try history.storedRecords(ids: Set(inputs.compactMap(\.id)))
             var acks: [AppendAck?] = Array(repeating: nil, count: inputs.count)
             var batchIDs: [String: Int] = [:]
             var fresh: [(line: Int, input: EventInput, seq: Int, id: String)] = []
             for (i, input) in inputs.enumerated() {
-                if let id = input.id, let at = stored[id], let record = full[records[at].seq] {
+                if let id = input.id, let record = full[id] {
                     guard EventAppender.isSamePayload(input, record.payload) else {
                         throw InputError(
                             line: i + 1,
@@ -73,7 +72,7 @@ public struct EventAppender: Sendable {
                     }
                     continue
                 }
-                let seq = (records.last?.seq ?? 0) + fresh.count + 1
+                let seq = writer.head.seq + fresh.count + 1
                 let id = input.id ?? UUID().uuidString.lowercased()
                 if input.id != nil { batchIDs[id] = i }
                 if input.event.on > now.hongKongDay {
@@ -85,13 +84,13 @@ public struct EventAppender: Sendable {
                 }
                 fresh.append((i + 1, input, seq, id))
             }
+            let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: $0.input.event) }
+            let (stored, judged) = try history.events(judging: freshEvents)
             let fold: MembershipFold
             do {
-                fold = try MembershipFold.fold(
-                    records.map(\.sequenced) + fresh.map { SequencedEvent(seq: $0.seq, event: $0.input.event) }
-                )
+                fold = try MembershipFold.fold(stored + freshEvents, judging: judged)
             } catch let error as LedgerError {
-                throw EventAppender.located(error, fresh: fresh.map { ($0.line, $0.seq) }, records: records)
+                throw EventAppender.located(error, fresh: fresh.map { ($0.line, $0.seq) }, stored: stored)
             }
             var prev = writer.head.hashHex
             var lines: [[UInt8]] = []
@@ -122,6 +121,8 @@ public struct EventAppender: Sendable {
             }
             try writer.append(lines)
             durable(acks.map { $0! })
+            // The index is derived: if it misses these lines, the next open catches it up from the log.
+            try? history.appended(lines, head: writer.head)
             try writer.sealIfFull()
         }
     }
@@ -134,12 +135,12 @@ public struct EventAppender: Sendable {
     }
 
     /// A refusal said in terms of the batch: the input line, or the stored event that would no longer hold.
-    static func located(_ error: LedgerError, fresh: [(line: Int, seq: Int)], records: [LoggedEvent]) -> LedgerError {
+    static func located(_ error: LedgerError, fresh: [(line: Int, seq: Int)], stored: [SequencedEvent]) -> LedgerError {
         guard let seq = error.seq else { return error }
         var located = error
         if let item = fresh.first(where: { $0.seq == seq }) {
             located.reason = "line \(item.line): " + error.reason
-        } else if let record = records.first(where: { $0.seq == seq }) {
+        } else if let record = stored.first(where: { $0.seq == seq }) {
             located.reason =
                 "the batch would make seq \(seq) (\(record.event.type.rawValue) on \(record.event.on)) no longer hold: "
                 + error.reason

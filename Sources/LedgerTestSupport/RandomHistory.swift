@@ -25,7 +25,14 @@ public struct GeneratedEvent: Sendable {
 /// payments, excusals, rounds, class changes, resignations, re-applications and reversals),
 /// each kept only when the fold accepts the history with it.
 public struct RandomHistory {
-    public static func generate(seed: UInt64, companies: Int = 8, attempts: Int = 300) -> [GeneratedEvent] {
+    /// - Parameter validOnly: keep only the candidates the fold accepts (else every candidate, for
+    ///   tests that compare how two append paths judge them).
+    public static func generate(
+        seed: UInt64,
+        companies: Int = 8,
+        attempts: Int = 300,
+        validOnly: Bool = true
+    ) -> [GeneratedEvent] {
         var rng = SplitMix64(seed: seed)
         var events: [GeneratedEvent] = []
         var sequenced: [SequencedEvent] = []
@@ -37,7 +44,7 @@ public struct RandomHistory {
         func keep(_ json: String, at recorded: Instant) {
             guard let input = try? EventCodec.decodeInput(JSONParser.parse(json)) else { return }
             let candidate = sequenced + [SequencedEvent(seq: sequenced.count + 1, event: input.event)]
-            guard (try? MembershipFold.fold(candidate)) != nil else { return }
+            guard !validOnly || (try? MembershipFold.fold(candidate)) != nil else { return }
             sequenced = candidate
             events.append(GeneratedEvent(json: json, recorded: recorded))
         }

@@ -1,0 +1,195 @@
+import Foundation
+import LedgerCore
+import LedgerLog
+
+/// The append index (`index.sqlite` in the ledger directory): every stored line by seq, company
+/// and id, and who recommends whom, so that an append folds only the companies it concerns.
+///
+/// Derived from the log and never trusted blindly: on open its head (seq and hash) must be the
+/// log's, or it is caught up from the log (when behind and chained to it) or rebuilt.
+public final class EventIndex: AppendHistory {
+    /// The index's schema version; another one is rebuilt.
+    static let version = "1"
+    static let schema = """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS events (
+            seq     INTEGER PRIMARY KEY,
+            company TEXT,            -- the company it concerns (a reversal: its target's); NULL: everyone's
+            id      TEXT NOT NULL,
+            line    BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS events_by_company ON events (company);
+        CREATE UNIQUE INDEX IF NOT EXISTS events_by_id ON events (id);
+        CREATE TABLE IF NOT EXISTS recommendations (recommender TEXT NOT NULL, company TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS recommendations_by_recommender ON recommendations (recommender);
+        CREATE INDEX IF NOT EXISTS recommendations_by_company ON recommendations (company);
+        """
+
+    private var db: SQLiteDatabase?
+    private var directory: LedgerDirectory?
+    /// What opening found and did, for tests and notes.
+    public private(set) var lastOpen = ""
+
+    public init() {}
+
+    public func open(_ directory: LedgerDirectory, head: LogHead) throws {
+        self.directory = directory
+        let db = try SQLiteDatabase(path: directory.path + "/index.sqlite", create: true)
+        self.db = db
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+        try db.execute(EventIndex.schema)
+        let meta = try readMeta()
+        if meta.version != EventIndex.version || meta.seq > head.seq
+            || (meta.seq == head.seq && meta.hash != head.hashHex)
+        {
+            try reset()
+            try catchUp(after: 0, hash: SHA256Hex.zero, to: head)
+            lastOpen = "rebuilt"
+        } else if meta.seq < head.seq {
+            do {
+                try catchUp(after: meta.seq, hash: meta.hash, to: head)
+                lastOpen = "caught up"
+            } catch is IndexMismatch {
+                try reset()
+                try catchUp(after: 0, hash: SHA256Hex.zero, to: head)
+                lastOpen = "rebuilt"
+            }
+        } else {
+            lastOpen = "current"
+        }
+    }
+
+    struct IndexMismatch: Error {}
+
+    private func readMeta() throws -> (version: String?, seq: Int, hash: String) {
+        let statement = try db!.prepare("SELECT key, value FROM meta")
+        var values: [String: String] = [:]
+        while try statement.step() { values[statement.text(0) ?? ""] = statement.text(1) }
+        return (values["version"], values["head_seq"].flatMap { Int($0) } ?? 0, values["head_hash"] ?? SHA256Hex.zero)
+    }
+
+    private func reset() throws {
+        try db!.execute("DELETE FROM events; DELETE FROM recommendations; DELETE FROM meta")
+    }
+
+    /// Adds the log's lines after `seq`, whose first must chain to `hash`.
+    private func catchUp(after seq: Int, hash: String, to head: LogHead) throws {
+        var lines: [[UInt8]] = []
+        try LogReader(directory!).forEachCommit { _, commit in
+            guard commit.trailer.lastSeq > seq else { return }
+            var start = 0
+            var lineSeq = commit.trailer.firstSeq
+            for i in commit.content.indices where commit.content[i] == UInt8(ascii: "\n") {
+                if lineSeq > seq { lines.append(Array(commit.content[start..<i])) }
+                lineSeq += 1
+                start = i + 1
+            }
+        }
+        if seq > 0, let first = lines.first {
+            let prev = try first.withUnsafeBytes { raw throws in try StoredRecord.decode(line: Array(raw)).prev }
+            guard prev == hash else { throw IndexMismatch() }
+        }
+        try insert(lines, head: head)
+    }
+
+    /// Indexes stored lines and records the head, in one transaction.
+    private func insert(_ lines: [[UInt8]], head: LogHead) throws {
+        try db!.transaction {
+            let insertEvent = try db!.prepare("INSERT INTO events VALUES (?, ?, ?, ?)")
+            let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
+            let companyOf = try db!.prepare("SELECT company FROM events WHERE seq = ?")
+            for line in lines {
+                let logged = try line.withUnsafeBytes { try LedgerHistory.decode($0) }
+                var company = logged.event.company?.rawValue
+                if case .eventReversed(let target, _) = logged.event.body {
+                    try companyOf.bind([.integer(Int64(target))])
+                    company = try companyOf.step() ? companyOf.text(0) : nil
+                }
+                if case .recommendationReceived(let recommender) = logged.event.body, let company {
+                    try insertCitation.run([.text(recommender.rawValue), .text(company)])
+                }
+                try insertEvent.bind([
+                    .integer(Int64(logged.seq)), company.map { .text($0) } ?? .null, .text(logged.id), .null,
+                ])
+                try insertEvent.bindBlob(4, line)
+                guard try !insertEvent.step() else { throw ProjectionError("insert returned rows") }
+            }
+            let meta = try db!.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
+            try meta.run([.text("version"), .text(EventIndex.version)])
+            try meta.run([.text("head_seq"), .text(String(head.seq))])
+            try meta.run([.text("head_hash"), .text(head.hashHex)])
+        }
+    }
+
+    public func storedRecords(ids: Set<String>) throws -> [String: StoredRecord] {
+        guard let db, !ids.isEmpty else { return [:] }
+        let statement = try db.prepare("SELECT line FROM events WHERE id = ?")
+        var found: [String: StoredRecord] = [:]
+        for id in ids {
+            try statement.bind([.text(id)])
+            if try statement.step(), let line = statement.blob(0) { found[id] = try StoredRecord.decode(line: line) }
+        }
+        return found
+    }
+
+    public func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?) {
+        guard let db else { return ([], nil) }
+        // The companies whose histories the new events change.
+        var changed: Set<String> = []
+        var recommenders: Set<String> = []
+        let companyOf = try db.prepare("SELECT company FROM events WHERE seq = ?")
+        for item in fresh {
+            if case .eventReversed(let target, _) = item.event.body {
+                try companyOf.bind([.integer(Int64(target))])
+                guard try companyOf.step(), let company = companyOf.text(0) else {
+                    // A reversal of an event concerning everyone (or of nothing): judge it all.
+                    return (try everything(), nil)
+                }
+                changed.insert(company)
+            } else if let company = item.event.company {
+                changed.insert(company.rawValue)
+                if case .recommendationReceived(let recommender) = item.event.body {
+                    recommenders.insert(recommender.rawValue)
+                }
+            } else {
+                return (try everything(), nil)  // A schedule or an index round concerns everyone.
+            }
+        }
+        // Their recommenders (R10 reads their status), and the companies they recommended.
+        var concerned = changed.union(recommenders)
+        let cited = try db.prepare("SELECT recommender FROM recommendations WHERE company = ?")
+        let citing = try db.prepare("SELECT company FROM recommendations WHERE recommender = ?")
+        for company in changed {
+            for statement in [cited, citing] {
+                try statement.bind([.text(company)])
+                while try statement.step() { if let other = statement.text(0) { concerned.insert(other) } }
+            }
+        }
+        var events: [SequencedEvent] = []
+        let byCompany = try db.prepare("SELECT line FROM events WHERE company = ? ORDER BY seq")
+        for company in concerned {
+            try byCompany.bind([.text(company)])
+            try read(byCompany, into: &events)
+        }
+        try read(try db.prepare("SELECT line FROM events WHERE company IS NULL ORDER BY seq"), into: &events)
+        return (events, Set(changed.compactMap(CompanyID.init)))
+    }
+
+    private func everything() throws -> [SequencedEvent] {
+        var events: [SequencedEvent] = []
+        try read(try db!.prepare("SELECT line FROM events ORDER BY seq"), into: &events)
+        return events
+    }
+
+    private func read(_ statement: SQLiteStatement, into events: inout [SequencedEvent]) throws {
+        while try statement.step() {
+            guard let raw = statement.rawBlob(0) else { continue }
+            events.append(try LedgerHistory.decode(raw).sequenced)
+        }
+    }
+
+    public func appended(_ lines: [[UInt8]], head: LogHead) throws {
+        guard !lines.isEmpty else { return }
+        try insert(lines, head: head)
+    }
+}

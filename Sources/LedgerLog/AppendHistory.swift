@@ -1,0 +1,43 @@
+import LedgerCore
+
+/// What an append needs of the stored history: the stored records of repeated ids, and the
+/// events the rules must fold to judge the new ones. `FullLogHistory` reads the whole log; an
+/// index (`EventIndex`) gives only the companies concerned, so an append costs their history.
+public protocol AppendHistory: AnyObject {
+    /// Brings the source up to the log's head; called under the writer lock.
+    func open(_ directory: LedgerDirectory, head: LogHead) throws
+    /// The stored records, in full, of those of `ids` that are stored, by id.
+    func storedRecords(ids: Set<String>) throws -> [String: StoredRecord]
+    /// The stored events to fold with `fresh`, and the companies to judge (nil: all of them).
+    func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?)
+    /// Told of the lines just made durable, and the new head.
+    func appended(_ lines: [[UInt8]], head: LogHead) throws
+}
+
+/// The whole log as the append's history: every append reads and folds all of it.
+public final class FullLogHistory: AppendHistory {
+    private var directory: LedgerDirectory?
+    private var history = LedgerHistory(records: [], commitHashes: [:])
+
+    public init() {}
+
+    public func open(_ directory: LedgerDirectory, head: LogHead) throws {
+        self.directory = directory
+        history = try LedgerHistory.load(directory)
+    }
+
+    public func storedRecords(ids: Set<String>) throws -> [String: StoredRecord] {
+        guard !ids.isEmpty, let directory else { return [:] }
+        let seqs = Set(history.records.filter { ids.contains($0.id) }.map(\.seq))
+        guard !seqs.isEmpty else { return [:] }
+        var found: [String: StoredRecord] = [:]
+        for record in try LedgerHistory.storedRecords(directory, seqs: seqs) { found[record.id] = record }
+        return found
+    }
+
+    public func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?) {
+        (history.records.map(\.sequenced), nil)
+    }
+
+    public func appended(_ lines: [[UInt8]], head: LogHead) throws {}
+}

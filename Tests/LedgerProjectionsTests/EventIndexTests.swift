@@ -1,0 +1,72 @@
+import Foundation
+import LedgerCore
+import LedgerLog
+import LedgerTestSupport
+import Testing
+
+@testable import LedgerProjections
+
+@Suite struct EventIndexTests {
+    /// The outcome of one append, comparable across paths: the seqs, or the rule that refused it.
+    func outcome(_ json: String, _ directory: LedgerDirectory, at clock: String, indexed: Bool) -> String {
+        do {
+            let input = try EventCodec.decodeInput(try JSONParser.parse(json))
+            var seqs: [Int] = []
+            let history: any AppendHistory = indexed ? EventIndex() : FullLogHistory()
+            try EventAppender(directory: directory, now: Instant(clock)!, actor: "t").append([input], history: history)
+            {
+                seqs = $0.map(\.seq)
+            }
+            return "ok \(seqs)"
+        } catch let error as LedgerError {
+            return "refused \(error.rule) seq \(error.seq.map(String.init) ?? "-")"
+        } catch {
+            return "error \(error)"
+        }
+    }
+
+    @Test(
+        "R5: appends judged through the index decide exactly as appends that fold the whole log",
+        arguments: [4, 8, 15, 16] as [UInt64]
+    )
+    func indexJudgesAsTheWholeLog(seed: UInt64) throws {
+        try withTemporaryDirectory { path in
+            let indexed = try LedgerDirectory.create(at: path + "/indexed")
+            let whole = try LedgerDirectory.create(at: path + "/whole")
+            var refused = 0
+            for candidate in RandomHistory.generate(seed: seed, attempts: 220, validOnly: false) {
+                let clock = candidate.recorded.description
+                let a = outcome(candidate.json, indexed, at: clock, indexed: true)
+                let b = outcome(candidate.json, whole, at: clock, indexed: false)
+                #expect(a == b, "seed \(seed): \(candidate.json)")
+                if a.hasPrefix("refused") { refused += 1 }
+            }
+            #expect(refused > 20, "the candidates must include refusals")
+            #expect(try LedgerHistory.load(indexed).fold().histories == LedgerHistory.load(whole).fold().histories)
+        }
+    }
+
+    @Test("an index behind the log is caught up; one that does not match it is rebuilt")
+    func untrustedIndex() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()] + simpleEvents(companies: 2), to: directory)
+            let index = EventIndex()
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "rebuilt")
+            // Appended without the index: it is behind.
+            try append(simpleEvents(companies: 1, from: 2), to: directory)
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "caught up")
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "current")
+            // An index of another history.
+            try SQLiteDatabase(path: directory.path + "/index.sqlite", create: false)
+                .execute("UPDATE meta SET value = 'ff' WHERE key = 'head_hash'")
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "rebuilt")
+            let stored = try index.storedRecords(ids: Set(try LedgerHistory.load(directory).records.map(\.id)))
+            #expect(stored.count == 16)
+        }
+    }
+}
