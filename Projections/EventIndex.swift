@@ -9,7 +9,7 @@ import LedgerLog
 /// log's, or it is caught up from the log (when behind and chained to it) or rebuilt.
 public final class EventIndex: AppendHistory {
     /// The index's schema version; another one is rebuilt.
-    static let version = "1"
+    static let version = "2"
     static let schema = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS events (
@@ -23,6 +23,10 @@ public final class EventIndex: AppendHistory {
         CREATE TABLE IF NOT EXISTS recommendations (recommender TEXT NOT NULL, company TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS recommendations_by_recommender ON recommendations (recommender);
         CREATE INDEX IF NOT EXISTS recommendations_by_company ON recommendations (company);
+        -- Index rounds apart from their (long) lists: an append needs only its companies' inclusions.
+        CREATE TABLE IF NOT EXISTS rounds (seq INTEGER PRIMARY KEY, "on" TEXT NOT NULL, label TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS inclusions (company TEXT NOT NULL, seq INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS inclusions_by_company ON inclusions (company);
         """
 
     private var db: SQLiteDatabase?
@@ -69,7 +73,11 @@ public final class EventIndex: AppendHistory {
     }
 
     private func reset() throws {
-        try db!.execute("DELETE FROM events; DELETE FROM recommendations; DELETE FROM meta")
+        try db!.execute(
+            "DROP TABLE IF EXISTS events; DROP TABLE IF EXISTS recommendations; DROP TABLE IF EXISTS rounds; "
+                + "DROP TABLE IF EXISTS inclusions; DELETE FROM meta"
+        )
+        try db!.execute(EventIndex.schema)
     }
 
     /// Adds the log's lines after `seq`, whose first must chain to `hash`.
@@ -98,6 +106,8 @@ public final class EventIndex: AppendHistory {
             let insertEvent = try db!.prepare("INSERT INTO events VALUES (?, ?, ?, ?)")
             let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
             let companyOf = try db!.prepare("SELECT company FROM events WHERE seq = ?")
+            let insertRound = try db!.prepare("INSERT INTO rounds VALUES (?, ?, ?)")
+            let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
             for line in lines {
                 let logged = try line.withUnsafeBytes { try LedgerHistory.decode($0) }
                 var company = logged.event.company?.rawValue
@@ -107,6 +117,12 @@ public final class EventIndex: AppendHistory {
                 }
                 if case .recommendationReceived(let recommender) = logged.event.body, let company {
                     try insertCitation.run([.text(recommender.rawValue), .text(company)])
+                }
+                if case .indexRoundRecorded(let label, let included) = logged.event.body {
+                    try insertRound.run([.integer(Int64(logged.seq)), .text(logged.event.on.description), .text(label)])
+                    for member in included {
+                        try insertInclusion.run([.text(member.rawValue), .integer(Int64(logged.seq))])
+                    }
                 }
                 try insertEvent.bind([
                     .integer(Int64(logged.seq)), company.map { .text($0) } ?? .null, .text(logged.id), .null,
@@ -167,11 +183,37 @@ public final class EventIndex: AppendHistory {
         }
         var events: [SequencedEvent] = []
         let byCompany = try db.prepare("SELECT line FROM events WHERE company = ? ORDER BY seq")
+        let inclusions = try db.prepare("SELECT seq FROM inclusions WHERE company = ?")
+        var included: [Int: [CompanyID]] = [:]
         for company in concerned {
             try byCompany.bind([.text(company)])
             try read(byCompany, into: &events)
+            try inclusions.bind([.text(company)])
+            while try inclusions.step() {
+                included[Int(inclusions.integer(0)), default: []].append(CompanyID(company)!)
+            }
         }
-        try read(try db.prepare("SELECT line FROM events WHERE company IS NULL ORDER BY seq"), into: &events)
+        // Schedules and reversals of them as stored; rounds with only the concerned companies' inclusions.
+        try read(
+            try db.prepare(
+                "SELECT line FROM events WHERE company IS NULL AND seq NOT IN (SELECT seq FROM rounds) ORDER BY seq"
+            ),
+            into: &events
+        )
+        let rounds = try db.prepare("SELECT seq, \"on\", label FROM rounds ORDER BY seq")
+        while try rounds.step() {
+            let seq = Int(rounds.integer(0))
+            guard let on = rounds.text(1).flatMap(Day.init), let label = rounds.text(2) else {
+                throw ProjectionError("an index round does not read back from the index")
+            }
+            let round = Event(
+                type: .indexRoundRecorded,
+                on: on,
+                company: nil,
+                body: .indexRoundRecorded(round: label, included: included[seq] ?? [])
+            )
+            events.append(SequencedEvent(seq: seq, event: round))
+        }
         return (events, Set(changed.compactMap(CompanyID.init)))
     }
 

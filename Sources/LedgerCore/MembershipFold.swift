@@ -70,8 +70,9 @@ public struct MembershipFold: Sendable {
     ) throws(LedgerError) -> MembershipFold {
         var reversed: Set<Int> = []
         var types = [EventType?](repeating: nil, count: (events.map(\.seq).max() ?? 0) + 1)
-        for item in events {
-            types[item.seq] = item.event.type
+        for item in events { types[item.seq] = item.event.type }
+        // In seq order, whatever order the events come in (an index gives them by company).
+        for item in events.filter({ $0.event.type == .eventReversed }).sorted(by: { $0.seq < $1.seq }) {
             guard case .eventReversed(let target, _) = item.event.body else { continue }
             guard target < item.seq, target >= 1, let type = types[target] else {
                 throw LedgerError(

@@ -73,44 +73,74 @@ public final class LogWriter {
         let numbers = try directory.segmentNumbers()
         guard let last = numbers.last else { return .empty }
         let before = try tail(ofSegmentBefore: last, in: numbers)
-        if let head = try quickHead(last, before: before) { return head }
-        return try recover(last, before: before)
+        var head: LogHead
+        if let quick = try quickHead(last, before: before) {
+            head = quick
+        } else {
+            head = try recover(last, before: before)
+        }
+        if head.lastLine == nil && head.seq > 0 {
+            // The last segment holds no commit yet: the last line is the previous segment's.
+            head.lastLine = try tail(ofSegmentBefore: last, in: numbers, withLastLine: true).lastLine
+        }
+        return head
     }
 
     /// The state at the end of the segment preceding `number`: its last trailer, trusted because
     /// a segment is only left behind whole (sealed, or full and verified by the append after it).
-    private func tail(ofSegmentBefore number: Int, in numbers: [Int]) throws(LogError) -> LogHead {
+    /// Reads the trailer alone; the last line (a large sealed frame to decompress) only when
+    /// `withLastLine`, which an empty last segment needs.
+    private func tail(
+        ofSegmentBefore number: Int,
+        in numbers: [Int],
+        withLastLine: Bool = false
+    ) throws(LogError) -> LogHead {
         guard let index = numbers.firstIndex(of: number), index > 0 else { return .empty }
         let previous = numbers[index - 1]
         let path = directory.segmentPath(previous)
-        let bytes = try FileIO.read(path)
-        let scanStart = max(0, bytes.count - CommitTrailer.size)
-        guard let trailer = CommitTrailer.decode(bytes, at: scanStart) else {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileIO.failure("open", path) }
+        defer { Glibc.close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileIO.failure("fstat", path) }
+        let size = Int(info.st_size)
+        let trailerStart = max(0, size - CommitTrailer.size)
+        guard
+            let trailer = CommitTrailer.decode(
+                try FileIO.pread(fd, path: path, offset: trailerStart, count: CommitTrailer.size),
+                at: 0
+            )
+        else {
             throw LogError(
                 .corrupt,
                 "the segment does not end with a commit trailer",
                 file: directory.segmentName(previous),
-                offset: scanStart
+                offset: trailerStart
             )
         }
-        let frameStart = scanStart - trailer.frameLength
-        guard case .frame(let content, _) = LZ4Frame.decode(bytes, at: frameStart) else {
-            throw LogError(
-                .corrupt,
-                "the last frame does not check out",
-                file: directory.segmentName(previous),
-                offset: frameStart
-            )
+        var lastLine: [UInt8]?
+        if withLastLine {
+            let frameStart = trailerStart - trailer.frameLength
+            let frame = try FileIO.pread(fd, path: path, offset: max(0, frameStart), count: trailer.frameLength)
+            guard frameStart >= 0, case .frame(let content, _) = LZ4Frame.decode(frame, at: 0) else {
+                throw LogError(
+                    .corrupt,
+                    "the last frame does not check out",
+                    file: directory.segmentName(previous),
+                    offset: frameStart
+                )
+            }
+            let lastStart = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+            lastLine = Array(content[lastStart..<(content.count - 1)])
         }
-        let lastStart = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
         return LogHead(
             segment: previous,
-            segmentSize: bytes.count,
+            segmentSize: size,
             segmentBytes: trailer.segmentBytes,
             isSealed: trailer.isSealed,
             seq: trailer.lastSeq,
             hash: trailer.lastHash,
-            lastLine: Array(content[lastStart..<(content.count - 1)])
+            lastLine: lastLine
         )
     }
 

@@ -27,7 +27,7 @@ import Testing
 
     @Test(
         "R5: appends judged through the index decide exactly as appends that fold the whole log",
-        arguments: [4, 8, 15, 16] as [UInt64]
+        arguments: [4, 8, 15, 16, 23, 42, 77, 91] as [UInt64]
     )
     func indexJudgesAsTheWholeLog(seed: UInt64) throws {
         try withTemporaryDirectory { path in
