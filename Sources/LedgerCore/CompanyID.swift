@@ -4,9 +4,9 @@ public struct CompanyID: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Nil unless `text` matches the company pattern of EVENTS.md.
     public init?(_ text: String) {
-        let b = Array(text.utf8)
-        guard (1...64).contains(b.count), CompanyID.isAlphanumeric(b[0]),
-            b.dropFirst().allSatisfy({
+        let utf8 = text.utf8
+        guard (1...64).contains(utf8.count), let first = utf8.first, CompanyID.isAlphanumeric(first),
+            utf8.dropFirst().allSatisfy({
                 CompanyID.isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_")
                     || $0 == UInt8(ascii: "-")
             })

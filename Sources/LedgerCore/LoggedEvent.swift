@@ -63,7 +63,9 @@ public enum StoredLineDecoder {
         let known = type.fields
         for field in payload.fields {
             let name = line.slice(field.key)
-            guard known.contains(where: { $0.name.utf8.elementsEqual(name) }) else { return nil }
+            guard known.contains(where: { $0.name.utf8.count == name.count && $0.name.utf8.elementsEqual(name) }) else {
+                return nil
+            }
         }
         guard let event = try? EventCodec.makeEvent(type: type, from: payload) else { return nil }
         return LoggedEvent(seq: seq, recorded: recorded, id: id, event: event)
@@ -87,7 +89,11 @@ public enum StoredLineDecoder {
         }
 
         func value(_ key: String, _ kind: Value.Kind) -> Range<Int>? {
-            for field in fields where field.value.kind == kind && bytes.slice(field.key).elementsEqual(key.utf8) {
+            let length = key.utf8.count
+            for field in fields
+            where field.value.kind == kind && field.key.count == length
+                && bytes.slice(field.key).elementsEqual(key.utf8)
+            {
                 return field.value.range
             }
             return nil

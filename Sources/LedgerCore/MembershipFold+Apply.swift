@@ -17,7 +17,11 @@ extension MembershipFold {
             break  // Taken out before the fold (R26).
         default:
             let ci = try filedCompany(e.company!, seq: seq, type: e.type)
-            let c = companies[ci]
+            // The few fields the checks read, not a copy of the company (which would copy its history).
+            let c = (
+                status: companies[ci].status, memberClass: companies[ci].memberClass,
+                openApplication: companies[ci].openApplication, company: companies[ci].history.company
+            )
             switch e.body {
             case .documentsSubmitted:
                 guard c.openApplication != nil else {
@@ -28,7 +32,7 @@ extension MembershipFold {
                 }
                 companies[ci].openApplication?.hasDocuments = true
             case .recommendationReceived(let recommender):
-                if let judged, !judged.contains(c.history.company), !judged.contains(recommender) { break }
+                if let judged, !judged.contains(c.company), !judged.contains(recommender) { break }
                 guard c.openApplication != nil else {
                     throw refuse(
                         "R10",
@@ -58,7 +62,7 @@ extension MembershipFold {
             case .delayExcused(let period, _, _, let until):
                 try excuse(ci, period: period, until: until, on: e.on, seq: seq)
             case .profileUpdated(let change):
-                companies[ci].profile = change.applied(to: c.profile)
+                companies[ci].profile = change.applied(to: companies[ci].profile)
                 companies[ci].history.profiles.append(ProfileVersion(on: e.on, profile: companies[ci].profile))
             case .classChanged(let memberClass):
                 guard c.status == .active else {
@@ -70,7 +74,7 @@ extension MembershipFold {
                 guard memberClass != c.memberClass else {
                     throw refuse("R21", "the member is already \(memberClass.rawValue)")
                 }
-                if memberClass == .full && !everIncluded.contains(c.history.company) {
+                if memberClass == .full && !everIncluded.contains(c.company) {
                     throw refuse("R21", "class full needs an inclusion in an index round before \(e.on)")
                 }
                 setStatus(

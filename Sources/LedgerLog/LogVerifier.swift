@@ -1,3 +1,4 @@
+import Dispatch
 import LedgerCore
 
 /// `ledger verify`: frames, checksums, commit trailers, seq continuity, the schemas of every
@@ -51,19 +52,15 @@ public struct LogVerifier: Sendable {
                 prevHash: prevRaw
             )
             for commit in scan.commits {
-                var start = 0
-                let content = commit.content
-                for j in content.indices where content[j] == UInt8(ascii: "\n") {
-                    let line = Array(content[start..<j])
-                    start = j + 1
+                // Schemas and hashes line by line on every core; the chain and the order after.
+                for (_, checked) in LineCheck.all(in: commit.content) {
                     func problem(_ reason: String) -> Problem {
                         Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
                     }
                     let record: StoredRecord
-                    do {
-                        record = try StoredRecord.decode(line: line)
-                    } catch {
-                        throw problem("the line does not match its schema: \(error)")
+                    switch checked.record {
+                    case .success(let decoded): record = decoded
+                    case .failure(let error): throw problem("the line does not match its schema: \(error)")
                     }
                     guard record.seq == expectedSeq else {
                         throw problem("found seq \(record.seq), expected \(expectedSeq)")
@@ -80,7 +77,7 @@ public struct LogVerifier: Sendable {
                         throw problem("R2: on \(record.event.on) is after the Hong Kong date of its recording")
                     }
                     lastRecorded = record.recorded
-                    prevRaw = SHA256Hex.digest(line)
+                    prevRaw = checked.hash
                     prevHex = SHA256Hex.hex(prevRaw)
                     if let digest, digest.seq == record.seq {
                         guard digest.hash == prevHex else {
@@ -114,5 +111,48 @@ public struct LogVerifier: Sendable {
             throw Problem(seq: error.seq, reason: "the history breaks a rule: \(error)")
         }
         return Summary(events: expectedSeq - 1, segments: numbers.count, headHash: prevHex, tornTail: tornTail)
+    }
+}
+
+/// One line checked on its own: decoded by the general decoder (every format of EventSchemas/)
+/// and hashed. Lines are independent, so a commit's lines are checked on every core.
+struct LineCheck: Sendable {
+    var record: Result<StoredRecord, InputError>
+    var hash: [UInt8]
+
+    /// Each line of `content` (without its `\n`) with its check, in order.
+    static func all(in content: [UInt8]) -> [(line: ArraySlice<UInt8>, check: LineCheck)] {
+        var found: [ArraySlice<UInt8>] = []
+        var start = 0
+        for i in content.indices where content[i] == UInt8(ascii: "\n") {
+            found.append(content[start..<i])
+            start = i + 1
+        }
+        let lines = found
+        let results = Results(count: lines.count)
+        let chunk = 256
+        DispatchQueue.concurrentPerform(iterations: (lines.count + chunk - 1) / chunk) { part in
+            for i in (part * chunk)..<min(lines.count, (part + 1) * chunk) {
+                let line = Array(lines[i])
+                let record = Result { () throws(InputError) in try StoredRecord.decode(line: line) }
+                results.set(i, LineCheck(record: record, hash: SHA256Hex.digest(line)))
+            }
+        }
+        return zip(lines, results.values).map { ($0, $1!) }
+    }
+
+    // Each slot is written by exactly one iteration of concurrentPerform, and read after it returns.
+    final class Results: @unchecked Sendable {
+        let slots: UnsafeMutableBufferPointer<LineCheck?>
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+        func set(_ index: Int, _ value: LineCheck) { slots[index] = value }
+        var values: [LineCheck?] { Array(slots) }
     }
 }
