@@ -23,20 +23,23 @@ enum FileIO {
 
     /// `count` bytes at `offset`; fewer only at the end of the file.
     static func pread(_ fd: Int32, path: String, offset: Int, count: Int) throws(LogError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = buffer.withUnsafeMutableBytes { raw in
-                Glibc.pread(fd, raw.baseAddress! + done, count - done, off_t(offset + done))
+        var failure: Int32?
+        // Uninitialised: the read fills it (no memset of a segment-sized buffer first).
+        let buffer = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
+            var done = 0
+            while done < count {
+                let n = Glibc.pread(fd, raw.baseAddress! + done, count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                done += n
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure("pread", path)
-            }
-            if n == 0 { break }
-            done += n
+            initialized = done
         }
-        buffer.removeSubrange(done...)
+        if let failure { throw self.failure("pread", path, errno: failure) }
         return buffer
     }
 
@@ -86,6 +89,12 @@ enum FileIO {
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// The file's size in bytes, 0 when it cannot be read.
+    static func size(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
 
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()

@@ -59,10 +59,20 @@ public enum LZ4Frame {
                 return available < 19 ? .truncated : .damaged(String(cString: LZ4F_getErrorName(headerResult)))
             }
             var position = headerSize
-            var output = [UInt8](repeating: 0, count: Int(clamping: info.contentSize > 0 ? info.contentSize : 65_536))
+            // Uninitialised output (no memset of up to 4 MiB per frame); grown when the header gives no size.
+            var capacity = Int(clamping: info.contentSize > 0 ? info.contentSize : 65_536)
+            var output = [UInt8]()
             var produced = 0
-            while true {
-                if produced == output.count { output.append(contentsOf: repeatElement(0, count: output.count)) }
+            var outcome: Decoded?
+            while outcome == nil {
+                if produced == output.count {
+                    let previous = output
+                    output = [UInt8](unsafeUninitializedCapacity: max(capacity, 1)) { buffer, count in
+                        _ = buffer.initialize(from: previous)
+                        count = max(capacity, 1)
+                    }
+                    capacity *= 2
+                }
                 var outSize = output.count - produced
                 var inSize = available - position
                 let hint = output.withUnsafeMutableBytes { out in
@@ -72,8 +82,9 @@ public enum LZ4Frame {
                 position += inSize
                 produced += outSize
                 if hint == 0 { break }
-                if position == available && outSize == 0 { return .truncated }
+                if position == available && outSize == 0 { outcome = .truncated }
             }
+            if let outcome { return outcome }
             output.removeSubrange(produced...)
             if info.contentSize > 0 && UInt64(produced) != info.contentSize {
                 return .damaged("content size \(produced) differs from the frame header's \(info.contentSize)")

@@ -11,6 +11,9 @@ public struct LedgerHistory: Sendable {
     /// - Throws: `LogError` when the log is damaged or a stored line is not a valid record.
     public static func load(_ directory: LedgerDirectory) throws -> LedgerHistory {
         var records: [LoggedEvent] = []
+        // Room for every event at once (a sealed event takes over 40 bytes), not repeated doublings.
+        let logBytes = try directory.segmentNumbers().reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
+        records.reserveCapacity(logBytes / 40 + 16)
         var hashes: [Int: [UInt8]] = [:]
         try LogReader(directory).forEachCommit { segment, commit in
             var start = 0
