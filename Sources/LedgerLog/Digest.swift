@@ -12,9 +12,7 @@ public struct Digest: Hashable, Sendable {
         var last: Commit?
         try LogReader(directory).forEachCommit { _, commit in last = commit }
         guard let last else { return Digest(seq: 0, hash: SHA256Hex.zero, recorded: nil) }
-        let content = last.content
-        let lastStart = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-        let record = try StoredRecord.decode(line: Array(content[lastStart..<(content.count - 1)]))
+        let record = try StoredRecord.decode(line: last.lastLine)
         return Digest(seq: record.seq, hash: SHA256Hex.hex(last.trailer.lastHash), recorded: record.recorded)
     }
 

@@ -24,6 +24,34 @@ public struct LogHead: Sendable {
         lastLine: nil
     )
 
+    /// This head carried into segment `number`, which holds no commit yet.
+    func emptySegment(_ number: Int) -> LogHead {
+        LogHead(
+            segment: number,
+            segmentSize: 0,
+            segmentBytes: 0,
+            isSealed: false,
+            seq: seq,
+            hash: hash,
+            lastLine: lastLine
+        )
+    }
+
     /// The hash as `prev` of the next line.
     public var hashHex: String { SHA256Hex.hex(hash) }
+}
+
+extension LogHead {
+    /// The head just after `commit`, the last in segment `segment`, whose file is `segmentSize` bytes.
+    init(after commit: Commit, in segment: Int, segmentSize: Int) {
+        self.init(
+            segment: segment,
+            segmentSize: segmentSize,
+            segmentBytes: commit.trailer.segmentBytes,
+            isSealed: commit.trailer.isSealed,
+            seq: commit.trailer.lastSeq,
+            hash: commit.trailer.lastHash,
+            lastLine: commit.lastLine
+        )
+    }
 }

@@ -130,8 +130,7 @@ public final class LogWriter {
                     offset: frameStart
                 )
             }
-            let lastStart = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-            lastLine = Array(content[lastStart..<(content.count - 1)])
+            lastLine = Commit.lastLine(of: content)
         }
         return LogHead(
             segment: previous,
@@ -155,15 +154,7 @@ public final class LogWriter {
         guard fstat(fd, &info) == 0 else { throw FileIO.failure("fstat", path) }
         let size = Int(info.st_size)
         if size == 0 {
-            return LogHead(
-                segment: number,
-                segmentSize: 0,
-                segmentBytes: 0,
-                isSealed: false,
-                seq: before.seq,
-                hash: before.hash,
-                lastLine: before.lastLine
-            )
+            return before.emptySegment(number)
         }
         guard size >= CommitTrailer.size,
             let trailer = CommitTrailer.decode(
@@ -185,17 +176,7 @@ public final class LogWriter {
             prevHash: previous?.lastHash ?? before.hash
         )
         guard case .success(let commit) = result else { return nil }
-        let content = commit.content
-        let lastStart = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-        return LogHead(
-            segment: number,
-            segmentSize: size,
-            segmentBytes: trailer.segmentBytes,
-            isSealed: trailer.isSealed,
-            seq: trailer.lastSeq,
-            hash: trailer.lastHash,
-            lastLine: Array(content[lastStart..<(content.count - 1)])
-        )
+        return LogHead(after: commit, in: number, segmentSize: size)
     }
 
     /// Scans the last segment; a torn tail is copied to a `.broken` file and cut off, damage with
@@ -221,27 +202,9 @@ public final class LogWriter {
         recoveryNote =
             "recovered from an interrupted append: \(bytes.count - damage.offset) bytes at \(name) offset \(damage.offset) (\(damage.reason)) set aside in \((broken as NSString).lastPathComponent)"
         guard let last = scan.commits.last else {
-            return LogHead(
-                segment: number,
-                segmentSize: 0,
-                segmentBytes: 0,
-                isSealed: false,
-                seq: before.seq,
-                hash: before.hash,
-                lastLine: before.lastLine
-            )
+            return before.emptySegment(number)
         }
-        let content = last.content
-        let lastStart = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-        return LogHead(
-            segment: number,
-            segmentSize: last.end,
-            segmentBytes: last.trailer.segmentBytes,
-            isSealed: last.trailer.isSealed,
-            seq: last.trailer.lastSeq,
-            hash: last.trailer.lastHash,
-            lastLine: Array(content[lastStart..<(content.count - 1)])
-        )
+        return LogHead(after: last, in: number, segmentSize: last.end)
     }
 
     // MARK: - Appending

@@ -7,6 +7,15 @@ public struct Commit: Sendable {
     public var trailer: CommitTrailer
     /// Byte offset just past the trailer.
     public var end: Int { offset + trailer.frameLength + CommitTrailer.size }
+
+    /// The commit's last line, without its `\n`.
+    public var lastLine: [UInt8] { Commit.lastLine(of: content) }
+
+    /// The last line of `content` (lines each ending in `\n`), without its `\n`.
+    static func lastLine(of content: [UInt8]) -> [UInt8] {
+        let start = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+        return Array(content[start..<(content.count - 1)])
+    }
 }
 
 /// Where a segment stops checking out.
@@ -104,8 +113,7 @@ public struct SegmentScan: Sendable {
                 )
             )
         }
-        let lastStart = (content.dropLast().lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-        guard SHA256Hex.digest(Array(content[lastStart..<(content.count - 1)])) == trailer.lastHash else {
+        guard SHA256Hex.digest(Commit.lastLine(of: content)) == trailer.lastHash else {
             return .failure(Reason(text: "the last line's hash differs from the commit trailer's"))
         }
         if let prevHash, StoredLine.prev(of: content[...]) != SHA256Hex.hex(prevHash) {
