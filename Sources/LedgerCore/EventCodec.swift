@@ -97,7 +97,7 @@ public enum EventCodec {
         }
         let on = try required("on", p.day)
         let company = p.text("company").flatMap(CompanyID.init)
-        if type.fields.first?.name == "company" && company == nil {
+        if type.namesCompany && company == nil {
             throw InputError(field: "company", "is missing or malformed")
         }
         let body: EventBody

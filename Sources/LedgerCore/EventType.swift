@@ -49,6 +49,25 @@ public enum EventType: String, Hashable, Sendable, CaseIterable {
     case memberResigned = "MemberResigned"
     case eventReversed = "EventReversed"
 
+    /// The type named by UTF-8 bytes, without making a `String` (the replay decoder's hot path).
+    init?(utf8 bytes: UnsafeRawBufferPointer) {
+        for (name, type) in EventType.names where name.count == bytes.count && name.elementsEqual(bytes) {
+            self = type
+            return
+        }
+        return nil
+    }
+
+    private static let names: [([UInt8], EventType)] = allCases.map { (Array($0.rawValue.utf8), $0) }
+
+    /// Whether events of this type name a company (all but schedules, rounds and reversals).
+    public var namesCompany: Bool {
+        switch self {
+        case .feeScheduleSet, .indexRoundRecorded, .eventReversed: return false
+        default: return true
+        }
+    }
+
     /// The newest schema version of every type; the only one so far.
     public static let currentVersion = 1
 

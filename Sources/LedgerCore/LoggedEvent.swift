@@ -41,7 +41,7 @@ public enum StoredLineDecoder {
                 seq = Day.digits(line, value.range)
             case 4 where line.matches(key, "type"):
                 guard value.kind == .string else { return nil }
-                type = EventType(rawValue: String(decoding: line.slice(value.range), as: UTF8.self))
+                type = EventType(utf8: line.slice(value.range))
                 if type == nil { return nil }
             case 1 where line.matches(key, "v"):
                 guard value.kind == .number, line.matches(value.range, "1") else { return nil }
