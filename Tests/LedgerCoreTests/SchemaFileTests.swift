@@ -11,3 +11,10 @@ import Testing
         #expect(committed == EventSchema.text(type), "regenerate with `ledger schemas --out EventSchemas`")
     }
 }
+
+@Suite struct FieldTableTests {
+    @Test("a type names a company exactly when its field table starts with one", arguments: EventType.allCases)
+    func namesCompanyAgreesWithFields(type: EventType) {
+        #expect(type.namesCompany == (type.fields.first?.name == "company"))
+    }
+}
