@@ -53,7 +53,7 @@ public struct LogVerifier: Sendable {
             )
             for commit in scan.commits {
                 // Schemas and hashes line by line on every core; the chain and the order after.
-                for (_, checked) in LineCheck.all(in: commit.content) {
+                for checked in LineCheck.all(in: commit.content) {
                     func problem(_ reason: String) -> Problem {
                         Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
                     }
@@ -120,8 +120,8 @@ struct LineCheck: Sendable {
     var record: Result<StoredRecord, InputError>
     var hash: [UInt8]
 
-    /// Each line of `content` (without its `\n`) with its check, in order.
-    static func all(in content: [UInt8]) -> [(line: ArraySlice<UInt8>, check: LineCheck)] {
+    /// The check of each line of `content`, in order.
+    static func all(in content: [UInt8]) -> [LineCheck] {
         var found: [ArraySlice<UInt8>] = []
         var start = 0
         for i in content.indices where content[i] == UInt8(ascii: "\n") {
@@ -138,7 +138,7 @@ struct LineCheck: Sendable {
                 results.set(i, LineCheck(record: record, hash: SHA256Hex.digest(line)))
             }
         }
-        return zip(lines, results.values).map { ($0, $1!) }
+        return results.values.map { $0! }
     }
 
     // Each slot is written by exactly one iteration of concurrentPerform, and read after it returns.
