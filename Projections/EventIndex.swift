@@ -38,11 +38,16 @@ public final class EventIndex: AppendHistory {
 
     public func open(_ directory: LedgerDirectory, head: LogHead) throws {
         self.directory = directory
-        let db = try SQLiteDatabase(path: directory.path + "/index.sqlite", create: true)
-        self.db = db
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
-        try db.execute(EventIndex.schema)
-        let meta = try readMeta()
+        let path = directory.path + "/index.sqlite"
+        let meta: (version: String?, seq: Int, hash: String)
+        do {
+            meta = try connect(path)
+        } catch {
+            // Derived data that cannot be read is made again from the log, never a reason to refuse.
+            db = nil
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            meta = try connect(path)
+        }
         if meta.version != EventIndex.version || meta.seq > head.seq
             || (meta.seq == head.seq && meta.hash != head.hashHex)
         {
@@ -64,6 +69,15 @@ public final class EventIndex: AppendHistory {
     }
 
     struct IndexMismatch: Error {}
+
+    /// Opens (creating) the index and reads its head.
+    private func connect(_ path: String) throws -> (version: String?, seq: Int, hash: String) {
+        let db = try SQLiteDatabase(path: path, create: true)
+        self.db = db
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+        try db.execute(EventIndex.schema)
+        return try readMeta()
+    }
 
     private func readMeta() throws -> (version: String?, seq: Int, hash: String) {
         let statement = try db!.prepare("SELECT key, value FROM meta")

@@ -46,7 +46,7 @@ import Testing
         }
     }
 
-    @Test("an index behind the log is caught up; one that does not match it is rebuilt")
+    @Test("an index behind the log is caught up; one that does not match it, or is unreadable, is rebuilt")
     func untrustedIndex() throws {
         try withTemporaryDirectory { path in
             let directory = try LedgerDirectory.create(at: path + "/l")
@@ -67,6 +67,16 @@ import Testing
             #expect(index.lastOpen == "rebuilt")
             let stored = try index.storedRecords(ids: Set(try LedgerHistory.load(directory).records.map(\.id)))
             #expect(stored.count == 16)
+            // An index that is not a database at all is made again, not a reason to refuse appends.
+            for suffix in ["-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: directory.path + "/index.sqlite" + suffix)
+            }
+            try Data("garbage".utf8).write(to: URL(fileURLWithPath: directory.path + "/index.sqlite"))
+            let reopened = EventIndex()
+            try LogWriter.withWriter(directory) { try reopened.open(directory, head: $0.head) }
+            #expect(reopened.lastOpen == "rebuilt")
+            let acks = try append([EventJSON.filed("NEW", on: "2024-06-01")], to: directory)
+            #expect(acks.map(\.seq) == [17])
         }
     }
 }
