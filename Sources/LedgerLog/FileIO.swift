@@ -11,14 +11,19 @@ enum FileIO {
         LogError(.io, "\(call) failed: \(String(cString: strerror(code)))", file: path, errno: code)
     }
 
-    /// The whole file's bytes.
-    static func read(_ path: String) throws(LogError) -> [UInt8] {
+    /// Runs `body` with the file open for reading and its size.
+    static func withReadOnlyFile<T>(_ path: String, _ body: (Int32, Int) throws(LogError) -> T) throws(LogError) -> T {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw failure("open", path) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("fstat", path) }
-        return try pread(fd, path: path, offset: 0, count: Int(info.st_size))
+        return try body(fd, Int(info.st_size))
+    }
+
+    /// The whole file's bytes.
+    static func read(_ path: String) throws(LogError) -> [UInt8] {
+        try withReadOnlyFile(path) { fd, size throws(LogError) in try pread(fd, path: path, offset: 0, count: size) }
     }
 
     /// `count` bytes at `offset`; fewer only at the end of the file.
