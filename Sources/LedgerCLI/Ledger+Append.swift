@@ -24,19 +24,19 @@ extension Ledger {
         var event: String?
 
         func run() throws {
-            let lines: [(number: Int, text: String)]
+            let lines: [(number: Int, bytes: ArraySlice<UInt8>)]
             switch (event, file) {
             case (let event?, nil):
-                lines = [(1, event)]
+                lines = [(1, Array(event.utf8)[...])]
             case (nil, let file?):
                 lines = try Append.readLines(file)
             default:
                 throw InputError("give one event as an argument or --file F, not both or neither")
             }
             var inputs: [EventInput] = []
-            for (number, text) in lines {
+            for (number, bytes) in lines {
                 do {
-                    inputs.append(try EventCodec.decodeInput(try JSONParser.parse(text)))
+                    inputs.append(try EventCodec.decodeInput(try JSONParser.parse(Array(bytes))))
                 } catch let error as InputError {
                     throw error.at(line: number)
                 } catch let error as JSONParser.SyntaxError {
@@ -62,8 +62,9 @@ extension Ledger {
             }
         }
 
-        /// The non-blank lines of a JSON-lines file, numbered from 1.
-        static func readLines(_ file: String) throws -> [(number: Int, text: String)] {
+        /// The non-blank lines of a JSON-lines file, numbered from 1, as bytes (the JSON parser
+        /// reads bytes, and checks their UTF-8).
+        static func readLines(_ file: String) throws -> [(number: Int, bytes: ArraySlice<UInt8>)] {
             let data: Data
             if file == "-" {
                 data = FileHandle.standardInput.readDataToEndOfFile()
@@ -73,12 +74,10 @@ extension Ledger {
                 }
                 data = contents
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw InputError(field: "--file", "\(file) is not UTF-8 text")
-            }
-            return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { i, line in
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                return trimmed.isEmpty || trimmed == "\r" ? nil : (i + 1, String(line))
+            let bytes = [UInt8](data)
+            let blank: Set<UInt8> = [0x20, 0x09, 0x0D]
+            return bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated().compactMap { i, line in
+                line.allSatisfy { blank.contains($0) } ? nil : (i + 1, line)
             }
         }
 
