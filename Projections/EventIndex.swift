@@ -119,15 +119,13 @@ public final class EventIndex: AppendHistory {
         try db!.transaction {
             let insertEvent = try db!.prepare("INSERT INTO events VALUES (?, ?, ?, ?)")
             let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
-            let companyOf = try db!.prepare("SELECT company FROM events WHERE seq = ?")
             let insertRound = try db!.prepare("INSERT INTO rounds VALUES (?, ?, ?)")
             let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
             for line in lines {
                 let logged = try line.withUnsafeBytes { try LedgerHistory.decode($0) }
                 var company = logged.event.company?.rawValue
                 if case .eventReversed(let target, _) = logged.event.body {
-                    try companyOf.bind([.integer(Int64(target))])
-                    company = try companyOf.step() ? companyOf.text(0) : nil
+                    company = try self.company(ofSeq: target)
                 }
                 if case .recommendationReceived(let recommender) = logged.event.body, let company {
                     try insertCitation.run([.text(recommender.rawValue), .text(company)])
@@ -151,6 +149,13 @@ public final class EventIndex: AppendHistory {
         }
     }
 
+    /// The company a stored event concerns (a reversal: its target's), nil for everyone's or none.
+    private func company(ofSeq seq: Int) throws -> String? {
+        let statement = try db!.prepare("SELECT company FROM events WHERE seq = ?")
+        try statement.bind([.integer(Int64(seq))])
+        return try statement.step() ? statement.text(0) : nil
+    }
+
     public func storedRecords(ids: Set<String>) throws -> [String: StoredRecord] {
         guard let db, !ids.isEmpty else { return [:] }
         let statement = try db.prepare("SELECT line FROM events WHERE id = ?")
@@ -167,11 +172,9 @@ public final class EventIndex: AppendHistory {
         // The companies whose histories the new events change.
         var changed: Set<String> = []
         var recommenders: Set<String> = []
-        let companyOf = try db.prepare("SELECT company FROM events WHERE seq = ?")
         for item in fresh {
             if case .eventReversed(let target, _) = item.event.body {
-                try companyOf.bind([.integer(Int64(target))])
-                guard try companyOf.step(), let company = companyOf.text(0) else {
+                guard let company = try self.company(ofSeq: target) else {
                     // A reversal of an event concerning everyone (or of nothing): judge it all.
                     return (try everything(), nil)
                 }

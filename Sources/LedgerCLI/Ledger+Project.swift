@@ -16,11 +16,10 @@ extension Ledger {
                 abstract: "Build the projections from nothing beside the old database, then swap them in."
             )
             @OptionGroup var options: LedgerOptions
-            @Option(help: "The database file (default: projections.sqlite in the ledger directory).")
-            var out: String?
+            @OptionGroup var database: ProjectionFileOptions
 
             func run() throws {
-                let store = ProjectionStore(directory: try options.open(), path: out)
+                let store = ProjectionStore(directory: try options.open(), path: database.out)
                 let bar = ProgressBar(label: "rebuild")
                 let outcome = try store.rebuild(progress: bar.map { bar in { bar.show($0, of: $1) } })
                 bar?.finish()
@@ -33,11 +32,10 @@ extension Ledger {
                 abstract: "Catch the projections up from their checkpoint (rebuilding them if they cannot be trusted)."
             )
             @OptionGroup var options: LedgerOptions
-            @Option(help: "The database file (default: projections.sqlite in the ledger directory).")
-            var out: String?
+            @OptionGroup var database: ProjectionFileOptions
 
             func run() throws {
-                let outcome = try ProjectionStore(directory: try options.open(), path: out).update()
+                let outcome = try ProjectionStore(directory: try options.open(), path: database.out).update()
                 if case .upToDate(let seq) = outcome {
                     print("projections up to date at seq \(seq)")
                 } else {
@@ -46,6 +44,12 @@ extension Ledger {
             }
         }
     }
+}
+
+/// Where the projections are: `--out FILE`, else `projections.sqlite` in the ledger directory.
+struct ProjectionFileOptions: ParsableArguments {
+    @Option(help: "The database file (default: projections.sqlite in the ledger directory).")
+    var out: String?
 }
 
 /// A one-line progress bar on standard error, only when it is a terminal.

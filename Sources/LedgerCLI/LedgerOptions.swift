@@ -69,10 +69,17 @@ struct ViewOptions: ParsableArguments {
 
     /// The fold of what was known at `--known-at`, and the as-of date.
     func fold(_ options: LedgerOptions) throws -> (MembershipFold, Day) {
+        let question = try question(options)
+        return (try question.history.fold(knownAt: question.knownAt), question.day)
+    }
+
+    /// The ledger's history and the two clocks of the question asked.
+    private func question(
+        _ options: LedgerOptions
+    ) throws -> (directory: LedgerDirectory, history: LedgerHistory, knownAt: Instant, day: Day) {
         let now = try options.now()
         let directory = try options.open()
-        let history = try LedgerHistory.load(directory)
-        return (try history.fold(knownAt: knownAtInstant(now: now)), try asOfDay(now: now))
+        return (directory, try LedgerHistory.load(directory), try knownAtInstant(now: now), try asOfDay(now: now))
     }
 
     /// A view's rows: from the SQLite projections (caught up first) when the question is about
@@ -82,11 +89,7 @@ struct ViewOptions: ParsableArguments {
         projected: (ProjectionStore, Day) throws -> [Row],
         replayed: (MembershipFold, Day) -> [Row]
     ) throws -> [Row] {
-        let now = try options.now()
-        let directory = try options.open()
-        let history = try LedgerHistory.load(directory)
-        let knownAt = try knownAtInstant(now: now)
-        let day = try asOfDay(now: now)
+        let (directory, history, knownAt, day) = try question(options)
         if knownAt >= (history.records.last?.recorded ?? knownAt) {
             let store = ProjectionStore(directory: directory)
             do {

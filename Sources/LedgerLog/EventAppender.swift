@@ -94,7 +94,6 @@ public struct EventAppender: Sendable {
             }
             var prev = writer.head.hashHex
             var lines: [[UInt8]] = []
-            var newAcks: [Int: AppendAck] = [:]
             for item in fresh {
                 var members = item.input.payloadMembers
                 if let filled = fold.filledAmounts[item.seq], item.input.payload["amount"] == nil {
@@ -113,7 +112,6 @@ public struct EventAppender: Sendable {
                 lines.append(line)
                 let ack = AppendAck(seq: item.seq, id: item.id, hash: prev)
                 acks[item.line - 1] = ack
-                newAcks[item.line - 1] = ack
             }
             // Repeats of an id inside the batch answer the first one's seq.
             for (i, input) in inputs.enumerated() where acks[i] == nil {
