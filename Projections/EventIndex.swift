@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import LedgerCore
 import LedgerLog
@@ -42,8 +43,9 @@ public final class EventIndex: AppendHistory {
         let meta: (version: String?, seq: Int, hash: String)
         do {
             meta = try connect(path)
-        } catch {
+        } catch let error as ProjectionError where error.code.map(EventIndex.isDamage) ?? false {
             // Derived data that cannot be read is made again from the log, never a reason to refuse.
+            // (A full disk or an I/O error is not damage: the index is kept and the append refused.)
             db = nil
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             meta = try connect(path)
@@ -70,9 +72,15 @@ public final class EventIndex: AppendHistory {
 
     struct IndexMismatch: Error {}
 
+    /// Whether an SQLite result code says the file is damaged or not a database.
+    static func isDamage(_ code: Int32) -> Bool {
+        let primary = code & 0xFF
+        return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_ERROR
+    }
+
     /// Opens (creating) the index and reads its head.
     private func connect(_ path: String) throws -> (version: String?, seq: Int, hash: String) {
-        let db = try SQLiteDatabase(path: path, create: true)
+        let db = try SQLiteDatabase(path: path, createWithMode: directory!.access.fileMode)
         self.db = db
         try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
         try db.execute(EventIndex.schema)

@@ -7,7 +7,7 @@ extension ProjectionStore {
         _ parameters: [String: String],
         row: (SQLiteStatement) throws -> T?
     ) throws -> [T] {
-        let db = try SQLiteDatabase(path: path, create: false)
+        let db = try SQLiteDatabase(path: path)
         let statement = try db.prepare(try ProjectionStore.resource("queries/\(name).sql"))
         for (key, value) in parameters { try statement.bind(key, value) }
         var rows: [T] = []

@@ -65,7 +65,7 @@ public struct ProjectionStore: Sendable {
         unlink(temporary)
         unlink(temporary + "-journal")
         do {
-            let db = try SQLiteDatabase(path: temporary, create: true)
+            let db = try SQLiteDatabase(path: temporary, createWithMode: directory.access.fileMode)
             // The file is not in use until renamed: no journal; one fsync at the end.
             try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
             try db.execute(try ProjectionStore.resource("schema.sql"))
@@ -136,7 +136,7 @@ public struct ProjectionStore: Sendable {
         let seq: Int
         let hash: String?
         do {
-            db = try SQLiteDatabase(path: path, create: false)
+            db = try SQLiteDatabase(path: path)
             let statement = try db.prepare("SELECT value FROM meta WHERE key = 'schema_version'")
             version = try statement.step() ? statement.text(0) : nil
             (seq, hash) = try ProjectionStore.readCheckpoint(db)

@@ -1,6 +1,10 @@
 import CSQLite
 import LedgerCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An error from SQLite: the call, the result code and SQLite's own message.
 public struct ProjectionError: Error, Hashable, Sendable, CustomStringConvertible {
     public var reason: String
@@ -23,8 +27,17 @@ final class SQLiteDatabase {
     let handle: OpaquePointer
     let path: String
 
-    /// Opens (creating when `create`) the database at `path`.
-    init(path: String, create: Bool) throws(ProjectionError) {
+    /// Opens the database at `path`; when `createWithMode` is given, creates it first with that
+    /// mode if it is missing (SQLite gives its journal and WAL files the database's mode).
+    init(path: String, createWithMode mode: UInt32? = nil) throws(ProjectionError) {
+        let create = mode != nil
+        if let mode {
+            let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode_t(mode))
+            guard fd >= 0 else {
+                throw ProjectionError("cannot create: \(String(cString: strerror(errno)))", file: path)
+            }
+            close(fd)
+        }
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -41,7 +54,11 @@ final class SQLiteDatabase {
     deinit { sqlite3_close_v2(handle) }
 
     func failure(_ call: String, _ rc: Int32) -> ProjectionError {
-        ProjectionError("\(call): \(String(cString: sqlite3_errmsg(handle)))", code: rc, file: path)
+        var reason = "\(call): \(String(cString: sqlite3_errmsg(handle)))"
+        // SQLite's "disk I/O error" says little; the system's errno says what (a full disk, say).
+        let code = sqlite3_system_errno(handle)
+        if code != 0 { reason += " (\(String(cString: strerror(code))))" }
+        return ProjectionError(reason, code: rc, file: path)
     }
 
     /// Runs one or more statements with no parameters. Calls `sqlite3_exec`.

@@ -48,7 +48,7 @@ extension Ledger {
             try FieldFormat.checkText(actorName, field: "--actor")
             var appender = EventAppender(directory: try options.open(), now: try options.now(), actor: actorName)
             appender.lockTimeout = try options.lockTimeout()
-            try appender.append(inputs, history: EventIndex()) { acks in
+            let notes = try appender.append(inputs, history: EventIndex()) { acks in
                 for ack in acks {
                     print(
                         JSONWriter.string(
@@ -60,6 +60,7 @@ extension Ledger {
                 }
                 fflush(nil)
             }
+            notes.forEach(Console.note)
         }
 
         /// The non-blank lines of a JSON-lines file, numbered from 1, as bytes (the JSON parser

@@ -27,14 +27,19 @@ public struct EventAppender: Sendable {
 
     /// Appends `inputs` as one commit, all or nothing.
     /// - Parameter durable: called with the acknowledgements once they are on disk, before any sealing.
+    /// - Returns: notes for the administrator: a torn tail set aside on opening, a seal that failed
+    ///   after the commit was durable (the next append seals it).
     /// - Throws: `InputError` (a changed payload under a stored `id`), `LedgerError` (a rule),
-    ///   `LogError` (storage). Nothing is written when it throws before `durable` is called.
+    ///   `LogError` (storage). Nothing is written when it throws before `durable` is called, and
+    ///   it does not throw after.
+    @discardableResult
     public func append(
         _ inputs: [EventInput],
         history: any AppendHistory = FullLogHistory(),
         durable: ([AppendAck]) -> Void
-    ) throws {
+    ) throws -> [String] {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
+            var notes = writer.recoveryNote.map { [$0] } ?? []
             try history.open(directory, head: writer.head)
             if let line = writer.head.lastLine {
                 let last = try line.withUnsafeBytes { try LedgerHistory.decode($0) }
@@ -121,7 +126,14 @@ public struct EventAppender: Sendable {
             durable(acks.map { $0! })
             // The index is derived: if it misses these lines, the next open catches it up from the log.
             try? history.appended(lines, head: writer.head)
-            try writer.sealIfFull()
+            do {
+                try writer.sealIfFull()
+            } catch {
+                notes.append(
+                    "the events are durable, but sealing the full segment failed (\(error)); the next append seals it"
+                )
+            }
+            return notes
         }
     }
 

@@ -76,21 +76,44 @@ enum FileIO {
         try fsync(fd, path: path)
     }
 
-    /// Writes a new file durably: temporary file, fsync, rename, directory fsync.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(LogError) {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Writes a new file durably: a temporary file beside it (`path + temporarySuffix`), fsync,
+    /// rename, directory fsync. A failure removes the temporary file (a full disk gets its space
+    /// back) and leaves `path` as it was.
+    /// - Parameter beforeRename: runs between the fsync and the rename (fault injection).
+    static func writeAtomically(
+        _ bytes: [UInt8],
+        to path: String,
+        mode: UInt32,
+        temporarySuffix: String = ".tmp",
+        beforeRename: () -> Void = {}
+    ) throws(LogError) {
+        let temporary = path + temporarySuffix
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode))
         guard fd >= 0 else { throw failure("open", temporary) }
         do {
             try pwrite(fd, path: temporary, bytes, at: 0)
             try fsync(fd, path: temporary)
         } catch {
             close(fd)
+            unlink(temporary)
             throw error
         }
         close(fd)
-        guard rename(temporary, path) == 0 else { throw failure("rename", path) }
+        beforeRename()
+        guard rename(temporary, path) == 0 else {
+            let error = failure("rename", path)
+            unlink(temporary)
+            throw error
+        }
         try fsyncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    /// Creates an empty file with `mode` unless it exists (SQLite then keeps the mode, and gives
+    /// it to its journal and WAL files too).
+    static func createFile(_ path: String, mode: UInt32) throws(LogError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode_t(mode))
+        guard fd >= 0 else { throw failure("open", path) }
+        close(fd)
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
@@ -106,13 +129,15 @@ enum FileIO {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// `mkdir -p`.
-    static func makeDirectories(_ path: String) throws(LogError) {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw LogError(.io, "cannot create the directory: \(error.localizedDescription)", file: path)
+    /// `mkdir -p`, new directories with `mode`; the last one is given `mode` even if it existed.
+    static func makeDirectories(_ path: String, mode: UInt32) throws(LogError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, mode_t(mode)) != 0 && errno != EEXIST { throw failure("mkdir", prefix) }
         }
+        guard isDirectory(path) else { throw LogError(.io, "not a directory", file: path) }
+        guard chmod(path, mode_t(mode)) == 0 else { throw failure("chmod", path) }
     }
 
     /// Names in a directory, sorted.

@@ -9,6 +9,8 @@ public struct LedgerDirectory: Sendable {
     public let path: String
     /// Decompressed bytes after which a segment is sealed.
     public let segmentLimit: Int
+    /// Who may read the files the ledger creates.
+    public let access: FileAccess
 
     /// The default segment limit: 64 MiB decompressed.
     public static let defaultSegmentLimit = 64 << 20
@@ -34,24 +36,32 @@ public struct LedgerDirectory: Sendable {
             throw LogError(.notALedger, "ledger.json is not a membership ledger's settings", file: config)
         }
         segmentLimit = limit
+        switch members.first(where: { $0.key == "access" })?.value {
+        case nil: access = .owner
+        case .string(let name)? where FileAccess(rawValue: name) != nil: access = FileAccess(rawValue: name)!
+        default:
+            throw LogError(.notALedger, "ledger.json's access is neither \"owner\" nor \"group\"", file: config)
+        }
     }
 
-    /// Creates an empty ledger at `path` (the directory may exist, but not a ledger in it).
+    /// Creates an empty ledger at `path` (the directory may exist, but not a ledger in it). The
+    /// directory, and everything the ledger later writes in it, get `access`'s modes.
     /// - Throws: `LogError.alreadyALedger`, or `.io`.
     @discardableResult
     public static func create(
         at path: String,
-        segmentLimit: Int = defaultSegmentLimit
+        segmentLimit: Int = defaultSegmentLimit,
+        access: FileAccess = .owner
     ) throws(LogError) -> LedgerDirectory {
         if FileIO.exists(path + "/ledger.json") || FileIO.exists(path + "/log") {
             throw LogError(.alreadyALedger, "\(path) already holds a ledger; nothing was changed")
         }
-        try FileIO.makeDirectories(path + "/log")
-        let config = "{\"format\":\"membership-ledger\",\"version\":1,\"segmentLimit\":\(segmentLimit)}\n"
-        try FileIO.writeAtomically(Array(config.utf8), to: path + "/ledger.json")
-        let fd = open(path + "/lock", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileIO.failure("open", path + "/lock") }
-        close(fd)
+        try FileIO.makeDirectories(path, mode: access.directoryMode)
+        try FileIO.makeDirectories(path + "/log", mode: access.directoryMode)
+        let config =
+            "{\"format\":\"membership-ledger\",\"version\":1,\"segmentLimit\":\(segmentLimit),\"access\":\"\(access.rawValue)\"}\n"
+        try FileIO.writeAtomically(Array(config.utf8), to: path + "/ledger.json", mode: access.fileMode)
+        try FileIO.createFile(path + "/lock", mode: access.fileMode)
         try FileIO.fsyncDirectory(path + "/log")
         try FileIO.fsyncDirectory(path)
         return try LedgerDirectory(opening: path)

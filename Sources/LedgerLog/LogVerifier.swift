@@ -14,6 +14,14 @@ public struct LogVerifier: Sendable {
         public var segment: String?
         public var offset: Int?
         public var reason: String
+
+        public init(seq: Int? = nil, segment: String? = nil, offset: Int? = nil, reason: String) {
+            self.seq = seq
+            self.segment = segment
+            self.offset = offset
+            self.reason = reason
+        }
+
         public var description: String {
             var place: [String] = []
             if let seq { place.append("seq \(seq)") }

@@ -29,8 +29,19 @@ public final class LogWriter {
 
     private init(_ directory: LedgerDirectory, lockTimeout: Double) throws(LogError) {
         self.directory = directory
-        let fd = open(directory.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileIO.failure("open", directory.lockPath) }
+        let fd = open(directory.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, mode_t(directory.access.fileMode))
+        guard fd >= 0 else {
+            let code = errno
+            if code == EROFS || code == EACCES || code == EPERM {
+                throw LogError(
+                    .io,
+                    "the ledger is read-only here (\(String(cString: strerror(code)))): appending needs write access; reading, verifying and replaying do not",
+                    file: directory.lockPath,
+                    errno: code
+                )
+            }
+            throw FileIO.failure("open", directory.lockPath, errno: code)
+        }
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, lockTimeout) * 1e9)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, DispatchTime.now().uptimeNanoseconds < deadline else {
@@ -185,7 +196,7 @@ public final class LogWriter {
             throw LogError(.corrupt, damage.reason + ", and whole commits follow it", file: name, offset: damage.offset)
         }
         let broken = path + ".\(damage.offset).broken"
-        try FileIO.writeAtomically(Array(bytes[damage.offset...]), to: broken)
+        try FileIO.writeAtomically(Array(bytes[damage.offset...]), to: broken, mode: directory.access.fileMode)
         guard truncate(path, off_t(damage.offset)) == 0 else { throw FileIO.failure("truncate", path) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileIO.failure("open", path) }
@@ -231,12 +242,21 @@ public final class LogWriter {
         )
         let path = directory.segmentPath(target.segment)
         let isNew = !FileIO.exists(path)
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode_t(directory.access.fileMode))
         guard fd >= 0 else { throw FileIO.failure("open", path) }
         defer { Glibc.close(fd) }
-        try FileIO.pwrite(fd, path: path, frame + trailer.encoded, at: target.segmentSize)
-        try FileIO.fsync(fd, path: path)
-        if isNew { try FileIO.fsyncDirectory(directory.logPath) }
+        do {
+            try FileIO.pwrite(fd, path: path, frame + trailer.encoded, at: target.segmentSize)
+            try FileIO.fsync(fd, path: path)
+            if isNew { try FileIO.fsyncDirectory(directory.logPath) }
+        } catch {
+            // A full disk or an I/O error: cut the partial commit off at once, so the ledger is
+            // valid and the space is free again (if this fails too, the next writer's recovery
+            // sets the torn tail aside). The commit was never acknowledged.
+            if ftruncate(fd, off_t(target.segmentSize)) == 0 { _ = Glibc.fsync(fd) }
+            if isNew { unlink(path) }
+            throw error
+        }
         target.segmentSize += frame.count + CommitTrailer.size
         target.segmentBytes = trailer.segmentBytes
         target.seq = trailer.lastSeq

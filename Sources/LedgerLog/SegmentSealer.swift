@@ -70,22 +70,11 @@ public struct SegmentSealer: Sendable {
         guard check.damage == nil, check.commits.flatMap(\.content) == commits.flatMap(\.content) else {
             throw LogError(.io, "the sealed rewrite does not reproduce the segment; left as it was", file: name)
         }
-        let temporary = path + ".sealing"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileIO.failure("open", temporary) }
-        do {
-            try FileIO.pwrite(fd, path: temporary, sealed, at: 0)
-            try FileIO.fsync(fd, path: temporary)
-        } catch {
-            close(fd)
-            throw error
+        try FileIO.writeAtomically(sealed, to: path, mode: directory.access.fileMode, temporarySuffix: ".sealing") {
+            if getenv("LEDGER_FAULT").map({ String(cString: $0) }) == "seal-before-rename" {
+                // Fault injection for the crash tests: die as a power cut would, before the rename.
+                _exit(137)
+            }
         }
-        close(fd)
-        if getenv("LEDGER_FAULT").map({ String(cString: $0) }) == "seal-before-rename" {
-            // Fault injection for the crash tests: die as a power cut would, before the rename.
-            _exit(137)
-        }
-        guard rename(temporary, path) == 0 else { throw FileIO.failure("rename", path) }
-        try FileIO.fsyncDirectory(directory.logPath)
     }
 }

@@ -22,6 +22,9 @@ public struct LedgerProcess: Sendable {
     public static let binary: String =
         ProcessInfo.processInfo.environment["LEDGER_BIN"] ?? packageRoot + "/.build/debug/ledger"
 
+    /// Commands that act on no ledger.
+    static let withoutLedger: Set<String> = ["keygen", "schemas"]
+
     public var ledger: String
     /// `LEDGER_CLOCK` for every run, unless a run gives its own.
     public var clock: String?
@@ -57,7 +60,8 @@ public struct LedgerProcess: Sendable {
         )
     }
 
-    /// Starts `ledger ARGS --ledger DIR` with pipes for its standard streams.
+    /// Starts `ledger ARGS --ledger DIR` (without `--ledger` for the commands that take none,
+    /// such as `keygen`) with pipes for its standard streams.
     public func start(
         _ arguments: [String],
         clock: String? = nil,
@@ -65,7 +69,8 @@ public struct LedgerProcess: Sendable {
     ) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: LedgerProcess.binary)
-        process.arguments = arguments + ["--ledger", ledger]
+        process.arguments =
+            arguments + (LedgerProcess.withoutLedger.contains(arguments.first ?? "") ? [] : ["--ledger", ledger])
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "LEDGER_CLOCK")
         env.removeValue(forKey: "LEDGER_DIR")

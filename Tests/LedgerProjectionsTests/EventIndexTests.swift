@@ -61,7 +61,7 @@ import Testing
             try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
             #expect(index.lastOpen == "current")
             // An index of another history.
-            try SQLiteDatabase(path: directory.path + "/index.sqlite", create: false)
+            try SQLiteDatabase(path: directory.path + "/index.sqlite")
                 .execute("UPDATE meta SET value = 'ff' WHERE key = 'head_hash'")
             try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
             #expect(index.lastOpen == "rebuilt")

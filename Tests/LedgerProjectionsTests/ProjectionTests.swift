@@ -15,7 +15,7 @@ func write(_ events: ArraySlice<GeneratedEvent>, to directory: LedgerDirectory) 
 
 /// Every row of every table (of one company's, when given), in a stable order, for comparing databases.
 func dump(_ path: String, company: String? = nil) throws -> [String] {
-    let db = try SQLiteDatabase(path: path, create: false)
+    let db = try SQLiteDatabase(path: path)
     var rows: [String] = []
     let byRequest = "request_seq IN (SELECT seq FROM fee_requests WHERE company = '\(company ?? "")')"
     for table in [
@@ -130,7 +130,7 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
                 return
             }
             #expect(try store.update() == .upToDate(seq: 11))
-            try SQLiteDatabase(path: store.path, create: false).execute(
+            try SQLiteDatabase(path: store.path).execute(
                 "UPDATE meta SET value = '0' WHERE key = 'schema_version'"
             )
             guard case .rebuilt(_, let reason) = try store.update() else {
@@ -138,7 +138,7 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
                 return
             }
             #expect(reason.contains("schema version 0"))
-            try SQLiteDatabase(path: store.path, create: false).execute(
+            try SQLiteDatabase(path: store.path).execute(
                 "UPDATE meta SET value = 'abc' WHERE key = 'checkpoint_hash'"
             )
             guard case .rebuilt(_, let hashReason) = try store.update() else {
