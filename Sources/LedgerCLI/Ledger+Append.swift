@@ -28,8 +28,11 @@ extension Ledger {
             switch (event, file) {
             case (let event?, nil):
                 lines = [(1, Array(event.utf8)[...])]
+                guard event.utf8.count <= InputLines.maximumLineBytes else {
+                    throw InputError(line: 1, "the event is longer than the longest accepted")
+                }
             case (nil, let file?):
-                lines = try Append.readLines(file)
+                lines = try InputLines.read(file)
             default:
                 throw InputError("give one event as an argument or --file F, not both or neither")
             }
@@ -61,25 +64,6 @@ extension Ledger {
                 fflush(nil)
             }
             notes.forEach(Console.note)
-        }
-
-        /// The non-blank lines of a JSON-lines file, numbered from 1, as bytes (the JSON parser
-        /// reads bytes, and checks their UTF-8).
-        static func readLines(_ file: String) throws -> [(number: Int, bytes: ArraySlice<UInt8>)] {
-            let data: Data
-            if file == "-" {
-                data = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                guard let contents = FileManager.default.contents(atPath: file) else {
-                    throw InputError(field: "--file", "cannot read \(file)")
-                }
-                data = contents
-            }
-            let bytes = [UInt8](data)
-            let blank: Set<UInt8> = [0x20, 0x09, 0x0D]
-            return bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated().compactMap { i, line in
-                line.allSatisfy { blank.contains($0) } ? nil : (i + 1, line)
-            }
         }
 
         /// The login name: `getlogin`, else the password entry of the effective user, else `$USER`.

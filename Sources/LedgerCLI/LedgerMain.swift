@@ -21,7 +21,7 @@ enum LedgerMain {
     static func report(_ error: any Error) -> Int32 {
         switch error {
         case let problem as LogVerifier.Problem:
-            print(problem.description)
+            print(Console.oneLine(problem.description))
             return 1
         case let error as InputError:
             Console.error(error.description)
@@ -54,10 +54,31 @@ enum LedgerMain {
 /// Standard error, one line per message.
 enum Console {
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+        FileHandle.standardError.write(Data(("error: " + oneLine(message) + "\n").utf8))
     }
 
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data(("note: " + message + "\n").utf8))
+        FileHandle.standardError.write(Data(("note: " + oneLine(message) + "\n").utf8))
+    }
+
+    /// The longest message written, in characters: messages quote input, which may be huge.
+    static let maximumLength = 1_000
+
+    /// `message` as one safe line: control characters (a newline in a quoted value, a terminal
+    /// escape) shown as `\u{…}`, and cut at `maximumLength` characters.
+    static func oneLine(_ message: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in message.unicodeScalars {
+            if out.count >= maximumLength {
+                out.append("…")
+                break
+            }
+            if scalar.properties.generalCategory == .control {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }

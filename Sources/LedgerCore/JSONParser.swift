@@ -22,6 +22,9 @@ public struct JSONParser {
     /// - Throws: `SyntaxError` when the input is not exactly one JSON value.
     public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
         var parser = JSONParser(bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            throw parser.error("a byte-order mark (BOM) starts the line: save the file as UTF-8 without a BOM")
+        }
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
