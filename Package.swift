@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "ledger", targets: ["LedgerCLI"]),
         .executable(name: "ledger-bench", targets: ["LedgerBench"]),
+        .executable(name: "ledger-fuzz", targets: ["LedgerFuzz"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerLog", targets: ["LedgerLog"]),
     ],
@@ -56,6 +57,11 @@ let package = Package(
         .executableTarget(
             name: "LedgerBench",
             dependencies: ["LedgerCore", "LedgerLog", "CSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "LedgerFuzz",
+            dependencies: ["LedgerCore", "LedgerLog"],
             swiftSettings: swiftSettings
         ),
         .target(

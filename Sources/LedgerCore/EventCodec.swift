@@ -95,6 +95,11 @@ public enum EventCodec {
             guard let value = read(key) else { throw InputError(field: key, "is missing or malformed") }
             return value
         }
+        // An optional field that is present must read as its kind: malformed is not absent.
+        func optional<T>(_ key: String, _ read: (String) -> T?) throws(InputError) -> T? {
+            guard p.has(key) else { return nil }
+            return try required(key, read)
+        }
         let on = try required("on", p.day)
         let company = p.text("company").flatMap(CompanyID.init)
         if type.namesCompany && company == nil {
@@ -106,7 +111,7 @@ public enum EventCodec {
             body = .applicationFiled(
                 Profile(
                     name: try required("name", p.text),
-                    brNumber: try required("brNumber", p.text),
+                    brNumber: try required("brNumber") { p.text($0).flatMap { FieldFormat.isBRNumber($0) ? $0 : nil } },
                     brExpiresOn: try required("brExpiresOn", p.day),
                     sector: try required("sector") { p.text($0).flatMap(Sector.init) },
                     employeesInHK: try required("employeesInHK", p.integer)
@@ -114,7 +119,11 @@ public enum EventCodec {
                 try required("class") { p.text($0).flatMap(MemberClass.init) }
             )
         case .documentsSubmitted:
-            body = .documentsSubmitted(try required("documents", p.texts))
+            let documents = try required("documents", p.texts)
+            guard FieldFormat.documentCount.contains(documents.count) else {
+                throw InputError(field: "documents", "must list 1 to 20 documents")
+            }
+            body = .documentsSubmitted(documents)
         case .recommendationReceived:
             body = .recommendationReceived(
                 recommender: try required("recommender") { p.text($0).flatMap(CompanyID.init) }
@@ -126,19 +135,19 @@ public enum EventCodec {
         case .feeScheduleSet:
             body = .feeScheduleSet(full: try required("full", p.cents), affiliate: try required("affiliate", p.cents))
         case .feeRequested:
-            body = .feeRequested(period: try required("period", p.period), amount: p.cents("amount"))
+            body = .feeRequested(period: try required("period", p.period), amount: try optional("amount", p.cents))
         case .feePaid:
             body = .feePaid(
                 amount: try required("amount", p.cents),
                 reference: try required("reference", p.text),
-                period: p.period("period")
+                period: try optional("period", p.period)
             )
         case .delayExcused:
             body = .delayExcused(
                 period: try required("period", p.period),
                 cause: try required("cause") { p.text($0).flatMap(ExcusalCause.init) },
-                note: p.text("note"),
-                until: p.day("until")
+                note: try optional("note", p.text),
+                until: try optional("until", p.day)
             )
         case .indexRoundRecorded:
             var included: [CompanyID] = []
@@ -149,11 +158,11 @@ public enum EventCodec {
             body = .indexRoundRecorded(round: try required("round", p.text), included: included)
         case .profileUpdated:
             let change = ProfileChange(
-                name: p.text("name"),
-                brNumber: p.text("brNumber"),
-                brExpiresOn: p.day("brExpiresOn"),
-                sector: p.text("sector").flatMap(Sector.init),
-                employeesInHK: p.integer("employeesInHK")
+                name: try optional("name", p.text),
+                brNumber: try optional("brNumber") { p.text($0).flatMap { FieldFormat.isBRNumber($0) ? $0 : nil } },
+                brExpiresOn: try optional("brExpiresOn", p.day),
+                sector: try optional("sector") { p.text($0).flatMap(Sector.init) },
+                employeesInHK: try optional("employeesInHK", p.integer)
             )
             if change == ProfileChange() {
                 throw InputError(
@@ -167,7 +176,10 @@ public enum EventCodec {
         case .memberResigned:
             body = .memberResigned
         case .eventReversed:
-            body = .eventReversed(reverses: try required("reverses", p.integer), reason: try required("reason", p.text))
+            body = .eventReversed(
+                reverses: try required("reverses") { p.integer($0).flatMap { $0 >= 1 ? $0 : nil } },
+                reason: try required("reason", p.text)
+            )
         }
         return Event(type: type, on: on, company: company, body: body)
     }

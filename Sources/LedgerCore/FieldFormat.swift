@@ -56,7 +56,7 @@ public enum FieldFormat {
             return value
         case .brNumber:
             let s = try string()
-            guard s.utf8.count == 8, s.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            guard isBRNumber(s) else {
                 throw InputError(field: field, "\"\(s)\" is not a business registration number of 8 digits")
             }
             return value
@@ -84,7 +84,7 @@ public enum FieldFormat {
             guard case .array(let items) = value else {
                 throw InputError(field: field, "must be a list of 1 to 20 texts, not \(value.typeName)")
             }
-            guard (1...20).contains(items.count) else {
+            guard documentCount.contains(items.count) else {
                 throw InputError(field: field, "must list 1 to 20 documents, got \(items.count)")
             }
             for item in items {
@@ -106,6 +106,14 @@ public enum FieldFormat {
             return value
         }
     }
+
+    /// A business registration number: 8 digits.
+    public static func isBRNumber(_ s: String) -> Bool {
+        s.utf8.count == 8 && s.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    /// The number of documents one DocumentsSubmitted may list.
+    public static let documentCount = 1...20
 
     /// A text is 1 to 500 code points, none of them a control character (Unicode category Cc).
     public static func checkText(_ s: String, field: String) throws(InputError) {

@@ -30,6 +30,12 @@ public enum StoredLineDecoder {
         var recorded: Instant?
         var id: String?
         var type: EventType?
+        // The envelope fields seen: each exactly once, as the general decoder requires.
+        var seen: UInt8 = 0
+        func once(_ bit: UInt8) -> Bool {
+            defer { seen |= bit }
+            return seen & bit == 0
+        }
         guard scanner.take(UInt8(ascii: "{")) else { return nil }
         repeat {
             guard let key = scanner.plainString(), scanner.take(UInt8(ascii: ":")), let value = scanner.value() else {
@@ -37,38 +43,76 @@ public enum StoredLineDecoder {
             }
             switch line.count(key) {
             case 3 where line.matches(key, "seq"):
-                guard value.kind == .number, value.range.count <= 18 else { return nil }
+                guard once(1), value.kind == .number, value.range.count <= 18 else { return nil }
                 seq = Day.digits(line, value.range)
             case 4 where line.matches(key, "type"):
-                guard value.kind == .string else { return nil }
+                guard once(2), value.kind == .string else { return nil }
                 type = EventType(utf8: line.slice(value.range))
                 if type == nil { return nil }
             case 1 where line.matches(key, "v"):
-                guard value.kind == .number, line.matches(value.range, "1") else { return nil }
+                guard once(4), value.kind == .number, line.matches(value.range, "1") else { return nil }
             case 2 where line.matches(key, "id"):
-                guard value.kind == .string else { return nil }
+                guard once(8), value.kind == .string, isLowercaseUUID(line.slice(value.range)) else { return nil }
                 id = String(decoding: line.slice(value.range), as: UTF8.self)
             case 8 where line.matches(key, "recorded"):
-                guard value.kind == .string, let instant = Instant(utf8: line.slice(value.range)) else { return nil }
+                guard once(16), value.kind == .string, isStoredInstant(line.slice(value.range)),
+                    let instant = Instant(utf8: line.slice(value.range))
+                else { return nil }
                 recorded = instant
-            case 2 where line.matches(key, "by"), 4 where line.matches(key, "prev"):
-                break
+            case 2 where line.matches(key, "by"):
+                guard once(32), value.kind == .string, isText(line.slice(value.range)) else { return nil }
+            case 4 where line.matches(key, "prev"):
+                guard once(64), value.kind == .string, isLowercaseHex64(line.slice(value.range)) else { return nil }
             default:
                 payload.fields.append((key, value))
             }
         } while scanner.take(UInt8(ascii: ","))
-        guard scanner.take(UInt8(ascii: "}")), scanner.isAtEnd, let seq, let recorded, let id, let type else {
+        guard scanner.take(UInt8(ascii: "}")), scanner.isAtEnd, seen == 127, let seq, seq >= 1, let recorded, let id,
+            let type
+        else {
             return nil
         }
         let known = type.fields
-        for field in payload.fields {
+        for (i, field) in payload.fields.enumerated() {
             let name = line.slice(field.key)
-            guard known.contains(where: { $0.name.utf8.count == name.count && $0.name.utf8.elementsEqual(name) }) else {
+            guard known.contains(where: { $0.name.utf8.count == name.count && $0.name.utf8.elementsEqual(name) }),
+                !payload.fields[..<i].contains(where: { line.slice($0.key).elementsEqual(name) })
+            else {
                 return nil
             }
         }
         guard let event = try? EventCodec.makeEvent(type: type, from: payload) else { return nil }
         return LoggedEvent(seq: seq, recorded: recorded, id: id, event: event)
+    }
+
+    static func isLowercaseHex(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    }
+
+    static func isLowercaseHex64(_ b: UnsafeRawBufferPointer) -> Bool { b.count == 64 && b.allSatisfy(isLowercaseHex) }
+
+    /// `8-4-4-4-12` lowercase hex digits, as the ledger stores ids.
+    static func isLowercaseUUID(_ b: UnsafeRawBufferPointer) -> Bool {
+        guard b.count == 36 else { return false }
+        for (i, byte) in b.enumerated() {
+            let isDash = i == 8 || i == 13 || i == 18 || i == 23
+            guard isDash ? byte == UInt8(ascii: "-") : isLowercaseHex(byte) else { return false }
+        }
+        return true
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, the one form the ledger records instants in.
+    static func isStoredInstant(_ b: UnsafeRawBufferPointer) -> Bool {
+        b.count == 24 && b[10] == UInt8(ascii: "T") && b[19] == UInt8(ascii: ".") && b[23] == UInt8(ascii: "Z")
+    }
+
+    /// A text field's format (FieldFormat.checkText), with a fast path for printable ASCII.
+    static func isText(_ b: UnsafeRawBufferPointer) -> Bool {
+        if !b.isEmpty && b.count <= FieldFormat.maximumTextLength && b.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return true
+        }
+        guard let text = String(validating: b, as: UTF8.self) else { return false }
+        return (try? FieldFormat.checkText(text, field: "")) != nil
     }
 
     /// A scanned value: where its content lies (inside the quotes for strings) and what it is.
@@ -88,6 +132,10 @@ public enum StoredLineDecoder {
             fields.reserveCapacity(10)
         }
 
+        func has(_ key: String) -> Bool {
+            fields.contains { $0.key.count == key.utf8.count && bytes.slice($0.key).elementsEqual(key.utf8) }
+        }
+
         func value(_ key: String, _ kind: Value.Kind) -> Range<Int>? {
             let length = key.utf8.count
             for field in fields
@@ -99,11 +147,18 @@ public enum StoredLineDecoder {
             return nil
         }
         func text(_ key: String) -> String? {
-            value(key, .string).flatMap { String(validating: bytes.slice($0), as: UTF8.self) }
+            guard let range = value(key, .string), isText(bytes.slice(range)) else { return nil }
+            return String(decoding: bytes.slice(range), as: UTF8.self)
         }
         func day(_ key: String) -> Day? { value(key, .string).flatMap { Day(utf8: bytes.slice($0)) } }
         func period(_ key: String) -> Period? { value(key, .string).flatMap { Period(utf8: bytes.slice($0)) } }
-        func cents(_ key: String) -> Cents? { value(key, .string).flatMap { Cents.parse(utf8: bytes.slice($0)) } }
+        /// Amounts in stored form only: above 0, exactly two decimals.
+        func cents(_ key: String) -> Cents? {
+            guard let range = value(key, .string), range.count >= 4, bytes[range.upperBound - 3] == UInt8(ascii: "."),
+                let cents = Cents.parse(utf8: bytes.slice(range)), cents > Cents(0)
+            else { return nil }
+            return cents
+        }
         func integer(_ key: String) -> Int? {
             value(key, .number).flatMap { $0.count <= 18 ? Day.digits(bytes, $0) : nil }
         }
@@ -119,8 +174,8 @@ public enum StoredLineDecoder {
                 }
                 var end = i + 1
                 while bytes[end] != UInt8(ascii: "\"") { end += 1 }
-                guard let text = String(validating: bytes.slice((i + 1)..<end), as: UTF8.self) else { return nil }
-                result.append(text)
+                guard isText(bytes.slice((i + 1)..<end)) else { return nil }
+                result.append(String(decoding: bytes.slice((i + 1)..<end), as: UTF8.self))
                 i = end + 1
             }
             return result

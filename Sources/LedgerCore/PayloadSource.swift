@@ -1,6 +1,8 @@
 /// Typed access to an event's payload fields, whatever decoded them: the one place
 /// (`EventCodec.makeEvent`) that builds events reads fields through it.
 protocol PayloadSource {
+    /// Whether the field is present at all, whatever its value.
+    func has(_ key: String) -> Bool
     func text(_ key: String) -> String?
     func day(_ key: String) -> Day?
     func period(_ key: String) -> Period?
@@ -13,6 +15,7 @@ protocol PayloadSource {
 struct JSONPayload: PayloadSource {
     let field: (String) -> JSONValue?
 
+    func has(_ key: String) -> Bool { field(key) != nil }
     func text(_ key: String) -> String? {
         if case .string(let s)? = field(key) { return s }
         return nil

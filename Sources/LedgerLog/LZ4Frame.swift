@@ -60,7 +60,10 @@ public enum LZ4Frame {
             }
             var position = headerSize
             // Uninitialised output (no memset of up to 4 MiB per frame); grown when the header gives no size.
-            var capacity = Int(clamping: info.contentSize > 0 ? info.contentSize : 65_536)
+            // The header's size is only a claim: LZ4 expands at most 255-fold, so a damaged or
+            // hostile header cannot make this allocate more than that of the bytes at hand.
+            let plausible = (available - headerSize) * 255 + 65_536
+            var capacity = min(Int(clamping: info.contentSize > 0 ? info.contentSize : 65_536), plausible)
             var output = [UInt8]()
             var produced = 0
             var outcome: Decoded?
