@@ -49,7 +49,7 @@ extension Ledger {
             guard !inputs.isEmpty else { throw InputError("the batch holds no events") }
             let actorName = actor ?? Append.loginName()
             try FieldFormat.checkText(actorName, field: "--actor")
-            var appender = EventAppender(directory: try options.open(), now: try options.now(), actor: actorName)
+            var appender = EventAppender(directory: try options.open(), clock: try options.clock(), actor: actorName)
             appender.lockTimeout = try options.lockTimeout()
             let notes = try appender.append(inputs, history: EventIndex()) { acks in
                 for ack in acks {

@@ -26,16 +26,17 @@ struct LedgerOptions: ParsableArguments {
         return seconds
     }
 
-    /// Now: `LEDGER_CLOCK` when set (tests, backfills), else the system clock.
-    func now() throws -> Instant {
-        if let text = ProcessInfo.processInfo.environment["LEDGER_CLOCK"] {
-            guard let instant = Instant(text) else {
-                throw InputError(field: "LEDGER_CLOCK", "\"\(text)\" is not an RFC 3339 instant")
-            }
-            return instant
+    /// The clock: `LEDGER_CLOCK` when set (tests, backfills), else the system clock.
+    func clock() throws -> RecordingClock {
+        guard let text = ProcessInfo.processInfo.environment["LEDGER_CLOCK"] else { return .system }
+        guard let instant = Instant(text) else {
+            throw InputError(field: "LEDGER_CLOCK", "\"\(text)\" is not an RFC 3339 instant")
         }
-        return Instant(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        return .fixed(instant)
     }
+
+    /// Now, by `clock()`.
+    func now() throws -> Instant { try clock().read() }
 }
 
 /// The two clocks of R4 and the output format, for the views.

@@ -15,22 +15,31 @@ public enum Ed25519KeyFile {
     /// The private key in a PEM file's text.
     /// - Throws: `InputError` naming `field` when it is not an Ed25519 private key.
     public static func privateKey(pem: String, field: String) throws(InputError) -> Curve25519.Signing.PrivateKey {
-        let raw = try keyBytes(pem: pem, label: "PRIVATE KEY", prefix: privatePrefix, field: field)
-        do {
-            return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-        } catch {
-            throw InputError(field: field, "not a usable Ed25519 private key")
+        try key(pem: pem, label: "PRIVATE KEY", prefix: privatePrefix, field: field) {
+            try Curve25519.Signing.PrivateKey(rawRepresentation: $0)
         }
     }
 
     /// The public key in a PEM file's text.
     /// - Throws: `InputError` naming `field` when it is not an Ed25519 public key.
     public static func publicKey(pem: String, field: String) throws(InputError) -> Curve25519.Signing.PublicKey {
-        let raw = try keyBytes(pem: pem, label: "PUBLIC KEY", prefix: publicPrefix, field: field)
+        try key(pem: pem, label: "PUBLIC KEY", prefix: publicPrefix, field: field) {
+            try Curve25519.Signing.PublicKey(rawRepresentation: $0)
+        }
+    }
+
+    static func key<Key>(
+        pem: String,
+        label: String,
+        prefix: [UInt8],
+        field: String,
+        make: ([UInt8]) throws -> Key
+    ) throws(InputError) -> Key {
+        let raw = try keyBytes(pem: pem, label: label, prefix: prefix, field: field)
         do {
-            return try Curve25519.Signing.PublicKey(rawRepresentation: raw)
+            return try make(raw)
         } catch {
-            throw InputError(field: field, "not a usable Ed25519 public key")
+            throw InputError(field: field, "not a usable Ed25519 \(label.lowercased())")
         }
     }
 

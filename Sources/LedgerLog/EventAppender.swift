@@ -1,6 +1,21 @@
 import Foundation
 import LedgerCore
 
+/// Where an append's recording instant (R2) comes from.
+public enum RecordingClock: Sendable {
+    /// A given instant (`LEDGER_CLOCK`: backfills and tests); refused if before the last one.
+    case fixed(Instant)
+    /// The system clock, read once the writer holds the lock.
+    case system
+
+    public func read() -> Instant {
+        switch self {
+        case .fixed(let instant): return instant
+        case .system: return Instant(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        }
+    }
+}
+
 /// What an append answers for each event: `{"seq":N,"id":"…","hash":"…"}` (CLI.md).
 public struct AppendAck: Hashable, Sendable {
     public var seq: Int
@@ -13,16 +28,21 @@ public struct AppendAck: Hashable, Sendable {
 /// history (R5), fills amounts (R15), chains and writes them as one durable commit.
 public struct EventAppender: Sendable {
     public let directory: LedgerDirectory
-    /// The recording instant (`LEDGER_CLOCK` or the system clock).
-    public let now: Instant
+    /// Where the recording instant comes from.
+    public let clock: RecordingClock
     /// Who appends (`by`).
     public let actor: String
     public var lockTimeout: Double = 10
 
-    public init(directory: LedgerDirectory, now: Instant, actor: String) {
+    public init(directory: LedgerDirectory, clock: RecordingClock, actor: String) {
         self.directory = directory
-        self.now = now
+        self.clock = clock
         self.actor = actor
+    }
+
+    /// An appender that records at the fixed instant `now`.
+    public init(directory: LedgerDirectory, now: Instant, actor: String) {
+        self.init(directory: directory, clock: .fixed(now), actor: actor)
     }
 
     /// Appends `inputs` as one commit, all or nothing.
@@ -41,14 +61,21 @@ public struct EventAppender: Sendable {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
             var notes = writer.recoveryNote.map { [$0] } ?? []
             try history.open(directory, head: writer.head)
+            // Read under the lock: a writer that waited for another stamps after it (R2).
+            var now = clock.read()
             if let line = writer.head.lastLine {
                 let last = try line.withUnsafeBytes { try LedgerHistory.decode($0) }
                 if now < last.recorded {
-                    throw LedgerError(
-                        "R2",
-                        seq: last.seq,
-                        "the clock \(now) is before the last recorded instant \(last.recorded) (seq \(last.seq))"
-                    )
+                    guard case .system = clock else {
+                        throw LedgerError(
+                            "R2",
+                            seq: last.seq,
+                            "the clock \(now) is before the last recorded instant \(last.recorded) (seq \(last.seq))"
+                        )
+                    }
+                    // The system clock stepped back (or two appends fell in one millisecond):
+                    // recorded never goes backwards, so this append takes the last instant.
+                    now = last.recorded
                 }
             }
             let full = try history.storedRecords(ids: Set(inputs.compactMap(\.id)))

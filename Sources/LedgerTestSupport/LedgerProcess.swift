@@ -34,6 +34,25 @@ public struct LedgerProcess: Sendable {
         self.clock = clock
     }
 
+    /// A new ledger at `path` holding a fee schedule and `companies` companies' simple histories
+    /// (`simpleEvents`), appended as one batch at `clock`.
+    public static func seeded(
+        at path: String,
+        companies: Int,
+        clock: String = "2024-06-01T02:00:00Z"
+    ) throws
+        -> LedgerProcess
+    {
+        let ledger = LedgerProcess(ledger: path, clock: clock)
+        try ledger.run(["init"])
+        let lines = [EventJSON.schedule()] + simpleEvents(companies: companies)
+        let result = try ledger.run(["append", "--file", "-"], stdin: lines.joined(separator: "\n"))
+        guard result.status == 0 else { throw SeedingFailure(reason: result.stderr) }
+        return ledger
+    }
+
+    struct SeedingFailure: Error { var reason: String }
+
     /// Runs `ledger ARGS --ledger DIR` with `stdin`, waiting for it to end.
     @discardableResult
     public func run(

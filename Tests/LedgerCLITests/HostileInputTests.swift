@@ -14,12 +14,7 @@ import Testing
 
     /// A ledger with some history, and a snapshot of its log.
     func ledger(_ path: String) throws -> (LedgerProcess, [String: Data]) {
-        let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-06-01T02:00:00Z")
-        try ledger.run(["init"])
-        try ledger.run(
-            ["append", "--file", "-"],
-            stdin: ([EventJSON.schedule()] + simpleEvents(companies: 3)).joined(separator: "\n")
-        )
+        let ledger = try LedgerProcess.seeded(at: path + "/l", companies: 3)
         return (ledger, try snapshot(path + "/l/log"))
     }
 

@@ -11,10 +11,7 @@ import Testing
     )
     func diskFull() throws {
         try withSmallFilesystem(kilobytes: 4096) { mount in
-            let ledger = LedgerProcess(ledger: mount + "/l", clock: "2024-06-01T02:00:00Z")
-            try ledger.run(["init"])
-            try ledger.run(["append", EventJSON.schedule()])
-            try ledger.run(["append", "--file", "-"], stdin: simpleEvents(companies: 20).joined(separator: "\n"))
+            let ledger = try LedgerProcess.seeded(at: mount + "/l", companies: 20)
             try ledger.run(["project", "update"])
             let filler = mount + "/filler"
             fill(filler)
@@ -88,10 +85,7 @@ import Testing
     )
     func readOnly() throws {
         try withSmallFilesystem(kilobytes: 1024) { mount in
-            let ledger = LedgerProcess(ledger: mount + "/l", clock: "2024-06-01T02:00:00Z")
-            try ledger.run(["init"])
-            try ledger.run(["append", EventJSON.schedule()])
-            try ledger.run(["append", "--file", "-"], stdin: simpleEvents(companies: 3).joined(separator: "\n"))
+            let ledger = try LedgerProcess.seeded(at: mount + "/l", companies: 3)
             try ledger.run(["project", "update"])
             try shell("mount -o remount,ro \(mount)")
             defer { try? shell("mount -o remount,rw \(mount)") }
