@@ -1,6 +1,15 @@
 import Foundation
 import LedgerCore
 
+/// What a dry run found: the lines an append would store, their acknowledgements, and the fold of
+/// the affected history before and after them.
+public struct AppendPreview: Sendable {
+    public var lines: [[UInt8]]
+    public var acks: [AppendAck]
+    public var before: MembershipFold
+    public var after: MembershipFold
+}
+
 /// Where an append's recording instant (R2) comes from.
 public enum RecordingClock: Sendable {
     /// A given instant (`LEDGER_CLOCK`: backfills and tests); refused if before the last one.
@@ -60,99 +69,11 @@ public struct EventAppender: Sendable {
     ) throws -> [String] {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
             var notes = writer.recoveryNote.map { [$0] } ?? []
-            try history.open(directory, head: writer.head)
-            // Read under the lock: a writer that waited for another stamps after it (R2).
-            var now = clock.read()
-            if let line = writer.head.lastLine {
-                let last = try line.withUnsafeBytes { try LedgerHistory.decode($0) }
-                if now < last.recorded {
-                    guard case .system = clock else {
-                        throw LedgerError(
-                            "R2",
-                            seq: last.seq,
-                            "the clock \(now) is before the last recorded instant \(last.recorded) (seq \(last.seq))"
-                        )
-                    }
-                    // The system clock stepped back (or two appends fell in one millisecond):
-                    // recorded never goes backwards, so this append takes the last instant.
-                    now = last.recorded
-                }
-            }
-            let full = try history.storedRecords(ids: Set(inputs.compactMap(\.id)))
-            var acks: [AppendAck?] = Array(repeating: nil, count: inputs.count)
-            var batchIDs: [String: Int] = [:]
-            var fresh: [(line: Int, input: EventInput, seq: Int, id: String)] = []
-            for (i, input) in inputs.enumerated() {
-                if let id = input.id, let record = full[id] {
-                    guard EventAppender.isSamePayload(input, record.payload) else {
-                        throw InputError(
-                            line: i + 1,
-                            field: "id",
-                            "\(id) is already stored as seq \(record.seq) with a different payload"
-                        )
-                    }
-                    acks[i] = AppendAck(seq: record.seq, id: id, hash: SHA256Hex.of(record.line))
-                    continue
-                }
-                if let id = input.id, let earlier = batchIDs[id] {
-                    guard inputs[earlier].payload == input.payload else {
-                        throw InputError(
-                            line: i + 1,
-                            field: "id",
-                            "\(id) appears earlier in the batch with another payload"
-                        )
-                    }
-                    continue
-                }
-                let seq = writer.head.seq + fresh.count + 1
-                let id = input.id ?? UUID().uuidString.lowercased()
-                if input.id != nil { batchIDs[id] = i }
-                if input.event.on > now.hongKongDay {
-                    throw LedgerError(
-                        "R2",
-                        company: input.event.company,
-                        "line \(i + 1): on \(input.event.on) is after \(now.hongKongDay), the Hong Kong date of its recording"
-                    )
-                }
-                fresh.append((i + 1, input, seq, id))
-            }
-            let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: $0.input.event) }
-            let (stored, judged) = try history.events(judging: freshEvents)
-            let fold: MembershipFold
-            do {
-                fold = try MembershipFold.fold(stored + freshEvents, judging: judged)
-            } catch let error as LedgerError {
-                throw EventAppender.located(error, fresh: fresh.map { ($0.line, $0.seq) }, stored: stored)
-            }
-            var prev = writer.head.hashHex
-            var lines: [[UInt8]] = []
-            for item in fresh {
-                var members = item.input.payloadMembers
-                if let filled = fold.filledAmounts[item.seq], item.input.payload["amount"] == nil {
-                    members.append(("amount", .string(filled.description)))
-                }
-                let line = StoredRecord.encode(
-                    seq: item.seq,
-                    id: item.id,
-                    version: item.input.version,
-                    recorded: now,
-                    by: actor,
-                    prev: prev,
-                    payload: members
-                )
-                prev = SHA256Hex.of(line)
-                lines.append(line)
-                let ack = AppendAck(seq: item.seq, id: item.id, hash: prev)
-                acks[item.line - 1] = ack
-            }
-            // Repeats of an id inside the batch answer the first one's seq.
-            for (i, input) in inputs.enumerated() where acks[i] == nil {
-                acks[i] = acks[batchIDs[input.id!]!]
-            }
-            try writer.append(lines)
-            durable(acks.map { $0! })
+            let batch = try prepare(inputs, history: history, writer: writer)
+            try writer.append(batch.lines)
+            durable(batch.acks)
             // The index is derived: if it misses these lines, the next open catches it up from the log.
-            try? history.appended(lines, head: writer.head)
+            try? history.appended(batch.lines, head: writer.head)
             do {
                 try writer.sealIfFull()
             } catch {
@@ -162,6 +83,128 @@ public struct EventAppender: Sendable {
             }
             return notes
         }
+    }
+
+    /// What `append` would store and acknowledge, and the fold before and after, with every
+    /// check of a real append; nothing is written (`--dry-run`).
+    public func preview(_ inputs: [EventInput], history: any AppendHistory = FullLogHistory()) throws -> AppendPreview {
+        try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
+            let batch = try prepare(inputs, history: history, writer: writer)
+            return AppendPreview(
+                lines: batch.lines,
+                acks: batch.acks,
+                before: try MembershipFold.fold(batch.stored, judging: batch.judged),
+                after: batch.fold
+            )
+        }
+    }
+
+    /// A batch checked and encoded under the writer lock, ready to be written.
+    struct PreparedBatch {
+        var lines: [[UInt8]]
+        var acks: [AppendAck]
+        /// The stored events the rules were checked over, and the companies judged.
+        var stored: [SequencedEvent]
+        var judged: Set<CompanyID>?
+        var fold: MembershipFold
+    }
+
+    /// Checks idempotency, R2 and the rules, fills amounts and chains the new lines.
+    private func prepare(
+        _ inputs: [EventInput],
+        history: any AppendHistory,
+        writer: LogWriter
+    ) throws -> PreparedBatch {
+        try history.open(directory, head: writer.head)
+        // Read under the lock: a writer that waited for another stamps after it (R2).
+        var now = clock.read()
+        if let line = writer.head.lastLine {
+            let last = try line.withUnsafeBytes { try LedgerHistory.decode($0) }
+            if now < last.recorded {
+                guard case .system = clock else {
+                    throw LedgerError(
+                        "R2",
+                        seq: last.seq,
+                        "the clock \(now) is before the last recorded instant \(last.recorded) (seq \(last.seq))"
+                    )
+                }
+                // The system clock stepped back (or two appends fell in one millisecond):
+                // recorded never goes backwards, so this append takes the last instant.
+                now = last.recorded
+            }
+        }
+        let full = try history.storedRecords(ids: Set(inputs.compactMap(\.id)))
+        var acks: [AppendAck?] = Array(repeating: nil, count: inputs.count)
+        var batchIDs: [String: Int] = [:]
+        var fresh: [(line: Int, input: EventInput, seq: Int, id: String)] = []
+        for (i, input) in inputs.enumerated() {
+            if let id = input.id, let record = full[id] {
+                guard EventAppender.isSamePayload(input, record.payload) else {
+                    throw InputError(
+                        line: i + 1,
+                        field: "id",
+                        "\(id) is already stored as seq \(record.seq) with a different payload"
+                    )
+                }
+                acks[i] = AppendAck(seq: record.seq, id: id, hash: SHA256Hex.of(record.line))
+                continue
+            }
+            if let id = input.id, let earlier = batchIDs[id] {
+                guard inputs[earlier].payload == input.payload else {
+                    throw InputError(
+                        line: i + 1,
+                        field: "id",
+                        "\(id) appears earlier in the batch with another payload"
+                    )
+                }
+                continue
+            }
+            let seq = writer.head.seq + fresh.count + 1
+            let id = input.id ?? UUID().uuidString.lowercased()
+            if input.id != nil { batchIDs[id] = i }
+            if input.event.on > now.hongKongDay {
+                throw LedgerError(
+                    "R2",
+                    company: input.event.company,
+                    "line \(i + 1): on \(input.event.on) is after \(now.hongKongDay), the Hong Kong date of its recording"
+                )
+            }
+            fresh.append((i + 1, input, seq, id))
+        }
+        let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: $0.input.event) }
+        let (stored, judged) = try history.events(judging: freshEvents)
+        let fold: MembershipFold
+        do {
+            fold = try MembershipFold.fold(stored + freshEvents, judging: judged)
+        } catch {
+            throw EventAppender.located(error, fresh: fresh.map { ($0.line, $0.seq) }, stored: stored)
+        }
+        var prev = writer.head.hashHex
+        var lines: [[UInt8]] = []
+        for item in fresh {
+            var members = item.input.payloadMembers
+            if let filled = fold.filledAmounts[item.seq], item.input.payload["amount"] == nil {
+                members.append(("amount", .string(filled.description)))
+            }
+            let line = StoredRecord.encode(
+                seq: item.seq,
+                id: item.id,
+                version: item.input.version,
+                recorded: now,
+                by: actor,
+                prev: prev,
+                payload: members
+            )
+            prev = SHA256Hex.of(line)
+            lines.append(line)
+            let ack = AppendAck(seq: item.seq, id: item.id, hash: prev)
+            acks[item.line - 1] = ack
+        }
+        // Repeats of an id inside the batch answer the first one's seq.
+        for (i, input) in inputs.enumerated() where acks[i] == nil {
+            acks[i] = acks[batchIDs[input.id!]!]
+        }
+        return PreparedBatch(lines: lines, acks: acks.map { $0! }, stored: stored, judged: judged, fold: fold)
     }
 
     /// The same payload, comparing amounts in stored form and ignoring an amount the ledger filled in.
