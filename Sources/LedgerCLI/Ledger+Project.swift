@@ -20,9 +20,7 @@ extension Ledger {
 
             func run() throws {
                 let store = ProjectionStore(directory: try options.open(), path: database.out)
-                let bar = ProgressBar(label: "rebuild")
-                let outcome = try store.rebuild(progress: bar.map { bar in { bar.show($0, of: $1) } })
-                bar?.finish()
+                let outcome = try ProgressBar.around("rebuild", unit: .companies) { try store.rebuild(progress: $0) }
                 print(outcome.note ?? "")
             }
         }
@@ -50,23 +48,4 @@ extension Ledger {
 struct ProjectionFileOptions: ParsableArguments {
     @Option(help: "The database file (default: projections.sqlite in the ledger directory).")
     var out: String?
-}
-
-/// A one-line progress bar on standard error, only when it is a terminal.
-final class ProgressBar {
-    let label: String
-
-    init?(label: String) {
-        guard isatty(2) != 0 else { return nil }
-        self.label = label
-    }
-
-    func show(_ done: Int, of total: Int) {
-        let width = 30
-        let filled = total == 0 ? width : done * width / total
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total) companies".utf8))
-    }
-
-    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
 }

@@ -45,7 +45,10 @@ extension Ledger {
                     )
                 }
             }
-            let summary = try LogVerifier(try options.open()).verify(extending: earlier)
+            let verifier = LogVerifier(try options.open())
+            let summary = try ProgressBar.around("verify", unit: .bytes) {
+                try verifier.verify(extending: earlier, progress: $0)
+            }
             if let torn = summary.tornTail {
                 Console.note("an interrupted append left a torn tail at \(torn); the next append sets it aside")
             }

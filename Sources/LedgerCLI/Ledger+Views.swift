@@ -38,12 +38,7 @@ extension Ledger {
                     ("flags", .array(row.flags.map(JSONValue.string))),
                 ]
             }
-            print(
-                view.outputFormat.render(
-                    rows,
-                    columns: ["company", "name", "status", "class", "since", "reason", "flags"]
-                )
-            )
+            view.outputFormat.emit(rows, columns: ["company", "name", "status", "class", "since", "reason", "flags"])
         }
     }
 
@@ -70,11 +65,9 @@ extension Ledger {
                     ("dueOn", .string(row.dueOn.description)), ("state", .string(row.state.rawValue)),
                 ]
             }
-            print(
-                view.outputFormat.render(
-                    rows,
-                    columns: ["company", "period", "amount", "paid", "balance", "requestedOn", "dueOn", "state"]
-                )
+            view.outputFormat.emit(
+                rows,
+                columns: ["company", "period", "amount", "paid", "balance", "requestedOn", "dueOn", "state"]
             )
         }
     }
@@ -94,7 +87,7 @@ extension Ledger {
             let rows = found.map { row -> [(key: String, value: JSONValue)] in
                 [("company", .string(row.company.rawValue)), ("name", .string(row.name))]
             }
-            print(view.outputFormat.render(rows, columns: ["company", "name"]))
+            view.outputFormat.emit(rows, columns: ["company", "name"])
         }
     }
 
@@ -126,9 +119,7 @@ extension Ledger {
                 ]
             }
             let format = view.outputFormat
-            print(
-                format.render(changes, columns: ["on", "status", "class", "since", "reason", "rule", "seqs", "note"])
-            )
+            format.emit(changes, columns: ["on", "status", "class", "since", "reason", "rule", "seqs", "note"])
             guard format == .table else { return }
             let requests = history.arrearsRows(on: day)
             if let status = history.statusRow(on: day) {

@@ -80,7 +80,8 @@ struct ViewOptions: ParsableArguments {
     ) throws -> (directory: LedgerDirectory, history: LedgerHistory, knownAt: Instant, day: Day) {
         let now = try options.now()
         let directory = try options.open()
-        return (directory, try LedgerHistory.load(directory), try knownAtInstant(now: now), try asOfDay(now: now))
+        let history = try ProgressBar.around("replay", unit: .bytes) { try LedgerHistory.load(directory, progress: $0) }
+        return (directory, history, try knownAtInstant(now: now), try asOfDay(now: now))
     }
 
     /// A view's rows: from the SQLite projections (caught up first) when the question is about

@@ -8,24 +8,37 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case json
     case csv
 
-    /// Renders rows, each an ordered list of (column, value), in this format.
-    func render(_ rows: [[(key: String, value: JSONValue)]], columns: [String]) -> String {
+    /// Writes rows, each an ordered list of (column, value), to standard output in this format.
+    func emit(_ rows: [[(key: String, value: JSONValue)]], columns: [String]) {
+        // RFC 4180: records end with CRLF, the last one too.
+        print(
+            render(rows, columns: columns, colour: self == .table && Terminal.wantsColour),
+            terminator: self == .csv ? "\r\n" : "\n"
+        )
+    }
+
+    /// The rows as text (without the final line end).
+    /// - Parameter colour: ANSI colour for a terminal (a bold header, statuses in colour).
+    func render(_ rows: [[(key: String, value: JSONValue)]], columns: [String], colour: Bool = false) -> String {
         switch self {
         case .json:
             return JSONWriter.string(.array(rows.map { .object($0) }))
         case .csv:
-            var lines = [columns.joined(separator: ",")]
+            var lines = [columns.map(OutputFormat.csvField).joined(separator: ",")]
             for row in rows {
                 lines.append(row.map { OutputFormat.csvField(OutputFormat.plain($0.value)) }.joined(separator: ","))
             }
-            return lines.joined(separator: "\n")
+            return lines.joined(separator: "\r\n")
         case .table:
             let cells = [columns] + rows.map { $0.map { OutputFormat.plain($0.value) } }
             var widths = Array(repeating: 0, count: columns.count)
             for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-            let lines = cells.map { row in
+            let lines = cells.enumerated().map { r, row in
                 row.enumerated().map { i, cell in
-                    i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+                    let padded =
+                        i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+                    guard colour else { return padded }
+                    return r == 0 ? Terminal.bold(padded) : Terminal.status(padded, value: cell)
                 }
                 .joined(separator: "  ")
             }
@@ -46,8 +59,35 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         }
     }
 
+    /// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
     static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
+            return text
+        }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// What the terminal on standard output and standard error can show.
+enum Terminal {
+    /// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org) or TERM is dumb.
+    static var wantsColour: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return isatty(1) != 0 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
+    static func bold(_ text: String) -> String { "\u{1B}[1m" + text + "\u{1B}[0m" }
+
+    /// A cell coloured by the status it holds, if any.
+    static func status(_ text: String, value: String) -> String {
+        let code: String
+        switch value {
+        case "active": code = "32"
+        case "void", "overdue": code = "31"
+        case "applied", "excused": code = "33"
+        case "resigned", "rejected": code = "2"
+        default: return text
+        }
+        return "\u{1B}[\(code)m" + text + "\u{1B}[0m"
     }
 }

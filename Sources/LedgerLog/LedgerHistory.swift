@@ -8,14 +8,20 @@ public struct LedgerHistory: Sendable {
     public var commitHashes: [Int: [UInt8]]
 
     /// Reads and decodes every stored record, in seq order.
+    /// - Parameter progress: called after each commit with (log bytes read, log bytes in all).
     /// - Throws: `LogError` when the log is damaged or a stored line is not a valid record.
-    public static func load(_ directory: LedgerDirectory) throws -> LedgerHistory {
+    public static func load(
+        _ directory: LedgerDirectory,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws
+        -> LedgerHistory
+    {
         var records: [LoggedEvent] = []
         // Room for every event at once (a sealed event takes over 40 bytes), not repeated doublings.
         let logBytes = try directory.segmentNumbers().reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
         records.reserveCapacity(logBytes / 40 + 16)
         var hashes: [Int: [UInt8]] = [:]
-        try LogReader(directory).forEachCommit { segment, commit in
+        try LogReader(directory).forEachCommit(progress: progress) { segment, commit in
             var start = 0
             var seq = commit.trailer.firstSeq
             let content = commit.content

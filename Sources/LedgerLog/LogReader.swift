@@ -6,9 +6,15 @@ public struct LogReader: Sendable {
     public init(_ directory: LedgerDirectory) { self.directory = directory }
 
     /// Calls `body` with every commit in seq order, with the segment it lies in.
+    /// - Parameter progress: called after each commit with (log bytes read, log bytes in all).
     /// - Throws: `LogError.corrupt` naming the segment and byte offset, or `.io`.
-    public func forEachCommit(_ body: (_ segment: String, _ commit: Commit) throws -> Void) throws {
+    public func forEachCommit(
+        progress: ((Int, Int) -> Void)? = nil,
+        _ body: (_ segment: String, _ commit: Commit) throws -> Void
+    ) throws {
         let numbers = try directory.segmentNumbers()
+        let total = progress == nil ? 0 : numbers.reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
+        var before = 0
         var nextSeq = 1
         var prev = LogHead.empty.hash
         for (i, number) in numbers.enumerated() {
@@ -19,7 +25,9 @@ public struct LogReader: Sendable {
                 try body(name, commit)
                 nextSeq = commit.trailer.lastSeq + 1
                 prev = commit.trailer.lastHash
+                progress?(before + commit.end, total)
             }
+            before += bytes.count
             if let damage = scan.damage {
                 let isTornTail = i == numbers.count - 1 && !damage.hasGoodCommitsAfter
                 if isTornTail { return }

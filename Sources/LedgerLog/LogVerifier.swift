@@ -42,9 +42,12 @@ public struct LogVerifier: Sendable {
     }
 
     /// Checks the whole ledger; with `digest`, also that the ledger extends that earlier head.
+    /// - Parameter progress: called after each commit with (log bytes checked, log bytes in all).
     /// - Throws: `Problem` for the first thing wrong; `LogError` when files cannot be read.
-    public func verify(extending digest: Digest? = nil) throws -> Summary {
+    public func verify(extending digest: Digest? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
         let numbers = try directory.segmentNumbers()
+        let total = progress == nil ? 0 : numbers.reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
+        var before = 0
         var expectedSeq = 1
         var prevRaw = LogHead.empty.hash
         var prevHex = SHA256Hex.zero
@@ -54,11 +57,8 @@ public struct LogVerifier: Sendable {
         var digestMatched = digest == nil || digest?.seq == 0
         for (i, number) in numbers.enumerated() {
             let name = directory.segmentName(number)
-            let scan = SegmentScan(
-                bytes: try FileIO.read(directory.segmentPath(number)),
-                firstSeq: expectedSeq,
-                prevHash: prevRaw
-            )
+            let bytes = try FileIO.read(directory.segmentPath(number))
+            let scan = SegmentScan(bytes: bytes, firstSeq: expectedSeq, prevHash: prevRaw)
             for commit in scan.commits {
                 // Schemas and hashes line by line on every core; the chain and the order after.
                 for checked in LineCheck.all(in: commit.content) {
@@ -98,7 +98,9 @@ public struct LogVerifier: Sendable {
                     events.append(record.sequenced)
                     expectedSeq += 1
                 }
+                progress?(before + commit.end, total)
             }
+            before += bytes.count
             if let damage = scan.damage {
                 if i == numbers.count - 1 && !damage.hasGoodCommitsAfter {
                     tornTail = "\(name) byte offset \(damage.offset): \(damage.reason)"

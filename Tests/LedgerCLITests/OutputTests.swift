@@ -1,0 +1,95 @@
+import Foundation
+import LedgerTestSupport
+import Testing
+
+/// Output for people and programs (issue 7 item 3).
+@Suite struct OutputTests {
+    /// A ledger whose rows need quoting in CSV: commas, quotes, non-ASCII, a list of flags.
+    func ledger(_ path: String) throws -> LedgerProcess {
+        let ledger = try LedgerProcess.seeded(at: path + "/l", companies: 3)
+        try ledger.run(["append", EventJSON.filed("Q1", on: "2024-05-01", name: "Chan, \"Lucky\" & Sons 陳氏")])
+        try ledger.run(["append", EventJSON.requested("C1", on: "2024-05-20", period: "2025-26", amount: "700")])
+        return ledger
+    }
+
+    @Test("CSV output parses with Python's csv module (RFC 4180, CRLF) and matches the JSON output")
+    func csvMatchesJSON() throws {
+        try withTemporaryDirectory { path in
+            let ledger = try ledger(path)
+            for view in [["status"], ["arrears"], ["voting"], ["explain", "C1"]] {
+                let csv = try ledger.run(view + ["--format", "csv", "--as-of", "2024-05-31"])
+                let json = try ledger.run(view + ["--format", "json", "--as-of", "2024-05-31"])
+                #expect(csv.status == 0 && json.status == 0, "\(view)")
+                #expect(
+                    csv.stdout.hasSuffix("\r\n")
+                        && !csv.stdout.replacingOccurrences(of: "\r\n", with: "").contains("\n")
+                )
+                try csv.stdout.write(toFile: path + "/out.csv", atomically: true, encoding: .utf8)
+                try json.stdout.write(toFile: path + "/out.json", atomically: true, encoding: .utf8)
+                // Every CSV cell equals the JSON value shown as text (lists joined with ";").
+                let script = """
+                    import csv, json, sys
+                    rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+                    objects = json.load(open(sys.argv[2], encoding="utf-8"))
+                    def text(v):
+                        if v is None: return ""
+                        if isinstance(v, list): return ";".join(text(x) for x in v)
+                        return str(v)
+                    assert len(rows) == len(objects), (len(rows), len(objects))
+                    for row, obj in zip(rows, objects):
+                        assert list(row) == list(obj), (list(row), list(obj))
+                        for key in obj:
+                            assert row[key] == text(obj[key]), (key, row[key], obj[key])
+                    print(len(rows))
+                    """
+                let check = Process()
+                check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                check.arguments = ["python3", "-c", script, path + "/out.csv", path + "/out.json"]
+                let out = Pipe()
+                check.standardOutput = out
+                check.standardError = out
+                try check.run()
+                let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                check.waitUntilExit()
+                #expect(check.terminationStatus == 0, "\(view): \(printed)")
+                let count = Int(printed.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+                #expect(view == ["voting"] ? count == 0 : count > 0, "\(view): \(count) rows")
+            }
+            let status = try ledger.run(["status", "--format", "csv", "--as-of", "2024-05-31"]).stdout
+            #expect(status.contains("\"Chan, \"\"Lucky\"\" & Sons 陳氏\""))
+        }
+    }
+
+    @Test("tables are coloured on a terminal only, and never with NO_COLOR")
+    func colourOnlyOnATerminal() throws {
+        try withTemporaryDirectory { path in
+            let ledger = try ledger(path)
+            // A pseudo-terminal from Python's pty module, so isatty(1) holds for the ledger.
+            func onTerminal(_ environment: [String: String]) throws -> String {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments =
+                    environment.map { "\($0)=\($1)" } + [
+                        "python3", "-c", "import pty,sys; pty.spawn(sys.argv[1:])", LedgerProcess.binary, "status",
+                        "--as-of", "2024-05-31", "--ledger", ledger.ledger,
+                    ]
+                var env = ProcessInfo.processInfo.environment
+                env["LEDGER_CLOCK"] = "2024-06-01T02:00:00Z"
+                env.removeValue(forKey: "NO_COLOR")
+                process.environment = env
+                let out = Pipe()
+                process.standardOutput = out
+                try process.run()
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return String(decoding: data, as: UTF8.self)
+            }
+            let coloured = try onTerminal(["TERM": "xterm"])
+            #expect(coloured.contains("\u{1B}[1mcompany") && coloured.contains("\u{1B}[32mactive"))
+            let plain = try onTerminal(["TERM": "xterm", "NO_COLOR": "1"])
+            #expect(plain.contains("company") && !plain.contains("\u{1B}["))
+            let piped = try ledger.run(["status", "--format", "table", "--as-of", "2024-05-31"]).stdout
+            #expect(piped.contains("active") && !piped.contains("\u{1B}["), "no colour into a pipe")
+        }
+    }
+}
