@@ -119,16 +119,29 @@ extension Ledger {
                 ]
             }
             let format = view.outputFormat
-            format.emit(changes, columns: ["on", "status", "class", "since", "reason", "rule", "seqs", "note"])
-            guard format == .table else { return }
-            let requests = history.arrearsRows(on: day)
+            guard format == .table else {
+                format.emit(changes, columns: ["on", "status", "class", "since", "reason", "rule", "seqs", "note"])
+                return
+            }
+            // For people: a dated story, one line per change, each with its rule and seqs.
+            let colour = Terminal.wantsColour
             if let status = history.statusRow(on: day) {
+                let state =
+                    colour
+                    ? Terminal.status(status.status.rawValue, value: status.status.rawValue) : status.status.rawValue
                 print(
-                    "\nas of \(day): \(status.status.rawValue) \(status.memberClass.rawValue) since \(status.since)"
-                        + (status.flags.isEmpty ? "" : ", flags " + status.flags.joined(separator: ", "))
+                    "\(status.name) (\(id)) as of \(day): \(state) \(status.memberClass.rawValue) since \(status.since)"
+                        + (status.reason.map { " (\($0))" } ?? "")
+                        + (status.flags.isEmpty ? "" : "; flags: " + status.flags.joined(separator: ", "))
                 )
             }
-            for row in requests {
+            for change in history.timeline where change.on <= day {
+                let seqs = change.seqs.map(String.init).joined(separator: ", ")
+                print(
+                    "  \(change.on)  \(change.note) (\(change.rule), seq\(change.seqs.count == 1 ? "" : "s") \(seqs))"
+                )
+            }
+            for row in history.arrearsRows(on: day) {
                 print(
                     "  owes \(row.balance) of \(row.amount) for \(row.period), requested \(row.requestedOn), due \(row.dueOn) (\(row.state.rawValue))"
                 )

@@ -27,7 +27,7 @@ enum LedgerMain {
             Console.error(error.description)
             return 2
         case let error as LedgerError:
-            Console.error(error.description)
+            Console.error(RefusalAdvice.line(error))
             return 3
         case let error as LogError:
             Console.error(error.description)

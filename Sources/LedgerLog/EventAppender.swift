@@ -177,7 +177,12 @@ public struct EventAppender: Sendable {
         do {
             fold = try MembershipFold.fold(stored + freshEvents, judging: judged)
         } catch {
-            throw EventAppender.located(error, fresh: fresh.map { ($0.line, $0.seq) }, stored: stored)
+            throw EventAppender.located(
+                error,
+                fresh: fresh.map { ($0.line, $0.seq) },
+                stored: stored,
+                batchSize: inputs.count
+            )
         }
         var prev = writer.head.hashHex
         var lines: [[UInt8]] = []
@@ -215,11 +220,17 @@ public struct EventAppender: Sendable {
     }
 
     /// A refusal said in terms of the batch: the input line, or the stored event that would no longer hold.
-    static func located(_ error: LedgerError, fresh: [(line: Int, seq: Int)], stored: [SequencedEvent]) -> LedgerError {
+    static func located(
+        _ error: LedgerError,
+        fresh: [(line: Int, seq: Int)],
+        stored: [SequencedEvent],
+        batchSize: Int
+    ) -> LedgerError {
         guard let seq = error.seq else { return error }
         var located = error
         if let item = fresh.first(where: { $0.seq == seq }) {
-            located.reason = "line \(item.line): " + error.reason
+            // A single event needs no line number.
+            if batchSize > 1 { located.reason = "line \(item.line): " + error.reason }
         } else if let record = stored.first(where: { $0.seq == seq }) {
             located.reason =
                 "the batch would make seq \(seq) (\(record.event.type.rawValue) on \(record.event.on)) no longer hold: "

@@ -13,7 +13,7 @@ public struct ProcessResult: Sendable {
     }
 
     /// Standard output's non-empty lines.
-    public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    public var lines: [String] { stdout.split(whereSeparator: \.isNewline).map(String.init) }
 }
 
 /// Runs the built `ledger` executable, as scripts and the acceptance runner do.

@@ -57,7 +57,8 @@ import Testing
             try ledger.run(["init"])
             let result = try ledger.run(["append", EventJSON.approved("A", on: "2024-05-01")])
             #expect(result.status == 3)
-            #expect(result.stderr.hasPrefix("error: R8: company A: "))
+            #expect(result.stderr.hasPrefix("error: R8 (filing): company A: "))
+            #expect(result.stderr.contains("To fix: record the company's ApplicationFiled first"))
             #expect(try ledger.run(["digest"]).stdout.hasPrefix(#"{"seq":0"#))
         }
     }
