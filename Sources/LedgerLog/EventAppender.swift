@@ -31,6 +31,8 @@ public struct AppendAck: Hashable, Sendable {
     public var id: String
     /// SHA-256 (hex) of the stored line.
     public var hash: String
+    /// False when the event was already stored under its id (an idempotent repeat).
+    public var isNew = true
 }
 
 /// Appends a batch of events: checks idempotency, R2 and every rule over the whole affected
@@ -69,6 +71,7 @@ public struct EventAppender: Sendable {
     ) throws -> [String] {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
             var notes = writer.recoveryNote.map { [$0] } ?? []
+            try history.open(directory, head: writer.head)
             let batch = try prepare(inputs, history: history, writer: writer)
             try writer.append(batch.lines)
             durable(batch.acks)
@@ -89,6 +92,7 @@ public struct EventAppender: Sendable {
     /// check of a real append; nothing is written (`--dry-run`).
     public func preview(_ inputs: [EventInput], history: any AppendHistory = FullLogHistory()) throws -> AppendPreview {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
+            try history.open(directory, head: writer.head)
             let batch = try prepare(inputs, history: history, writer: writer)
             return AppendPreview(
                 lines: batch.lines,
@@ -96,6 +100,24 @@ public struct EventAppender: Sendable {
                 before: try MembershipFold.fold(batch.stored, judging: batch.judged),
                 after: batch.fold
             )
+        }
+    }
+
+    /// Checks each group of inputs on its own, as an append of that group alone would be checked
+    /// (one writer lock for all); nothing is written. For imports that report every bad row.
+    /// - Returns: for each group, the error that would refuse it, or nil.
+    public func check(_ groups: [[EventInput]], history: any AppendHistory = FullLogHistory()) throws -> [(any Error)?]
+    {
+        try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
+            try history.open(directory, head: writer.head)
+            return groups.map { group -> (any Error)? in
+                do {
+                    _ = try prepare(group, history: history, writer: writer)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
         }
     }
 
@@ -115,7 +137,6 @@ public struct EventAppender: Sendable {
         history: any AppendHistory,
         writer: LogWriter
     ) throws -> PreparedBatch {
-        try history.open(directory, head: writer.head)
         // Read under the lock: a writer that waited for another stamps after it (R2).
         var now = clock.read()
         if let line = writer.head.lastLine {
@@ -146,7 +167,7 @@ public struct EventAppender: Sendable {
                         "\(id) is already stored as seq \(record.seq) with a different payload"
                     )
                 }
-                acks[i] = AppendAck(seq: record.seq, id: id, hash: SHA256Hex.of(record.line))
+                acks[i] = AppendAck(seq: record.seq, id: id, hash: SHA256Hex.of(record.line), isNew: false)
                 continue
             }
             if let id = input.id, let earlier = batchIDs[id] {
