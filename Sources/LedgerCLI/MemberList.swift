@@ -9,7 +9,10 @@ import LedgerLog
 enum MemberList {
     enum Column: Hashable {
         case company, name, brNumber, brExpiresOn, sector, employees, memberClass, joined
-        case requested(Period), paid(Period), paidOn(Period)
+        /// A year's columns: the amount requested, the amount paid, the payment date.
+        case requested(Period)
+        case paid(Period)
+        case paidOn(Period)
     }
 
     /// A row that cannot be imported, and why.
