@@ -12,7 +12,7 @@ struct Ledger: ParsableCommand {
         version: Ledger.version,
         subcommands: [
             Init.self, Append.self, Log.self, Status.self, Arrears.self, Voting.self, Explain.self, Verify.self,
-            DigestCommand.self, Keygen.self, Schemas.self, Project.self, Record.self, Import.self,
+            DigestCommand.self, Keygen.self, Schemas.self, Project.self, Record.self, Import.self, Report.self,
         ]
     )
 }

@@ -1,0 +1,100 @@
+import LedgerCore
+import LedgerLog
+
+/// The figures of the Board's report for a date, from one fold: members per class by month,
+/// arrears by age, the voting roll, who joined, became void or resigned since a date, and the
+/// ledger's head. `BoardReportPage` renders it.
+struct BoardReport {
+    struct MonthCount: Equatable {
+        /// The last day of the month counted (the as-of date for its own month).
+        var day: Day
+        var full: Int
+        var affiliate: Int
+    }
+
+    struct AgingBucket: Equatable {
+        var label: String
+        var requests: Int
+        var balance: Cents
+    }
+
+    struct Movement: Equatable {
+        var on: Day
+        var company: CompanyID
+        var name: String
+        var detail: String
+    }
+
+    var asOf: Day
+    var since: Day
+    var months: [MonthCount]
+    var aging: [AgingBucket]
+    var voting: [VotingRow]
+    var joined: [Movement]
+    var voided: [Movement]
+    var resigned: [Movement]
+    var digest: LedgerLog.Digest
+
+    /// The report as of `asOf`, with movements after `since`, over `monthCount` months.
+    init(fold: MembershipFold, asOf: Day, since: Day, monthCount: Int = 24, digest: LedgerLog.Digest) {
+        self.asOf = asOf
+        self.since = since
+        self.digest = digest
+        let histories = fold.histories
+        // Month ends, oldest first, the last being the as-of date itself.
+        var ends: [Day] = [asOf]
+        var (year, month, _) = asOf.components
+        for _ in 1..<monthCount {
+            month -= 1
+            if month == 0 { (year, month) = (year - 1, 12) }
+            ends.append(Day(year: year, month: month, day: Day.daysIn(month: month, year: year))!)
+        }
+        months = ends.reversed().map { day in
+            var count = MonthCount(day: day, full: 0, affiliate: 0)
+            for history in histories {
+                guard let change = history.change(on: day), change.status == .active else { continue }
+                if change.memberClass == .full { count.full += 1 } else { count.affiliate += 1 }
+            }
+            return count
+        }
+        // Arrears by days past the due date (as the arrears_aging query buckets them).
+        var buckets = ["not yet due", "1–30 days", "31–90 days", "over 90 days"].map {
+            AgingBucket(label: $0, requests: 0, balance: Cents(0))
+        }
+        for row in fold.arrearsRows(on: asOf) {
+            let late = asOf.ordinal - row.dueOn.ordinal
+            let i = late <= 0 ? 0 : late <= 30 ? 1 : late <= 90 ? 2 : 3
+            buckets[i].requests += 1
+            buckets[i].balance = buckets[i].balance + row.balance
+        }
+        aging = buckets
+        voting = fold.votingRows(on: asOf)
+        var joined: [Movement] = []
+        var voided: [Movement] = []
+        var resigned: [Movement] = []
+        for history in histories {
+            for change in history.timeline where change.on > since && change.on <= asOf {
+                let name = history.profile(on: change.on)?.name ?? ""
+                let movement = Movement(on: change.on, company: history.company, name: name, detail: "")
+                switch (change.status, change.rule) {
+                case (.active, "R11"): joined.append(with(movement, change.memberClass.rawValue))
+                case (.void, _): voided.append(with(movement, change.reason ?? ""))
+                case (.resigned, _): resigned.append(movement)
+                default: break
+                }
+            }
+        }
+        func sorted(_ list: [Movement]) -> [Movement] {
+            list.sorted { ($0.on, $0.company) < ($1.on, $1.company) }
+        }
+        self.joined = sorted(joined)
+        self.voided = sorted(voided)
+        self.resigned = sorted(resigned)
+    }
+}
+
+private func with(_ movement: BoardReport.Movement, _ detail: String) -> BoardReport.Movement {
+    var copy = movement
+    copy.detail = detail
+    return copy
+}
