@@ -23,18 +23,25 @@ import Testing
         }
     }
 
+    /// A new ledger at `path/l` holding a fee schedule.
+    static func ledger(_ path: String) throws -> LedgerProcess {
+        let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-12-01T02:00:00Z")
+        try ledger.run(["init"])
+        try ledger.run(["append", EventJSON.schedule()])
+        return ledger
+    }
+
+    /// The member list with `rows`, lines ending in CRLF as spreadsheets save them.
+    static func write(_ rows: [String], to path: String) throws {
+        try ([header] + rows).joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
     @Test("a 1,000-member list imports as one batch; importing it again adds nothing; the views agree with the list")
     func importAndReimport() throws {
         try withTemporaryDirectory { path in
-            let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-12-01T02:00:00Z")
-            try ledger.run(["init"])
-            try ledger.run(["append", EventJSON.schedule()])
+            let ledger = try ImportTests.ledger(path)
             let rows = ImportTests.memberList(1_000)
-            try ([ImportTests.header] + rows).joined(separator: "\r\n").write(
-                toFile: path + "/members.csv",
-                atomically: true,
-                encoding: .utf8
-            )
+            try ImportTests.write(rows, to: path + "/members.csv")
             let first = try ledger.run(["import", path + "/members.csv"])
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.hasPrefix("imported 1000 rows: "), "\(first.stdout)")
@@ -56,19 +63,13 @@ import Testing
     @Test("a list with bad rows: nothing is appended and every bad row is reported with its line and why")
     func badRows() throws {
         try withTemporaryDirectory { path in
-            let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-12-01T02:00:00Z")
-            try ledger.run(["init"])
-            try ledger.run(["append", EventJSON.schedule()])
+            let ledger = try ImportTests.ledger(path)
             var rows = ImportTests.memberList(20)
             rows[2] = rows[2].replacingOccurrences(of: ",affiliate,", with: ",full,")  // no index round (R11)
             rows[5] = rows[5].replacingOccurrences(of: "31/12/2030", with: "31/02/2030")  // no such date
             rows[9] = rows[9].replacingOccurrences(of: ",affiliate,", with: ",gold,")  // no such class
             rows[12] = rows[0]  // the same company twice
-            try ([ImportTests.header] + rows).joined(separator: "\n").write(
-                toFile: path + "/members.csv",
-                atomically: true,
-                encoding: .utf8
-            )
+            try ImportTests.write(rows, to: path + "/members.csv")
             let before = try ledger.run(["log"]).stdout
             let result = try ledger.run(["import", path + "/members.csv"])
             #expect(result.status == 2, "\(result.stderr)")
@@ -86,9 +87,7 @@ import Testing
     @Test("the sample member list in Tests/Import imports once its full member's index round is recorded")
     func sample() throws {
         try withTemporaryDirectory { path in
-            let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-12-01T02:00:00Z")
-            try ledger.run(["init"])
-            try ledger.run(["append", EventJSON.schedule()])
+            let ledger = try ImportTests.ledger(path)
             let file = packageRoot + "/Tests/Import/members-sample.csv"
             #expect(try ledger.run(["import", file]).status == 3)
             try ledger.run(["append", EventJSON.round("2023-B", on: "2023-12-01", included: ["HK-0003"])])

@@ -41,17 +41,11 @@ import Testing
     @Test("the report's figures equal the views' for several dates; it holds no script and no external reference")
     func reportMatchesViews() throws {
         try withTemporaryDirectory { path in
-            let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-12-01T02:00:00Z")
-            try ledger.run(["init"])
-            try ledger.run(["append", EventJSON.schedule()])
+            let ledger = try ImportTests.ledger(path)
             try ledger.run(["append", EventJSON.round("2023-A", on: "2023-05-01", included: ["M1", "M2", "M3"])])
             var rows = ImportTests.memberList(120)
             for n in 0..<3 { rows[n] = rows[n].replacingOccurrences(of: ",affiliate,", with: ",full,") }
-            try ([ImportTests.header] + rows).joined(separator: "\n").write(
-                toFile: path + "/members.csv",
-                atomically: true,
-                encoding: .utf8
-            )
+            try ImportTests.write(rows, to: path + "/members.csv")
             #expect(try ledger.run(["import", path + "/members.csv"]).status == 0)
             let resignations = [
                 #"{"type":"MemberResigned","company":"M4","on":"2024-08-01"}"#,
