@@ -15,10 +15,11 @@ extension ProjectionStore {
         return rows
     }
 
-    /// `ledger status` as of `day` from the tables (`queries/status_as_of.sql`).
+    /// `ledger status` as of `day` from the tables (`queries/status_as_of.sql`), or for the
+    /// companies named only (`queries/company_status_as_of.sql`, once per company).
     public func statusRows(on day: Day, companies only: Set<CompanyID>? = nil) throws -> [StatusRow] {
-        try query("status_as_of", [":as_of": day.description]) { s in
-            guard let company = s.text(0).flatMap(CompanyID.init), only?.contains(company) ?? true else { return nil }
+        func row(_ s: SQLiteStatement) throws -> StatusRow? {
+            guard let company = s.text(0).flatMap(CompanyID.init) else { return nil }
             guard let status = s.text(2).flatMap(MembershipStatus.init),
                 let memberClass = s.text(3).flatMap(MemberClass.init),
                 let since = s.text(4).flatMap(Day.init)
@@ -32,6 +33,10 @@ extension ProjectionStore {
                 reason: s.text(5),
                 flags: [s.text(6), s.text(7), s.text(8)].compactMap { $0 }
             )
+        }
+        guard let only else { return try query("status_as_of", [":as_of": day.description], row: row) }
+        return try only.sorted().flatMap { company in
+            try query("company_status_as_of", [":as_of": day.description, ":company": company.rawValue], row: row)
         }
     }
 

@@ -97,6 +97,10 @@ public struct ProjectionStore: Sendable {
     /// rows and checkpoint in one transaction.
     @discardableResult
     public func update(history: LedgerHistory? = nil) throws -> Outcome {
+        // Up to date with the log's head, read from its last trailer: no replay at all.
+        if history == nil, let head = (try? LogHead.quick(directory)) ?? nil, isCurrent(head) {
+            return .upToDate(seq: head.seq)
+        }
         let history = try history ?? LedgerHistory.load(directory)
         guard FileManager.default.fileExists(atPath: path) else {
             return try rebuild(history: history, reason: "\((path as NSString).lastPathComponent) was missing")
@@ -127,6 +131,16 @@ public struct ProjectionStore: Sendable {
             try ProjectionStore.writeCheckpoint(db, history)
             return .updated(from: seq, to: head, companies: affected.count)
         }
+    }
+
+    /// Whether the database is of this schema and its checkpoint is exactly `head` (seq and hash).
+    public func isCurrent(_ head: LogHead) -> Bool {
+        guard FileManager.default.fileExists(atPath: path), let db = try? SQLiteDatabase(path: path),
+            let version = try? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'"),
+            (try? version.step()) == true, version.text(0) == String(ProjectionStore.schemaVersion),
+            let checkpoint = try? ProjectionStore.readCheckpoint(db)
+        else { return false }
+        return checkpoint.seq == head.seq && (head.seq == 0 || checkpoint.hash == head.hashHex)
     }
 
     /// The open database and its checkpoint, or why it cannot be trusted.

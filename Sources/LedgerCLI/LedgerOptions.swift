@@ -70,18 +70,14 @@ struct ViewOptions: ParsableArguments {
 
     /// The fold of what was known at `--known-at`, and the as-of date.
     func fold(_ options: LedgerOptions) throws -> (MembershipFold, Day) {
-        let question = try question(options)
-        return (try question.history.fold(knownAt: question.knownAt), question.day)
+        let now = try options.now()
+        let history = try ViewOptions.history(try options.open())
+        return (try history.fold(knownAt: try knownAtInstant(now: now)), try asOfDay(now: now))
     }
 
-    /// The ledger's history and the two clocks of the question asked.
-    private func question(
-        _ options: LedgerOptions
-    ) throws -> (directory: LedgerDirectory, history: LedgerHistory, knownAt: Instant, day: Day) {
-        let now = try options.now()
-        let directory = try options.open()
-        let history = try ProgressBar.around("replay", unit: .bytes) { try LedgerHistory.load(directory, progress: $0) }
-        return (directory, history, try knownAtInstant(now: now), try asOfDay(now: now))
+    /// Every stored event, with a progress bar on a terminal.
+    static func history(_ directory: LedgerDirectory) throws -> LedgerHistory {
+        try ProgressBar.around("replay", unit: .bytes) { try LedgerHistory.load(directory, progress: $0) }
     }
 
     /// A view's rows: from the SQLite projections (caught up first) when the question is about
@@ -91,9 +87,18 @@ struct ViewOptions: ParsableArguments {
         projected: (ProjectionStore, Day) throws -> [Row],
         replayed: (MembershipFold, Day) -> [Row]
     ) throws -> [Row] {
-        let (directory, history, knownAt, day) = try question(options)
+        let now = try options.now()
+        let directory = try options.open()
+        let (knownAt, day) = (try knownAtInstant(now: now), try asOfDay(now: now))
+        let store = ProjectionStore(directory: directory)
+        // The common case, with no replay at all: projections already at the log's head, and a
+        // question about what is known now.
+        if let head = (try? LogHead.quick(directory)) ?? nil, store.isCurrent(head) {
+            let last = try head.lastLine.map { line in try line.withUnsafeBytes { try LedgerHistory.decode($0) } }
+            if knownAt >= (last?.recorded ?? knownAt), let rows = try? projected(store, day) { return rows }
+        }
+        let history = try ViewOptions.history(directory)
         if knownAt >= (history.records.last?.recorded ?? knownAt) {
-            let store = ProjectionStore(directory: directory)
             do {
                 let outcome = try store.update(history: history)
                 if let note = outcome.note { Console.note(note) }

@@ -75,6 +75,12 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
             var day = Day("2022-12-01")!
             while day < Day("2026-06-01")! {
                 #expect(try store.statusRows(on: day) == fold.statusRows(on: day), "seed \(seed), \(day)")
+                // One company at a time, as `ledger status COMPANY` asks.
+                let some = Set(fold.histories.prefix(3).map(\.company))
+                #expect(
+                    try store.statusRows(on: day, companies: some) == fold.statusRows(on: day, companies: some),
+                    "seed \(seed), \(day)"
+                )
                 #expect(try store.arrearsRows(on: day) == fold.arrearsRows(on: day), "seed \(seed), \(day)")
                 #expect(try store.votingRows(on: day) == fold.votingRows(on: day), "seed \(seed), \(day)")
                 day = day.adding(days: 11)

@@ -7,7 +7,10 @@ import Testing
 @testable import LedgerProjections
 
 @Suite struct ReportingQueryTests {
-    static let queries = ["status_as_of", "agm_roll", "arrears_as_of", "arrears_aging", "members_per_class_per_year"]
+    static let queries = [
+        "status_as_of", "company_status_as_of", "agm_roll", "arrears_as_of", "arrears_aging",
+        "members_per_class_per_year",
+    ]
 
     @Test("Projections/README.md gives each reporting query exactly as the code runs it", arguments: queries)
     func readmeHoldsTheQueries(name: String) throws {
