@@ -176,7 +176,7 @@ public final class EventIndex: AppendHistory {
     }
 
     public func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?) {
-        guard let db else { return ([], nil) }
+        guard db != nil else { return ([], nil) }
         // The companies whose histories the new events change.
         var changed: Set<String> = []
         var recommenders: Set<String> = []
@@ -196,6 +196,14 @@ public final class EventIndex: AppendHistory {
                 return (try everything(), nil)  // A schedule or an index round concerns everyone.
             }
         }
+        return (try events(concerning: changed, recommenders: recommenders), Set(changed.compactMap(CompanyID.init)))
+    }
+
+    /// The stored events a fold needs for the histories of `changed`: theirs, their recommenders'
+    /// (R10 reads their status) and those of the companies they recommended, schedules, and every
+    /// round with only these companies' inclusions (R11, R20 count rounds, not other members).
+    func events(concerning changed: Set<String>, recommenders: Set<String> = []) throws -> [SequencedEvent] {
+        guard let db else { return [] }
         // Their recommenders (R10 reads their status), and the companies they recommended.
         var concerned = changed.union(recommenders)
         let cited = try db.prepare("SELECT recommender FROM recommendations WHERE company = ?")
@@ -239,7 +247,46 @@ public final class EventIndex: AppendHistory {
             )
             events.append(SequencedEvent(seq: seq, event: round))
         }
-        return (events, Set(changed.compactMap(CompanyID.init)))
+        return events
+    }
+
+    /// Opens the index for reading, without the writer lock, when it is exactly at `head`;
+    /// false when it is missing, behind or of another history (only a writer may repair it).
+    /// Reads then run in one read transaction until `closeReading()`, so a writer appending
+    /// meanwhile is not seen half-way.
+    public func openForReading(_ directory: LedgerDirectory, head: LogHead) -> Bool {
+        self.directory = directory
+        let path = directory.path + "/index.sqlite"
+        guard FileManager.default.fileExists(atPath: path), let db = try? SQLiteDatabase(path: path) else {
+            return false
+        }
+        self.db = db
+        guard (try? db.execute("BEGIN")) != nil, let meta = try? readMeta() else { return false }
+        return meta.version == EventIndex.version && meta.seq == head.seq && meta.hash == head.hashHex
+    }
+
+    /// Ends the read transaction of `openForReading`.
+    public func closeReading() { try? db?.execute("COMMIT") }
+
+    /// The stored line at `seq`.
+    func line(at seq: Int) throws -> [UInt8]? {
+        let statement = try db!.prepare("SELECT line FROM events WHERE seq = ?")
+        try statement.bind([.integer(Int64(seq))])
+        return try statement.step() ? statement.blob(0) : nil
+    }
+
+    /// The stored events after `seq`, in order, each with the company it concerns (a reversal:
+    /// its target's; nil for a schedule, a round, or a reversal of one).
+    func events(after seq: Int) throws -> [(event: SequencedEvent, company: String?)] {
+        let statement = try db!.prepare("SELECT line, company FROM events WHERE seq > ? ORDER BY seq")
+        try statement.bind([.integer(Int64(seq))])
+        var found: [(event: SequencedEvent, company: String?)] = []
+        while try statement.step() {
+            guard let raw = statement.rawBlob(0) else { continue }
+            found.append((try LedgerHistory.decode(raw).sequenced, statement.text(1)))
+        }
+        return found
+
     }
 
     private func everything() throws -> [SequencedEvent] {

@@ -98,8 +98,9 @@ public struct ProjectionStore: Sendable {
     @discardableResult
     public func update(history: LedgerHistory? = nil) throws -> Outcome {
         // Up to date with the log's head, read from its last trailer: no replay at all.
-        if history == nil, let head = (try? LogHead.quick(directory)) ?? nil, isCurrent(head) {
-            return .upToDate(seq: head.seq)
+        if history == nil, let head = (try? LogHead.quick(directory)) ?? nil {
+            if isCurrent(head) { return .upToDate(seq: head.seq) }
+            if let outcome = try catchUpFromIndex(head: head) { return outcome }
         }
         let history = try history ?? LedgerHistory.load(directory)
         guard FileManager.default.fileExists(atPath: path) else {
@@ -124,13 +125,57 @@ public struct ProjectionStore: Sendable {
                 try rows.delete(company)
                 if let companyHistory = fold.history(of: company) { try rows.insert(companyHistory) }
             }
-            if getenv("LEDGER_FAULT").map({ String(cString: $0) }) == "project-before-commit" {
-                // Fault injection for the crash tests: die with the rows written and not committed.
-                _exit(137)
-            }
+            ProjectionStore.faultBeforeCommit()
             try ProjectionStore.writeCheckpoint(db, history)
             return .updated(from: seq, to: head, companies: affected.count)
         }
+    }
+
+    /// Catches up from the append index, with no replay: the events after the checkpoint name the
+    /// companies to recompute, and the index gives the events their histories need (see
+    /// `EventIndex.events(concerning:)`), folded for them alone. Nil when this cannot be done
+    /// safely (no trusted database, an index not at `head`, a checkpoint not on the log, an index
+    /// round or a schedule among the new events, which concern everyone): the caller replays.
+    func catchUpFromIndex(head: LogHead) throws -> Outcome? {
+        guard FileManager.default.fileExists(atPath: path), let db = try? SQLiteDatabase(path: path),
+            let version = try? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'"),
+            (try? version.step()) == true, version.text(0) == String(ProjectionStore.schemaVersion),
+            let checkpoint = try? ProjectionStore.readCheckpoint(db), checkpoint.seq < head.seq
+        else { return nil }
+        let index = EventIndex()
+        guard index.openForReading(directory, head: head) else { return nil }
+        defer { index.closeReading() }
+        if checkpoint.seq > 0 {
+            guard let line = try index.line(at: checkpoint.seq), SHA256Hex.of(line) == checkpoint.hash else {
+                return nil
+            }
+        }
+        var affected: Set<String> = []
+        for (item, company) in try index.events(after: checkpoint.seq) {
+            // A schedule changes no stored amount; a round (or a reversal of one) concerns everyone.
+            if item.event.type == .feeScheduleSet { continue }
+            guard let company else { return nil }
+            affected.insert(company)
+        }
+        let companies = Set(affected.compactMap(CompanyID.init))
+        let fold = try MembershipFold.fold(try index.events(concerning: affected), judging: companies)
+        return try db.transaction { () throws -> Outcome in
+            guard try ProjectionStore.readCheckpoint(db).seq == checkpoint.seq else { return .upToDate(seq: head.seq) }
+            let rows = try ProjectionRows(db)
+            for company in companies.sorted() {
+                try rows.delete(company)
+                if let companyHistory = fold.history(of: company) { try rows.insert(companyHistory) }
+            }
+            ProjectionStore.faultBeforeCommit()
+            try ProjectionStore.writeCheckpoint(db, seq: head.seq, hash: head.hashHex)
+            return .updated(from: checkpoint.seq, to: head.seq, companies: companies.count)
+        }
+    }
+
+    /// Fault injection for the crash tests (`LEDGER_FAULT=project-before-commit`): die with the
+    /// rows written and not committed, as a power cut would.
+    static func faultBeforeCommit() {
+        if getenv("LEDGER_FAULT").map({ String(cString: $0) }) == "project-before-commit" { _exit(137) }
     }
 
     /// Whether the database is of this schema and its checkpoint is exactly `head` (seq and hash).
@@ -210,10 +255,14 @@ public struct ProjectionStore: Sendable {
     /// Records the log's head (always the end of a commit) as the checkpoint.
     static func writeCheckpoint(_ db: SQLiteDatabase, _ history: LedgerHistory) throws(ProjectionError) {
         let head = history.records.count
+        try writeCheckpoint(db, seq: head, hash: history.hash(atCommitEnding: head) ?? SHA256Hex.zero)
+    }
+
+    static func writeCheckpoint(_ db: SQLiteDatabase, seq: Int, hash: String) throws(ProjectionError) {
         let statement = try db.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
         try statement.run([.text("schema_version"), .text(String(schemaVersion))])
-        try statement.run([.text("checkpoint_seq"), .text(String(head))])
-        try statement.run([.text("checkpoint_hash"), .text(history.hash(atCommitEnding: head) ?? SHA256Hex.zero)])
+        try statement.run([.text("checkpoint_seq"), .text(String(seq))])
+        try statement.run([.text("checkpoint_hash"), .text(hash)])
     }
 
     static func fsyncFile(_ path: String) throws(ProjectionError) {

@@ -91,14 +91,19 @@ struct ViewOptions: ParsableArguments {
         let directory = try options.open()
         let (knownAt, day) = (try knownAtInstant(now: now), try asOfDay(now: now))
         let store = ProjectionStore(directory: directory)
-        // The common case, with no replay at all: projections already at the log's head, and a
-        // question about what is known now.
-        if let head = (try? LogHead.quick(directory)) ?? nil, store.isCurrent(head) {
-            let last = try head.lastLine.map { line in try line.withUnsafeBytes { try LedgerHistory.decode($0) } }
-            if knownAt >= (last?.recorded ?? knownAt), let rows = try? projected(store, day) { return rows }
+        // The last recorded instant, from the log's last trailer (a replay only when the tail
+        // needs a scan): questions about present knowledge go to the projections, which catch
+        // up from the append index when they can, with no replay at all.
+        var history: LedgerHistory?
+        let lastRecorded: Instant?
+        if let head = (try? LogHead.quick(directory)) ?? nil {
+            lastRecorded = try head.lastLine.map { line in try line.withUnsafeBytes { try LedgerHistory.decode($0) } }?
+                .recorded
+        } else {
+            history = try ViewOptions.history(directory)
+            lastRecorded = history?.records.last?.recorded
         }
-        let history = try ViewOptions.history(directory)
-        if knownAt >= (history.records.last?.recorded ?? knownAt) {
+        if knownAt >= (lastRecorded ?? knownAt) {
             do {
                 let outcome = try store.update(history: history)
                 if let note = outcome.note { Console.note(note) }
@@ -107,6 +112,6 @@ struct ViewOptions: ParsableArguments {
                 Console.note("projections unavailable (\(error)); answering by replay")
             }
         }
-        return replayed(try history.fold(knownAt: knownAt), day)
+        return replayed(try (history ?? ViewOptions.history(directory)).fold(knownAt: knownAt), day)
     }
 }

@@ -63,6 +63,52 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
         }
     }
 
+    @Test(
+        "catching up from the append index equals a rebuild, and is taken whenever no round intervenes",
+        arguments: seeds
+    )
+    func indexCatchUpEqualsRebuild(seed: UInt64) throws {
+        try withTemporaryDirectory { path in
+            let events = RandomHistory.generate(seed: seed, attempts: 200)
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let store = ProjectionStore(directory: directory)
+            try store.rebuild()
+            var rng = SplitMix64(seed: seed)
+            var start = 0
+            var fromIndex = 0
+            while start < events.count {
+                let end = min(events.count, start + Int.random(in: 1...6, using: &rng))
+                for event in events[start..<end] {
+                    let input = try EventCodec.decodeInput(try JSONParser.parse(event.json))
+                    try EventAppender(directory: directory, now: event.recorded, actor: "t")
+                        .append([input], history: EventIndex()) { _ in }
+                }
+                let head = try #require(try LogHead.quick(directory))
+                if let outcome = try store.catchUpFromIndex(head: head) {
+                    fromIndex += 1
+                    guard case .updated(_, let to, _) = outcome else {
+                        Issue.record("unexpected \(outcome)")
+                        break
+                    }
+                    #expect(to == head.seq)
+                } else {
+                    #expect(
+                        events[start..<end].contains {
+                            $0.json.contains("IndexRoundRecorded") || $0.json.contains("EventReversed")
+                        },
+                        "only a round or a reversal (of a round or a schedule) sends a catch-up back to the replay"
+                    )
+                    try store.update()
+                }
+                start = end
+            }
+            #expect(fromIndex > 0)
+            let rebuilt = ProjectionStore(directory: directory, path: path + "/rebuilt.sqlite")
+            try rebuilt.rebuild()
+            #expect(try dump(store.path) == dump(rebuilt.path), "seed \(seed)")
+        }
+    }
+
     @Test("R4: the SQL answer equals the replay answer for many as-of dates", arguments: seeds)
     func sqlEqualsReplay(seed: UInt64) throws {
         try withTemporaryDirectory { path in
