@@ -53,7 +53,9 @@ extension Ledger {
             var appender = EventAppender(directory: try options.open(), clock: try options.clock(), actor: actorName)
             appender.lockTimeout = try options.lockTimeout()
             // Each row on its own against the ledger, so that every refused row is reported.
-            let verdicts = try appender.check(rows.map(\.inputs), history: EventIndex())
+            let verdicts = try ProgressBar.around("import: checking rows", unit: .rows) {
+                try appender.check(rows.map(\.inputs), history: EventIndex(), progress: $0)
+            }
             var refused: [(line: Int, text: String, isRule: Bool)] = unreadable.map { ($0.line, $0.description, false) }
             for (row, verdict) in zip(rows, verdicts) {
                 guard let verdict else { continue }

@@ -6,6 +6,7 @@ import Foundation
 final class ProgressBar {
     enum Unit {
         case companies
+        case rows
         /// Log bytes, shown in MB.
         case bytes
     }
@@ -47,7 +48,7 @@ final class ProgressBar {
 
     private func amount(_ value: Int) -> String {
         switch unit {
-        case .companies: return String(value)
+        case .companies, .rows: return String(value)
         case .bytes: return String(format: "%.1f MB", Double(value) / 1e6)
         }
     }

@@ -106,11 +106,16 @@ public struct EventAppender: Sendable {
     /// Checks each group of inputs on its own, as an append of that group alone would be checked
     /// (one writer lock for all); nothing is written. For imports that report every bad row.
     /// - Returns: for each group, the error that would refuse it, or nil.
-    public func check(_ groups: [[EventInput]], history: any AppendHistory = FullLogHistory()) throws -> [(any Error)?]
-    {
+    /// - Parameter progress: called after each group with (groups checked, groups in all).
+    public func check(
+        _ groups: [[EventInput]],
+        history: any AppendHistory = FullLogHistory(),
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> [(any Error)?] {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
             try history.open(directory, head: writer.head)
-            return groups.map { group -> (any Error)? in
+            return groups.enumerated().map { i, group -> (any Error)? in
+                defer { progress?(i + 1, groups.count) }
                 do {
                     _ = try prepare(group, history: history, writer: writer)
                     return nil
