@@ -65,7 +65,7 @@ public struct LogVerifier: Sendable {
                     func problem(_ reason: String) -> Problem {
                         Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
                     }
-                    let record: StoredRecord
+                    let record: CheckedLine
                     switch checked.record {
                     case .success(let decoded): record = decoded
                     case .failure(let error): throw problem("the line does not match its schema: \(error)")
@@ -73,7 +73,7 @@ public struct LogVerifier: Sendable {
                     guard record.seq == expectedSeq else {
                         throw problem("found seq \(record.seq), expected \(expectedSeq)")
                     }
-                    guard record.prev == prevHex else {
+                    guard record.prev.elementsEqual(prevHex.utf8) else {
                         throw problem(
                             "prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten"
                         )
@@ -81,8 +81,10 @@ public struct LogVerifier: Sendable {
                     if let lastRecorded, record.recorded < lastRecorded {
                         throw problem("R2: recorded \(record.recorded) is before the previous line's \(lastRecorded)")
                     }
-                    if record.event.on > record.recorded.hongKongDay {
-                        throw problem("R2: on \(record.event.on) is after the Hong Kong date of its recording")
+                    if record.sequenced.event.on > record.recorded.hongKongDay {
+                        throw problem(
+                            "R2: on \(record.sequenced.event.on) is after the Hong Kong date of its recording"
+                        )
                     }
                     lastRecorded = record.recorded
                     prevRaw = checked.hash
@@ -124,10 +126,60 @@ public struct LogVerifier: Sendable {
     }
 }
 
-/// One line checked on its own: decoded by the general decoder (every format of EventSchemas/)
-/// and hashed. Lines are independent, so a commit's lines are checked on every core.
+/// What verify needs of a stored line, checked against its schema.
+struct CheckedLine: Sendable {
+    var seq: Int
+    /// The `prev` field's 64 hex digits.
+    var prev: [UInt8]
+    var recorded: Instant
+    var sequenced: SequencedEvent
+
+    /// The line read by the replay decoder, which accepts only lines in the ledger's own form with
+    /// every field in format (fuzzed to agree with the general decoder: `Tools/fuzz`), else by
+    /// the general decoder, which checks every form EventSchemas/ allows and says what is wrong.
+    init(line: [UInt8]) throws(InputError) {
+        if let event = line.withUnsafeBytes({ StoredLineDecoder.decode($0) }), let prev = CheckedLine.prev(in: line) {
+            self.init(seq: event.seq, prev: prev, recorded: event.recorded, sequenced: event.sequenced)
+            return
+        }
+        let record = try StoredRecord.decode(line: line)
+        self.init(
+            seq: record.seq,
+            prev: Array(record.prev.utf8),
+            recorded: record.recorded,
+            sequenced: record.sequenced
+        )
+    }
+
+    init(seq: Int, prev: [UInt8], recorded: Instant, sequenced: SequencedEvent) {
+        self.seq = seq
+        self.prev = prev
+        self.recorded = recorded
+        self.sequenced = sequenced
+    }
+
+    static let prevKey = Array(#""prev":""#.utf8)
+
+    /// The 64 bytes after `"prev":"` (in a line the replay decoder accepted, no string holds an
+    /// escaped quote, so the key can only be the key).
+    static func prev(in line: [UInt8]) -> [UInt8]? {
+        let key = prevKey
+        guard line.count >= key.count + 64 else { return nil }
+        var i = 0
+        while i + key.count + 64 <= line.count {
+            if line[i] == key[0] && line[i..<(i + key.count)].elementsEqual(key) {
+                return Array(line[(i + key.count)..<(i + key.count + 64)])
+            }
+            i += 1
+        }
+        return nil
+    }
+}
+
+/// One line checked on its own: decoded and checked against its schema, and hashed. Lines are
+/// independent, so a commit's lines are checked on every core.
 struct LineCheck: Sendable {
-    var record: Result<StoredRecord, InputError>
+    var record: Result<CheckedLine, InputError>
     var hash: [UInt8]
 
     /// The check of each line of `content`, in order.
@@ -144,7 +196,7 @@ struct LineCheck: Sendable {
         DispatchQueue.concurrentPerform(iterations: (lines.count + chunk - 1) / chunk) { part in
             for i in (part * chunk)..<min(lines.count, (part + 1) * chunk) {
                 let line = Array(lines[i])
-                let record = Result { () throws(InputError) in try StoredRecord.decode(line: line) }
+                let record = Result { () throws(InputError) in try CheckedLine(line: line) }
                 results.set(i, LineCheck(record: record, hash: SHA256Hex.digest(line)))
             }
         }
