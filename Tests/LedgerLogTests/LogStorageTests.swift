@@ -163,6 +163,21 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
         }
     }
 
+    @Test("R2: by the system clock, an append after a later recorded instant takes that instant, never going backwards")
+    func r2SystemClockSteppedBack() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            // The last append was recorded "in the future" (a backfill clock, or a clock that has
+            // since stepped back): the system clock now reads earlier.
+            try append([EventJSON.schedule()], to: directory, at: "2099-01-01T00:00:00Z")
+            let input = try EventCodec.decodeInput(try JSONParser.parse(EventJSON.schedule(on: "2021-01-01")))
+            try EventAppender(directory: directory, clock: .system, actor: "t").append([input]) { _ in }
+            let records = try LedgerHistory.load(directory).records
+            #expect(records.map(\.recorded) == [Instant("2099-01-01T00:00:00Z")!, Instant("2099-01-01T00:00:00Z")!])
+            #expect(try LogVerifier(directory).verify().events == 2)
+        }
+    }
+
     @Test("a refused batch leaves the ledger exactly as it was")
     func refusedBatchChangesNothing() throws {
         try withTemporaryDirectory { path in
