@@ -95,10 +95,12 @@ public struct ProjectionStore: Sendable {
     /// Brings the database up to date: rebuilds it when missing, unreadable, of another schema
     /// version or not matching the log; otherwise recomputes the companies the new events touch,
     /// rows and checkpoint in one transaction.
+    /// - Parameter head: the log's head from `LogHead.quick`, when the caller has read it already.
     @discardableResult
-    public func update(history: LedgerHistory? = nil) throws -> Outcome {
-        // Up to date with the log's head, read from its last trailer: no replay at all.
-        if history == nil, let head = (try? LogHead.quick(directory)) ?? nil {
+    public func update(history: LedgerHistory? = nil, head known: LogHead? = nil) throws -> Outcome {
+        // Up to date with the log's head, read from its last trailer, or caught up from the
+        // append index: no replay at all.
+        if history == nil, let head = known ?? (try? LogHead.quick(directory)) ?? nil {
             if isCurrent(head) { return .upToDate(seq: head.seq) }
             if let outcome = try catchUpFromIndex(head: head) { return outcome }
         }
@@ -120,13 +122,12 @@ public struct ProjectionStore: Sendable {
             let (seq, _) = try ProjectionStore.readCheckpoint(db)
             if seq == head { return .upToDate(seq: head) }
             let affected = ProjectionStore.affectedCompanies(history.records, from: seq, fold: fold)
-            let rows = try ProjectionRows(db)
-            for company in affected {
-                try rows.delete(company)
-                if let companyHistory = fold.history(of: company) { try rows.insert(companyHistory) }
-            }
-            ProjectionStore.faultBeforeCommit()
-            try ProjectionStore.writeCheckpoint(db, history)
+            try ProjectionStore.rewrite(
+                db,
+                affected,
+                from: fold,
+                checkpoint: (head, history.hash(atCommitEnding: head) ?? SHA256Hex.zero)
+            )
             return .updated(from: seq, to: head, companies: affected.count)
         }
     }
@@ -137,11 +138,7 @@ public struct ProjectionStore: Sendable {
     /// safely (no trusted database, an index not at `head`, a checkpoint not on the log, an index
     /// round or a schedule among the new events, which concern everyone): the caller replays.
     func catchUpFromIndex(head: LogHead) throws -> Outcome? {
-        guard FileManager.default.fileExists(atPath: path), let db = try? SQLiteDatabase(path: path),
-            let version = try? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'"),
-            (try? version.step()) == true, version.text(0) == String(ProjectionStore.schemaVersion),
-            let checkpoint = try? ProjectionStore.readCheckpoint(db), checkpoint.seq < head.seq
-        else { return nil }
+        guard let (db, checkpoint) = try? openChecked().get(), checkpoint.seq < head.seq else { return nil }
         let index = EventIndex()
         guard index.openForReading(directory, head: head) else { return nil }
         defer { index.closeReading() }
@@ -161,44 +158,50 @@ public struct ProjectionStore: Sendable {
         let fold = try MembershipFold.fold(try index.events(concerning: affected), judging: companies)
         return try db.transaction { () throws -> Outcome in
             guard try ProjectionStore.readCheckpoint(db).seq == checkpoint.seq else { return .upToDate(seq: head.seq) }
-            let rows = try ProjectionRows(db)
-            for company in companies.sorted() {
-                try rows.delete(company)
-                if let companyHistory = fold.history(of: company) { try rows.insert(companyHistory) }
-            }
-            ProjectionStore.faultBeforeCommit()
-            try ProjectionStore.writeCheckpoint(db, seq: head.seq, hash: head.hashHex)
+            try ProjectionStore.rewrite(db, companies, from: fold, checkpoint: (head.seq, head.hashHex))
             return .updated(from: checkpoint.seq, to: head.seq, companies: companies.count)
         }
     }
 
-    /// Fault injection for the crash tests (`LEDGER_FAULT=project-before-commit`): die with the
-    /// rows written and not committed, as a power cut would.
-    static func faultBeforeCommit() {
-        if getenv("LEDGER_FAULT").map({ String(cString: $0) }) == "project-before-commit" { _exit(137) }
+    /// Replaces the rows of `companies` with their histories in `fold` and moves the checkpoint,
+    /// inside the caller's transaction.
+    static func rewrite(
+        _ db: SQLiteDatabase,
+        _ companies: Set<CompanyID>,
+        from fold: MembershipFold,
+        checkpoint: (seq: Int, hash: String)
+    ) throws {
+        let rows = try ProjectionRows(db)
+        for company in companies.sorted() {
+            try rows.delete(company)
+            if let companyHistory = fold.history(of: company) { try rows.insert(companyHistory) }
+        }
+        if getenv("LEDGER_FAULT").map({ String(cString: $0) }) == "project-before-commit" {
+            // Fault injection for the crash tests: die with the rows written and not committed.
+            _exit(137)
+        }
+        try writeCheckpoint(db, seq: checkpoint.seq, hash: checkpoint.hash)
     }
 
     /// Whether the database is of this schema and its checkpoint is exactly `head` (seq and hash).
     public func isCurrent(_ head: LogHead) -> Bool {
-        guard FileManager.default.fileExists(atPath: path), let db = try? SQLiteDatabase(path: path),
-            let version = try? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'"),
-            (try? version.step()) == true, version.text(0) == String(ProjectionStore.schemaVersion),
-            let checkpoint = try? ProjectionStore.readCheckpoint(db)
-        else { return false }
+        guard let (_, checkpoint) = try? openChecked().get() else { return false }
         return checkpoint.seq == head.seq && (head.seq == 0 || checkpoint.hash == head.hashHex)
     }
 
-    /// The open database and its checkpoint, or why it cannot be trusted.
-    func check(_ history: LedgerHistory) -> Result<(db: SQLiteDatabase, seq: Int), ProjectionError> {
+    /// The database opened, when it can be read and is of this schema version, and its checkpoint.
+    func openChecked() -> Result<(db: SQLiteDatabase, checkpoint: (seq: Int, hash: String?)), ProjectionError> {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return .failure(ProjectionError("\((path as NSString).lastPathComponent) is missing"))
+        }
         let db: SQLiteDatabase
         let version: String?
-        let seq: Int
-        let hash: String?
+        let checkpoint: (seq: Int, hash: String?)
         do {
             db = try SQLiteDatabase(path: path)
             let statement = try db.prepare("SELECT value FROM meta WHERE key = 'schema_version'")
             version = try statement.step() ? statement.text(0) : nil
-            (seq, hash) = try ProjectionStore.readCheckpoint(db)
+            checkpoint = try ProjectionStore.readCheckpoint(db)
         } catch {
             return .failure(ProjectionError("\((path as NSString).lastPathComponent) could not be read (\(error))"))
         }
@@ -208,6 +211,17 @@ public struct ProjectionStore: Sendable {
                     "the database has schema version \(version ?? "none"), not \(ProjectionStore.schemaVersion)"
                 )
             )
+        }
+        return .success((db, checkpoint))
+    }
+
+    /// The open database and its checkpoint, or why it cannot be trusted.
+    func check(_ history: LedgerHistory) -> Result<(db: SQLiteDatabase, seq: Int), ProjectionError> {
+        let db: SQLiteDatabase
+        let (seq, hash): (Int, String?)
+        switch openChecked() {
+        case .failure(let problem): return .failure(problem)
+        case .success(let (opened, checkpoint)): (db, seq, hash) = (opened, checkpoint.seq, checkpoint.hash)
         }
         guard seq <= history.records.count else {
             return .failure(

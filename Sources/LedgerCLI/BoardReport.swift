@@ -74,12 +74,14 @@ struct BoardReport {
         var resigned: [Movement] = []
         for history in histories {
             for change in history.timeline where change.on > since && change.on <= asOf {
-                let name = history.profile(on: change.on)?.name ?? ""
-                let movement = Movement(on: change.on, company: history.company, name: name, detail: "")
+                func movement(_ detail: String) -> Movement {
+                    let name = history.profile(on: change.on)?.name ?? ""
+                    return Movement(on: change.on, company: history.company, name: name, detail: detail)
+                }
                 switch (change.status, change.rule) {
-                case (.active, "R11"): joined.append(with(movement, change.memberClass.rawValue))
-                case (.void, _): voided.append(with(movement, change.reason ?? ""))
-                case (.resigned, _): resigned.append(movement)
+                case (.active, "R11"): joined.append(movement(change.memberClass.rawValue))
+                case (.void, _): voided.append(movement(change.reason ?? ""))
+                case (.resigned, _): resigned.append(movement(""))
                 default: break
                 }
             }
@@ -91,10 +93,4 @@ struct BoardReport {
         self.voided = sorted(voided)
         self.resigned = sorted(resigned)
     }
-}
-
-private func with(_ movement: BoardReport.Movement, _ detail: String) -> BoardReport.Movement {
-    var copy = movement
-    copy.detail = detail
-    return copy
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A CSV file read per RFC 4180 (quoted fields with doubled quotes, CRLF or LF line ends), with
 /// the leniencies spreadsheets need: a UTF-8 byte-order mark, a missing final line end, blank lines.
 struct CSVTable {
@@ -71,17 +73,7 @@ struct CSVTable {
         if quoted { throw Malformed(line: recordLine, reason: "a quoted field is not closed") }
         if fieldStarted || !fields.isEmpty || !field.isEmpty { endRecord() }
         guard let first = records.first else { throw Malformed(line: 1, reason: "the file has no header row") }
-        header = first.fields.map { $0.trimmingCharacters() }
+        header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         rows = Array(records.dropFirst())
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs.
-    func trimmingCharacters() -> String {
-        var scalars = Substring(self).unicodeScalars
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(scalars)
     }
 }

@@ -47,35 +47,7 @@ extension Ledger {
                 }
             }
             guard !inputs.isEmpty else { throw InputError("the batch holds no events") }
-            let actorName = actor ?? Append.loginName()
-            try FieldFormat.checkText(actorName, field: "--actor")
-            var appender = EventAppender(directory: try options.open(), clock: try options.clock(), actor: actorName)
-            appender.lockTimeout = try options.lockTimeout()
-            let notes = try appender.append(inputs, history: EventIndex()) { acks in
-                for ack in acks {
-                    print(
-                        JSONWriter.string(
-                            .object([
-                                ("seq", .number(String(ack.seq))), ("id", .string(ack.id)), ("hash", .string(ack.hash)),
-                            ])
-                        )
-                    )
-                }
-                fflush(nil)
-            }
-            notes.forEach(Console.note)
-        }
-
-        /// The login name: `getlogin`, else the password entry of the effective user, else `$USER`.
-        static func loginName() -> String {
-            if let name = getlogin().map({ String(cString: $0) }), !name.isEmpty { return name }
-            if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name.map({ String(cString: $0) }),
-                !name.isEmpty
-            {
-                return name
-            }
-            let environment = ProcessInfo.processInfo.environment
-            return environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+            try options.appender(actor: actor).appendAcknowledging(inputs)
         }
     }
 }

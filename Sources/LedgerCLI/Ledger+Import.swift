@@ -48,10 +48,7 @@ extension Ledger {
             }
             let (rows, unreadable, unused) = MemberList.read(table)
             if !unused.isEmpty { Console.note("columns not used: " + unused.joined(separator: ", ")) }
-            let actorName = actor ?? Append.loginName()
-            try FieldFormat.checkText(actorName, field: "--actor")
-            var appender = EventAppender(directory: try options.open(), clock: try options.clock(), actor: actorName)
-            appender.lockTimeout = try options.lockTimeout()
+            let appender = try options.appender(actor: actor)
             // Each row on its own against the ledger, so that every refused row is reported.
             let verdicts = try ProgressBar.around("import: checking rows", unit: .rows) {
                 try appender.check(rows.map(\.inputs), history: EventIndex(), progress: $0)
@@ -61,11 +58,11 @@ extension Ledger {
                 guard let verdict else { continue }
                 let reason =
                     (verdict as? LedgerError).map { error in
-                        // "line N" counts the row's events, not the file's lines.
+                        // The batch line counts the row's events, not the file's lines.
                         var error = error
-                        if let range = error.reason.range(of: #"^line [0-9]+: "#, options: .regularExpression) {
-                            let n = error.reason[range].dropFirst(5).dropLast(2)
-                            error.reason = "the row's event \(n): " + error.reason[range.upperBound...]
+                        if let line = error.line {
+                            error.line = nil
+                            error.reason = "the row's event \(line): " + error.reason
                         }
                         return RefusalAdvice.line(error)
                     } ?? "\(verdict)"

@@ -72,10 +72,7 @@ extension RecordCommand {
         members.append(("on", .string(on ?? clock.read().hongKongDay.description)))
         for case let (name, value?) in fields { members.append((name, value)) }
         let input = try EventCodec.decodeInput(.object(members))
-        let actor = record.actor ?? Ledger.Append.loginName()
-        try FieldFormat.checkText(actor, field: "--actor")
-        var appender = EventAppender(directory: try record.options.open(), clock: clock, actor: actor)
-        appender.lockTimeout = try record.options.lockTimeout()
+        let appender = try record.options.appender(actor: record.actor)
         if record.dryRun {
             let preview = try appender.preview([input], history: EventIndex())
             for line in preview.lines { print("would store: " + String(decoding: line, as: UTF8.self)) }
@@ -83,31 +80,16 @@ extension RecordCommand {
             if let company = input.event.company {
                 let today = clock.read().hongKongDay
                 print("status of \(company) as of \(today):")
-                print("  before: " + describe(preview.before.history(of: company)?.statusRow(on: today)))
-                print("  after:  " + describe(preview.after.history(of: company)?.statusRow(on: today)))
+                for (label, fold) in [("before: ", preview.before), ("after:  ", preview.after)] {
+                    print(
+                        "  " + label
+                            + (fold.history(of: company)?.statusRow(on: today)?.summary() ?? "no application on file")
+                    )
+                }
             }
             return
         }
-        let notes = try appender.append([input], history: EventIndex()) { acks in
-            for ack in acks {
-                print(
-                    JSONWriter.string(
-                        .object([
-                            ("seq", .number(String(ack.seq))), ("id", .string(ack.id)), ("hash", .string(ack.hash)),
-                        ])
-                    )
-                )
-            }
-        }
-        notes.forEach(Console.note)
-    }
-
-    private func describe(_ row: StatusRow?) -> String {
-        guard let row else { return "no application on file" }
-        var text = "\(row.status.rawValue) \(row.memberClass.rawValue) since \(row.since)"
-        if let reason = row.reason { text += " (\(reason))" }
-        if !row.flags.isEmpty { text += ", flags " + row.flags.joined(separator: ", ") }
-        return text
+        try appender.appendAcknowledging([input])
     }
 }
 

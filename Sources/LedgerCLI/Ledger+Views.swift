@@ -124,16 +124,8 @@ extension Ledger {
                 return
             }
             // For people: a dated story, one line per change, each with its rule and seqs.
-            let colour = Terminal.wantsColour
             if let status = history.statusRow(on: day) {
-                let state =
-                    colour
-                    ? Terminal.status(status.status.rawValue, value: status.status.rawValue) : status.status.rawValue
-                print(
-                    "\(status.name) (\(id)) as of \(day): \(state) \(status.memberClass.rawValue) since \(status.since)"
-                        + (status.reason.map { " (\($0))" } ?? "")
-                        + (status.flags.isEmpty ? "" : "; flags: " + status.flags.joined(separator: ", "))
-                )
+                print("\(status.name) (\(id)) as of \(day): " + status.summary(colour: Terminal.wantsColour))
             }
             for change in history.timeline where change.on <= day {
                 let seqs = change.seqs.map(String.init).joined(separator: ", ")
@@ -147,5 +139,14 @@ extension Ledger {
                 )
             }
         }
+    }
+}
+
+extension StatusRow {
+    /// `active full since 2024-05-03 (reason); flags: in-arrears`, the status word coloured on request.
+    func summary(colour: Bool = false) -> String {
+        let word = colour ? Terminal.status(status.rawValue, value: status.rawValue) : status.rawValue
+        return "\(word) \(memberClass.rawValue) since \(since)" + (reason.map { " (\($0))" } ?? "")
+            + (flags.isEmpty ? "" : "; flags: " + flags.joined(separator: ", "))
     }
 }

@@ -26,6 +26,27 @@ struct LedgerOptions: ParsableArguments {
         return seconds
     }
 
+    /// The appender for this ledger: `actor` (else the login name), the clock, the lock timeout.
+    func appender(actor: String?) throws -> EventAppender {
+        let actor = actor ?? LedgerOptions.loginName()
+        try FieldFormat.checkText(actor, field: "--actor")
+        var appender = EventAppender(directory: try open(), clock: try clock(), actor: actor)
+        appender.lockTimeout = try lockTimeout()
+        return appender
+    }
+
+    /// The login name: `getlogin`, else the password entry of the effective user, else `$USER`.
+    static func loginName() -> String {
+        if let name = getlogin().map({ String(cString: $0) }), !name.isEmpty { return name }
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name.map({ String(cString: $0) }),
+            !name.isEmpty
+        {
+            return name
+        }
+        let environment = ProcessInfo.processInfo.environment
+        return environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+    }
+
     /// The clock: `LEDGER_CLOCK` when set (tests, backfills), else the system clock.
     func clock() throws -> RecordingClock {
         guard let text = ProcessInfo.processInfo.environment["LEDGER_CLOCK"] else { return .system }
@@ -96,7 +117,8 @@ struct ViewOptions: ParsableArguments {
         // up from the append index when they can, with no replay at all.
         var history: LedgerHistory?
         let lastRecorded: Instant?
-        if let head = (try? LogHead.quick(directory)) ?? nil {
+        let head = (try? LogHead.quick(directory)) ?? nil
+        if let head {
             lastRecorded = try head.lastLine.map { line in try line.withUnsafeBytes { try LedgerHistory.decode($0) } }?
                 .recorded
         } else {
@@ -105,7 +127,7 @@ struct ViewOptions: ParsableArguments {
         }
         if knownAt >= (lastRecorded ?? knownAt) {
             do {
-                let outcome = try store.update(history: history)
+                let outcome = try store.update(history: history, head: head)
                 if let note = outcome.note { Console.note(note) }
                 return try projected(store, day)
             } catch let error as ProjectionError {
@@ -113,5 +135,25 @@ struct ViewOptions: ParsableArguments {
             }
         }
         return replayed(try (history ?? ViewOptions.history(directory)).fold(knownAt: knownAt), day)
+    }
+}
+
+extension EventAppender {
+    /// Appends `inputs` through the append index, printing `{"seq":N,"id":"…","hash":"…"}` per
+    /// event as soon as they are durable (CLI.md), then any notes.
+    func appendAcknowledging(_ inputs: [EventInput]) throws {
+        let notes = try append(inputs, history: EventIndex()) { acks in
+            for ack in acks {
+                print(
+                    JSONWriter.string(
+                        .object([
+                            ("seq", .number(String(ack.seq))), ("id", .string(ack.id)), ("hash", .string(ack.hash)),
+                        ])
+                    )
+                )
+            }
+            fflush(nil)
+        }
+        notes.forEach(Console.note)
     }
 }

@@ -45,7 +45,7 @@ enum MemberList {
     /// The column a header names: case, spaces, `_`, `-` and `.` do not matter; fee columns are
     /// `requested 2024-25`, `paid 2024-25` and `paid on 2024-25`.
     static func column(_ header: String) -> Column? {
-        let words = header.lowercased().replacingOccurrences("_", " ").split(separator: " ").map(String.init)
+        let words = header.lowercased().replacingOccurrences(of: "_", with: " ").split(separator: " ").map(String.init)
         if let last = words.last, let period = Period(last), words.count >= 2 {
             switch words.dropLast().joined(separator: " ") {
             case "requested", "fee requested", "requested fee": return .requested(period)
@@ -72,7 +72,7 @@ enum MemberList {
         for (line, fields) in table.rows {
             var values: [Column: String] = [:]
             for (i, field) in fields.enumerated() {
-                let value = field.trimmingCharacters()
+                let value = field.trimmingCharacters(in: .whitespaces)
                 if let column = columns[i], !value.isEmpty { values[column] = value }
             }
             let company = values[.company]
@@ -111,17 +111,14 @@ enum MemberList {
             }
             throw problem("\(header) \"\(text)\" is not a date (YYYY-MM-DD or DD/MM/YYYY)")
         }
+        // HK$2,000.00 as the amount field takes it: 2000.00.
         func amount(_ text: String) -> String {
-            var cleaned = text.replacingOccurrences("HK$", "").replacingOccurrences("$", "").replacingOccurrences(
-                ",",
-                ""
-            )
-            cleaned = cleaned.trimmingCharacters()
-            return cleaned
+            text.replacingOccurrences(of: "HK$", with: "").filter { $0 != "$" && $0 != "," }
+                .trimmingCharacters(in: .whitespaces)
         }
         let joined = try day(try required(.joined, "joined"), "joined")
         let memberClass = try required(.memberClass, "class").lowercased()
-        let sector = try required(.sector, "sector").lowercased().replacingOccurrences(" ", "-")
+        let sector = try required(.sector, "sector").lowercased().replacingOccurrences(of: " ", with: "-")
         guard let employees = Int(try required(.employees, "employees")) else {
             throw problem("employees \"\(values[.employees]!)\" is not a whole number")
         }
@@ -205,19 +202,11 @@ enum MemberList {
         var bytes = Array(SHA256Hex.digest(Array(name.utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { String($0, radix: 16).leftPadded(2) }.joined()
+        let hex = SHA256Hex.hex(bytes)
         let parts = [
             hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
             hex.dropFirst(20),
         ]
         return parts.joined(separator: "-")
     }
-}
-
-extension String {
-    fileprivate func replacingOccurrences(_ target: String, _ replacement: String) -> String {
-        replacingOccurrences(of: target, with: replacement)
-    }
-
-    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -94,9 +94,7 @@ enum RefusalAdvice {
 
     /// The error as one line for a person: rule and its name, company, reason, and what to do.
     static func line(_ error: LedgerError) -> String {
-        var text = error.rule + (title(error.rule).map { " (\($0))" } ?? "") + ": "
-        if let company = error.company { text += "company \(company): " }
-        text += error.reason
+        var text = error.rule + (title(error.rule).map { " (\($0))" } ?? "") + ": " + error.place + error.reason
         if let advice = advice(error) { text += ". To fix: " + advice }
         return text
     }

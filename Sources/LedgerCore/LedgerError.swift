@@ -6,19 +6,23 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     public var company: CompanyID?
     /// The seq of the event that does not hold.
     public var seq: Int?
+    /// The 1-based line of the batch that holds the refused event, when the batch has more than one.
+    public var line: Int?
     /// Why, in one sentence.
     public var reason: String
 
-    public init(_ rule: String, company: CompanyID? = nil, seq: Int? = nil, _ reason: String) {
+    public init(_ rule: String, company: CompanyID? = nil, seq: Int? = nil, line: Int? = nil, _ reason: String) {
         self.rule = rule
         self.company = company
         self.seq = seq
+        self.line = line
         self.reason = reason
     }
 
-    public var description: String {
-        var text = rule + ": "
-        if let company { text += "company \(company): " }
-        return text + reason
+    /// The company and the batch line, each followed by ": ", as messages place them.
+    public var place: String {
+        (company.map { "company \($0): " } ?? "") + (line.map { "line \($0): " } ?? "")
     }
+
+    public var description: String { rule + ": " + place + reason }
 }

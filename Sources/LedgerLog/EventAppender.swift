@@ -192,7 +192,8 @@ public struct EventAppender: Sendable {
                 throw LedgerError(
                     "R2",
                     company: input.event.company,
-                    "line \(i + 1): on \(input.event.on) is after \(now.hongKongDay), the Hong Kong date of its recording"
+                    line: inputs.count > 1 ? i + 1 : nil,
+                    "on \(input.event.on) is after \(now.hongKongDay), the Hong Kong date of its recording"
                 )
             }
             fresh.append((i + 1, input, seq, id))
@@ -256,7 +257,7 @@ public struct EventAppender: Sendable {
         var located = error
         if let item = fresh.first(where: { $0.seq == seq }) {
             // A single event needs no line number.
-            if batchSize > 1 { located.reason = "line \(item.line): " + error.reason }
+            if batchSize > 1 { located.line = item.line }
         } else if let record = stored.first(where: { $0.seq == seq }) {
             located.reason =
                 "the batch would make seq \(seq) (\(record.event.type.rawValue) on \(record.event.on)) no longer hold: "

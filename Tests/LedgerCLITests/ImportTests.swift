@@ -36,7 +36,9 @@ import Testing
         try ([header] + rows).joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    @Test("a 1,000-member list imports as one batch; importing it again adds nothing; the views agree with the list")
+    @Test(
+        "a 1,000-member list imports as one batch; importing it again adds nothing; R17 voids the unpaid and part paid"
+    )
     func importAndReimport() throws {
         try withTemporaryDirectory { path in
             let ledger = try ImportTests.ledger(path)
@@ -60,7 +62,9 @@ import Testing
         }
     }
 
-    @Test("a list with bad rows: nothing is appended and every bad row is reported with its line and why")
+    @Test(
+        "a list with bad rows (R11, formats, repeats): nothing is appended and every bad row is reported with its line and why"
+    )
     func badRows() throws {
         try withTemporaryDirectory { path in
             let ledger = try ImportTests.ledger(path)

@@ -38,7 +38,9 @@ import Testing
         try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: Any]]
     }
 
-    @Test("the report's figures equal the views' for several dates; it holds no script and no external reference")
+    @Test(
+        "the report's figures (R25 voting roll, R17 arrears, R23 resignations) equal the views' for several dates; no script or external reference"
+    )
     func reportMatchesViews() throws {
         try withTemporaryDirectory { path in
             let ledger = try ImportTests.ledger(path)
