@@ -27,7 +27,7 @@ enum LedgerBench {
             let fold = try history.fold()
             let seconds = Double(loaded.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             FileHandle.standardError.write(Data("read and decode: \(seconds) s\n".utf8))
-            report(events: history.records.count, since: start, extra: fold.histories.count)
+            report(events: history.count, since: start, extra: fold.histories.count)
         case "sqlite-baseline" where arguments.count == 4:
             try sqliteBaseline(directory, database: arguments[3])
         default:

@@ -123,7 +123,7 @@ struct ViewOptions: ParsableArguments {
                 .recorded
         } else {
             history = try ViewOptions.history(directory)
-            lastRecorded = history?.records.last?.recorded
+            lastRecorded = history?.recorded.last
         }
         if knownAt >= (lastRecorded ?? knownAt) {
             do {

@@ -91,17 +91,17 @@ public enum EventCodec {
     /// Builds the typed event from a payload, however it was decoded.
     /// - Throws: `InputError` when a field the type needs is missing or cannot be read as its kind.
     static func makeEvent(type: EventType, from p: some PayloadSource) throws(InputError) -> Event {
-        func required<T>(_ key: String, _ read: (String) -> T?) throws(InputError) -> T {
-            guard let value = read(key) else { throw InputError(field: key, "is missing or malformed") }
+        func required<T>(_ key: FieldName, _ read: (FieldName) -> T?) throws(InputError) -> T {
+            guard let value = read(key) else { throw InputError(field: key.key, "is missing or malformed") }
             return value
         }
         // An optional field that is present must read as its kind: malformed is not absent.
-        func optional<T>(_ key: String, _ read: (String) -> T?) throws(InputError) -> T? {
+        func optional<T>(_ key: FieldName, _ read: (FieldName) -> T?) throws(InputError) -> T? {
             guard p.has(key) else { return nil }
             return try required(key, read)
         }
-        let on = try required("on", p.day)
-        let company = p.text("company").flatMap(CompanyID.init)
+        let on = try required(.on, p.day)
+        let company = p.text(.company).flatMap(CompanyID.init)
         if type.namesCompany && company == nil {
             throw InputError(field: "company", "is missing or malformed")
         }
@@ -110,59 +110,59 @@ public enum EventCodec {
         case .applicationFiled:
             body = .applicationFiled(
                 Profile(
-                    name: try required("name", p.text),
-                    brNumber: try required("brNumber") { p.text($0).flatMap { FieldFormat.isBRNumber($0) ? $0 : nil } },
-                    brExpiresOn: try required("brExpiresOn", p.day),
-                    sector: try required("sector") { p.text($0).flatMap(Sector.init) },
-                    employeesInHK: try required("employeesInHK", p.integer)
+                    name: try required(.name, p.text),
+                    brNumber: try required(.brNumber) { p.text($0).flatMap { FieldFormat.isBRNumber($0) ? $0 : nil } },
+                    brExpiresOn: try required(.brExpiresOn, p.day),
+                    sector: try required(.sector) { p.text($0).flatMap(Sector.init) },
+                    employeesInHK: try required(.employeesInHK, p.integer)
                 ),
-                try required("class") { p.text($0).flatMap(MemberClass.init) }
+                try required(.class) { p.text($0).flatMap(MemberClass.init) }
             )
         case .documentsSubmitted:
-            let documents = try required("documents", p.texts)
+            let documents = try required(.documents, p.texts)
             guard FieldFormat.documentCount.contains(documents.count) else {
                 throw InputError(field: "documents", "must list 1 to 20 documents")
             }
             body = .documentsSubmitted(documents)
         case .recommendationReceived:
             body = .recommendationReceived(
-                recommender: try required("recommender") { p.text($0).flatMap(CompanyID.init) }
+                recommender: try required(.recommender) { p.text($0).flatMap(CompanyID.init) }
             )
         case .membershipApproved:
-            body = .membershipApproved(try required("class") { p.text($0).flatMap(MemberClass.init) })
+            body = .membershipApproved(try required(.class) { p.text($0).flatMap(MemberClass.init) })
         case .applicationRejected:
-            body = .applicationRejected(reason: try required("reason", p.text))
+            body = .applicationRejected(reason: try required(.reason, p.text))
         case .feeScheduleSet:
-            body = .feeScheduleSet(full: try required("full", p.cents), affiliate: try required("affiliate", p.cents))
+            body = .feeScheduleSet(full: try required(.full, p.cents), affiliate: try required(.affiliate, p.cents))
         case .feeRequested:
-            body = .feeRequested(period: try required("period", p.period), amount: try optional("amount", p.cents))
+            body = .feeRequested(period: try required(.period, p.period), amount: try optional(.amount, p.cents))
         case .feePaid:
             body = .feePaid(
-                amount: try required("amount", p.cents),
-                reference: try required("reference", p.text),
-                period: try optional("period", p.period)
+                amount: try required(.amount, p.cents),
+                reference: try required(.reference, p.text),
+                period: try optional(.period, p.period)
             )
         case .delayExcused:
             body = .delayExcused(
-                period: try required("period", p.period),
-                cause: try required("cause") { p.text($0).flatMap(ExcusalCause.init) },
-                note: try optional("note", p.text),
-                until: try optional("until", p.day)
+                period: try required(.period, p.period),
+                cause: try required(.cause) { p.text($0).flatMap(ExcusalCause.init) },
+                note: try optional(.note, p.text),
+                until: try optional(.until, p.day)
             )
         case .indexRoundRecorded:
             var included: [CompanyID] = []
-            for text in try required("included", p.texts) {
+            for text in try required(.included, p.texts) {
                 guard let id = CompanyID(text) else { throw InputError(field: "included", "holds a bad company id") }
                 included.append(id)
             }
-            body = .indexRoundRecorded(round: try required("round", p.text), included: included)
+            body = .indexRoundRecorded(round: try required(.round, p.text), included: included)
         case .profileUpdated:
             let change = ProfileChange(
-                name: try optional("name", p.text),
-                brNumber: try optional("brNumber") { p.text($0).flatMap { FieldFormat.isBRNumber($0) ? $0 : nil } },
-                brExpiresOn: try optional("brExpiresOn", p.day),
-                sector: try optional("sector") { p.text($0).flatMap(Sector.init) },
-                employeesInHK: try optional("employeesInHK", p.integer)
+                name: try optional(.name, p.text),
+                brNumber: try optional(.brNumber) { p.text($0).flatMap { FieldFormat.isBRNumber($0) ? $0 : nil } },
+                brExpiresOn: try optional(.brExpiresOn, p.day),
+                sector: try optional(.sector) { p.text($0).flatMap(Sector.init) },
+                employeesInHK: try optional(.employeesInHK, p.integer)
             )
             if change == ProfileChange() {
                 throw InputError(
@@ -172,13 +172,13 @@ public enum EventCodec {
             }
             body = .profileUpdated(change)
         case .classChanged:
-            body = .classChanged(try required("class") { p.text($0).flatMap(MemberClass.init) })
+            body = .classChanged(try required(.class) { p.text($0).flatMap(MemberClass.init) })
         case .memberResigned:
             body = .memberResigned
         case .eventReversed:
             body = .eventReversed(
-                reverses: try required("reverses") { p.integer($0).flatMap { $0 >= 1 ? $0 : nil } },
-                reason: try required("reason", p.text)
+                reverses: try required(.reverses) { p.integer($0).flatMap { $0 >= 1 ? $0 : nil } },
+                reason: try required(.reason, p.text)
             )
         }
         return Event(type: type, on: on, company: company, body: body)

@@ -21,12 +21,14 @@ public enum FieldKind: Hashable, Sendable {
 
 /// One payload field of an event type.
 public struct FieldSpec: Hashable, Sendable {
-    public var name: String
+    public var field: FieldName
     public var kind: FieldKind
     public var isRequired: Bool
+    /// The field's name in JSON.
+    public var name: String { field.key }
 
-    init(_ name: String, _ kind: FieldKind, required: Bool = true) {
-        self.name = name
+    init(_ field: FieldName, _ kind: FieldKind, required: Bool = true) {
+        self.field = field
         self.kind = kind
         self.isRequired = required
     }
@@ -74,56 +76,60 @@ public enum EventType: String, Hashable, Sendable, CaseIterable {
     /// The payload fields, in the order a stored record holds them.
     public var fields: [FieldSpec] { EventType.fieldTable[self]! }
 
+    /// The payload fields as a set of `FieldName.bit`s: the replay decoder's check for unknown fields.
+    var fieldSet: UInt32 { EventType.fieldSets[self]! }
+
     // Built once: replay asks for a type's fields for every line it reads.
     private static let fieldTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.fieldList) })
+    private static let fieldSets = fieldTable.mapValues { $0.reduce(0) { $0 | $1.field.bit } }
 
     private var fieldList: [FieldSpec] {
         switch self {
         case .applicationFiled:
             return [
-                FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("name", .text),
-                FieldSpec("brNumber", .brNumber), FieldSpec("brExpiresOn", .date), FieldSpec("sector", .sector),
-                FieldSpec("employeesInHK", .count), FieldSpec("class", .memberClass),
+                FieldSpec(.company, .company), FieldSpec(.on, .date), FieldSpec(.name, .text),
+                FieldSpec(.brNumber, .brNumber), FieldSpec(.brExpiresOn, .date), FieldSpec(.sector, .sector),
+                FieldSpec(.employeesInHK, .count), FieldSpec(.class, .memberClass),
             ]
         case .documentsSubmitted:
-            return [FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("documents", .documents)]
+            return [FieldSpec(.company, .company), FieldSpec(.on, .date), FieldSpec(.documents, .documents)]
         case .recommendationReceived:
-            return [FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("recommender", .company)]
+            return [FieldSpec(.company, .company), FieldSpec(.on, .date), FieldSpec(.recommender, .company)]
         case .membershipApproved, .classChanged:
-            return [FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("class", .memberClass)]
+            return [FieldSpec(.company, .company), FieldSpec(.on, .date), FieldSpec(.class, .memberClass)]
         case .applicationRejected:
-            return [FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("reason", .text)]
+            return [FieldSpec(.company, .company), FieldSpec(.on, .date), FieldSpec(.reason, .text)]
         case .feeScheduleSet:
-            return [FieldSpec("on", .date), FieldSpec("full", .amount), FieldSpec("affiliate", .amount)]
+            return [FieldSpec(.on, .date), FieldSpec(.full, .amount), FieldSpec(.affiliate, .amount)]
         case .feeRequested:
             return [
-                FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("period", .period),
-                FieldSpec("amount", .amount, required: false),
+                FieldSpec(.company, .company), FieldSpec(.on, .date), FieldSpec(.period, .period),
+                FieldSpec(.amount, .amount, required: false),
             ]
         case .feePaid:
             return [
-                FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("amount", .amount),
-                FieldSpec("reference", .text), FieldSpec("period", .period, required: false),
+                FieldSpec(.company, .company), FieldSpec(.on, .date), FieldSpec(.amount, .amount),
+                FieldSpec(.reference, .text), FieldSpec(.period, .period, required: false),
             ]
         case .delayExcused:
             return [
-                FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("period", .period),
-                FieldSpec("cause", .cause), FieldSpec("note", .text, required: false),
-                FieldSpec("until", .date, required: false),
+                FieldSpec(.company, .company), FieldSpec(.on, .date), FieldSpec(.period, .period),
+                FieldSpec(.cause, .cause), FieldSpec(.note, .text, required: false),
+                FieldSpec(.until, .date, required: false),
             ]
         case .indexRoundRecorded:
-            return [FieldSpec("on", .date), FieldSpec("round", .text), FieldSpec("included", .companies)]
+            return [FieldSpec(.on, .date), FieldSpec(.round, .text), FieldSpec(.included, .companies)]
         case .profileUpdated:
             return [
-                FieldSpec("company", .company), FieldSpec("on", .date), FieldSpec("name", .text, required: false),
-                FieldSpec("brNumber", .brNumber, required: false),
-                FieldSpec("brExpiresOn", .date, required: false), FieldSpec("sector", .sector, required: false),
-                FieldSpec("employeesInHK", .count, required: false),
+                FieldSpec(.company, .company), FieldSpec(.on, .date), FieldSpec(.name, .text, required: false),
+                FieldSpec(.brNumber, .brNumber, required: false),
+                FieldSpec(.brExpiresOn, .date, required: false), FieldSpec(.sector, .sector, required: false),
+                FieldSpec(.employeesInHK, .count, required: false),
             ]
         case .memberResigned:
-            return [FieldSpec("company", .company), FieldSpec("on", .date)]
+            return [FieldSpec(.company, .company), FieldSpec(.on, .date)]
         case .eventReversed:
-            return [FieldSpec("on", .date), FieldSpec("reverses", .seq), FieldSpec("reason", .text)]
+            return [FieldSpec(.on, .date), FieldSpec(.reverses, .seq), FieldSpec(.reason, .text)]
         }
     }
 }

@@ -64,7 +64,12 @@ public enum StoredLineDecoder {
             case 4 where line.matches(key, "prev"):
                 guard once(64), value.kind == .string, isLowercaseHex64(line.slice(value.range)) else { return nil }
             default:
-                payload.fields.append((key, value))
+                // A payload field: one of the type's, each once (checked below, once the type is known).
+                guard let field = FieldName.named(line.slice(key)), payload.present & field.bit == 0 else {
+                    return nil
+                }
+                payload.present |= field.bit
+                payload.values[field.rawValue] = value
             }
         } while scanner.take(UInt8(ascii: ","))
         guard scanner.take(UInt8(ascii: "}")), scanner.isAtEnd, seen == 127, let seq, seq >= 1, let recorded, let id,
@@ -72,15 +77,7 @@ public enum StoredLineDecoder {
         else {
             return nil
         }
-        let known = type.fields
-        for (i, field) in payload.fields.enumerated() {
-            let name = line.slice(field.key)
-            guard known.contains(where: { $0.name.utf8.count == name.count && $0.name.utf8.elementsEqual(name) }),
-                !payload.fields[..<i].contains(where: { line.slice($0.key).elementsEqual(name) })
-            else {
-                return nil
-            }
-        }
+        guard payload.present & ~type.fieldSet == 0 else { return nil }
         guard let event = try? EventCodec.makeEvent(type: type, from: payload) else { return nil }
         return LoggedEvent(seq: seq, recorded: recorded, id: id, event: event)
     }
@@ -122,47 +119,39 @@ public enum StoredLineDecoder {
         var kind: Kind
     }
 
-    /// Payload fields as byte ranges of the line, read on demand.
+    /// Payload fields as byte ranges of the line, filed by name and read on demand.
     struct RawPayload: PayloadSource {
         let bytes: UnsafeRawBufferPointer
-        var fields: [(key: Range<Int>, value: Value)] = []
+        /// The fields present, as `FieldName.bit`s.
+        var present: UInt32 = 0
+        /// By `FieldName.rawValue`; meaningful where `present` has the bit.
+        var values = InlineArray<22, Value>(repeating: Value(range: 0..<0, kind: .number))
 
-        init(bytes: UnsafeRawBufferPointer) {
-            self.bytes = bytes
-            fields.reserveCapacity(10)
-        }
+        init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-        func has(_ key: String) -> Bool {
-            fields.contains { $0.key.count == key.utf8.count && bytes.slice($0.key).elementsEqual(key.utf8) }
-        }
+        func has(_ key: FieldName) -> Bool { present & key.bit != 0 }
 
-        func value(_ key: String, _ kind: Value.Kind) -> Range<Int>? {
-            let length = key.utf8.count
-            for field in fields
-            where field.value.kind == kind && field.key.count == length
-                && bytes.slice(field.key).elementsEqual(key.utf8)
-            {
-                return field.value.range
-            }
-            return nil
+        func value(_ key: FieldName, _ kind: Value.Kind) -> Range<Int>? {
+            guard has(key), values[key.rawValue].kind == kind else { return nil }
+            return values[key.rawValue].range
         }
-        func text(_ key: String) -> String? {
+        func text(_ key: FieldName) -> String? {
             guard let range = value(key, .string), isText(bytes.slice(range)) else { return nil }
             return String(decoding: bytes.slice(range), as: UTF8.self)
         }
-        func day(_ key: String) -> Day? { value(key, .string).flatMap { Day(utf8: bytes.slice($0)) } }
-        func period(_ key: String) -> Period? { value(key, .string).flatMap { Period(utf8: bytes.slice($0)) } }
+        func day(_ key: FieldName) -> Day? { value(key, .string).flatMap { Day(utf8: bytes.slice($0)) } }
+        func period(_ key: FieldName) -> Period? { value(key, .string).flatMap { Period(utf8: bytes.slice($0)) } }
         /// Amounts in stored form only: above 0, exactly two decimals.
-        func cents(_ key: String) -> Cents? {
+        func cents(_ key: FieldName) -> Cents? {
             guard let range = value(key, .string), range.count >= 4, bytes[range.upperBound - 3] == UInt8(ascii: "."),
                 let cents = Cents.parse(utf8: bytes.slice(range)), cents > Cents(0)
             else { return nil }
             return cents
         }
-        func integer(_ key: String) -> Int? {
+        func integer(_ key: FieldName) -> Int? {
             value(key, .number).flatMap { $0.count <= 18 ? Day.digits(bytes, $0) : nil }
         }
-        func texts(_ key: String) -> [String]? {
+        func texts(_ key: FieldName) -> [String]? {
             guard let range = value(key, .strings) else { return nil }
             // The list was checked by the scanner: quoted strings without escapes, comma-separated.
             var result: [String] = []
@@ -200,6 +189,12 @@ public enum StoredLineDecoder {
         mutating func plainString() -> Range<Int>? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = index
+            // Eight bytes at a time up to the first that needs a look: most strings are passed this way.
+            while index + 8 <= bytes.count,
+                !Scanner.mayEndString(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            {
+                index += 8
+            }
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
@@ -210,6 +205,18 @@ public enum StoredLineDecoder {
                 index += 1
             }
             return nil
+        }
+
+        /// Whether any of eight bytes is a quote, a backslash or a control character (SWAR: each
+        /// test flags a byte's high bit; none flags a byte unless one of the eight really is one).
+        static func mayEndString(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+            let quote = zeroByte(word ^ (ones &* 0x22))
+            let backslash = zeroByte(word ^ (ones &* 0x5C))
+            let control = (word &- ones &* 0x20) & ~word & highs
+            return quote | backslash | control != 0
         }
 
         mutating func value() -> Value? {

@@ -185,14 +185,13 @@ extension MembershipFold {
         if memberClass == .full && !everIncluded.contains(c.history.company) {
             throw refuse("class full needs an inclusion in an index round dated on or before \(day)")
         }
-        var updated = c
-        updated.openApplication = nil
-        updated.currentTerm = c.termCount
-        updated.termCount += 1
-        updated.termFirstRequest = c.history.requests.count
-        updated.termStart = day
-        updated.missedRounds = 0
-        companies[ci] = updated
+        let term = c.termCount
+        companies[ci].openApplication = nil
+        companies[ci].currentTerm = term
+        companies[ci].termCount += 1
+        companies[ci].termFirstRequest = c.history.requests.count
+        companies[ci].termStart = day
+        companies[ci].missedRounds = 0
         setStatus(
             ci,
             .active,
@@ -200,7 +199,7 @@ extension MembershipFold {
             memberClass: memberClass,
             rule: "R11",
             seqs: [seq, application.seq],
-            note: "admitted as \(memberClass.rawValue) member; term \(updated.currentTerm! + 1) begins"
+            note: "admitted as \(memberClass.rawValue) member; term \(term + 1) begins"
         )
     }
 
@@ -214,9 +213,10 @@ extension MembershipFold {
         let includedSet = Set(included)
         everIncluded.formUnion(includedSet)
         for ci in companies.indices where companies[ci].currentTerm != nil {
-            let c = companies[ci]
+            // The fields read, not a copy of the company (which would copy its history).
+            let c = (status: companies[ci].status, reason: companies[ci].reason, company: companies[ci].history.company)
             guard c.status == .active || c.status == .void else { continue }
-            if includedSet.contains(c.history.company) {
+            if includedSet.contains(c.company) {
                 companies[ci].missedRounds = 0
                 continue
             }

@@ -1,9 +1,14 @@
 extension MembershipFold {
     /// R15: a request for `period` from an active member, its amount given or filled from R13/R14.
     mutating func requestFee(_ ci: Int, period: Period, amount: Cents?, on day: Day, seq: Int) throws(LedgerError) {
-        let c = companies[ci]
+        // The few fields the checks read, not a copy of the company (which would copy its history).
+        let c = (
+            status: companies[ci].status, currentTerm: companies[ci].currentTerm, termStart: companies[ci].termStart,
+            memberClass: companies[ci].memberClass, currentRequests: companies[ci].currentRequests,
+            company: companies[ci].history.company
+        )
         func refuse(_ rule: String, _ reason: String) -> LedgerError {
-            LedgerError(rule, company: c.history.company, seq: seq, reason)
+            LedgerError(rule, company: c.company, seq: seq, reason)
         }
         guard c.status == .active, let term = c.currentTerm, let joined = c.termStart else {
             throw refuse(
@@ -19,10 +24,10 @@ extension MembershipFold {
         guard period <= latest else {
             throw refuse("R15", "period \(period) is after \(latest), the year following the request date's year")
         }
-        if let existing = c.currentRequests.first(where: { c.history.requests[$0].period == period }) {
+        if let existing = c.currentRequests.first(where: { companies[ci].history.requests[$0].period == period }) {
             throw refuse(
                 "R15",
-                "\(period) was already requested in this term (seq \(c.history.requests[existing].seq))"
+                "\(period) was already requested in this term (seq \(companies[ci].history.requests[existing].seq))"
             )
         }
         let charged: Cents
@@ -41,7 +46,7 @@ extension MembershipFold {
         }
         var request = FeeRequestRecord(
             seq: seq,
-            company: c.history.company,
+            company: c.company,
             term: term,
             period: period,
             requestedOn: day,
@@ -82,12 +87,11 @@ extension MembershipFold {
                 "payment reference \"\(reference)\" is already recorded for this company"
             )
         }
-        var order: [Int] = []
+        var named: Int?
         if let period {
             // The latest term that has a request for the period.
-            guard
-                let named = companies[ci].history.requests.lastIndex(where: { $0.period == period })
-            else {
+            named = companies[ci].history.requests.lastIndex { $0.period == period }
+            if named == nil {
                 companies[ci].references.remove(reference)
                 throw LedgerError(
                     "R16",
@@ -96,13 +100,9 @@ extension MembershipFold {
                     "no fee was requested for \(period)"
                 )
             }
-            order.append(named)
         }
-        let current = companies[ci].currentRequests.sorted {
-            (companies[ci].history.requests[$0].requestedOn, companies[ci].history.requests[$0].seq)
-                < (companies[ci].history.requests[$1].requestedOn, companies[ci].history.requests[$1].seq)
-        }
-        order += current.filter { !order.contains($0) }
+        // Then the current requests, oldest first: the fold appends them in (date, seq) order.
+        let order = (named.map { [$0] } ?? []) + companies[ci].currentRequests.lazy.filter { $0 != named }
         var left = amount
         for r in order where left > .zero {
             let balance = companies[ci].history.requests[r].balance

@@ -68,6 +68,15 @@ public struct MembershipFold: Sendable {
         through: Day? = nil,
         judging: Set<CompanyID>? = nil
     ) throws(LedgerError) -> MembershipFold {
+        try fold(events[...], through: through, judging: judging)
+    }
+
+    /// Folds a whole history held in part of an array (a replay's prefix known at an instant).
+    public static func fold(
+        _ events: ArraySlice<SequencedEvent>,
+        through: Day? = nil,
+        judging: Set<CompanyID>? = nil
+    ) throws(LedgerError) -> MembershipFold {
         var reversed: Set<Int> = []
         var types = [EventType?](repeating: nil, count: (events.map(\.seq).max() ?? 0) + 1)
         for item in events { types[item.seq] = item.event.type }
@@ -92,14 +101,24 @@ public struct MembershipFold: Sendable {
                 throw LedgerError("R26", seq: item.seq, "seq \(target) is already reversed")
             }
         }
-        // Sort positions, not events: events are large values.
-        var order = events.indices.filter {
-            events[$0].event.type != .eventReversed && !reversed.contains(events[$0].seq)
+        // Sort (date, seq) keys of positions, not events: events are large values.
+        guard events.count < 1 << 32, events.indices.dropFirst().allSatisfy({ events[$0 - 1].seq < events[$0].seq })
+        else {
+            return try fold(events.sorted { $0.seq < $1.seq }[...], through: through, judging: judging)
         }
-        order.sort { (events[$0].event.on, events[$0].seq) < (events[$1].event.on, events[$1].seq) }
+        var order: [UInt64] = []
+        order.reserveCapacity(events.count)
+        for i in events.indices where events[i].event.type != .eventReversed {
+            if !reversed.isEmpty && reversed.contains(events[i].seq) { continue }
+            // Positions follow seqs here, so (date, position) orders as (date, seq) does (R4, R5).
+            let day = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: events[i].event.on.ordinal)) ^ 0x8000_0000)
+            order.append(day << 32 | UInt64(i - events.startIndex))
+        }
+        order.sort()
         var fold = MembershipFold()
         fold.judged = judging
-        for position in order {
+        for key in order {
+            let position = events.startIndex + Int(key & 0xFFFF_FFFF)
             fold.runTriggers(through: events[position].event.on)
             try fold.apply(events[position])
         }
@@ -177,9 +196,16 @@ public struct MembershipFold: Sendable {
 
     /// The first current-term request that is past due, unsettled and uncovered on `day`.
     func overdueRequest(_ ci: Int, on day: Day, except skipped: Int? = nil) -> Int? {
-        companies[ci].currentRequests.first { r in
-            let request = companies[ci].history.requests[r]
-            return r != skipped && request.dueOn < day && request.paid < request.amount && request.cover(on: day) == nil
+        guard companies[ci].currentTerm != nil else { return nil }
+        // By index into the company's own storage: no copy of a request or of the company.
+        return companies[ci].history.requests.withUnsafeBufferPointer { requests in
+            for r in companies[ci].termFirstRequest..<requests.count where r != skipped {
+                if requests[r].dueOn < day && requests[r].paid < requests[r].amount && requests[r].cover(on: day) == nil
+                {
+                    return r
+                }
+            }
+            return nil
         }
     }
 }

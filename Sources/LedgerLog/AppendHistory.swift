@@ -17,7 +17,7 @@ public protocol AppendHistory: AnyObject {
 /// The whole log as the append's history: every append reads and folds all of it.
 public final class FullLogHistory: AppendHistory {
     private var directory: LedgerDirectory?
-    private var history = LedgerHistory(records: [], commitHashes: [:])
+    private var history = LedgerHistory()
 
     public init() {}
 
@@ -28,7 +28,7 @@ public final class FullLogHistory: AppendHistory {
 
     public func storedRecords(ids: Set<String>) throws -> [String: StoredRecord] {
         guard !ids.isEmpty, let directory else { return [:] }
-        let seqs = Set(history.records.filter { ids.contains($0.id) }.map(\.seq))
+        let seqs = Set(history.ids.indices.filter { ids.contains(history.ids[$0]) }.map { $0 + 1 })
         guard !seqs.isEmpty else { return [:] }
         var found: [String: StoredRecord] = [:]
         for record in try LedgerHistory.storedRecords(directory, seqs: seqs) { found[record.id] = record }
@@ -36,7 +36,7 @@ public final class FullLogHistory: AppendHistory {
     }
 
     public func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?) {
-        (history.records.map(\.sequenced), nil)
+        (history.events, nil)
     }
 
     public func appended(_ lines: [[UInt8]], head: LogHead) throws {}

@@ -1,14 +1,26 @@
 import LedgerCore
 
 /// A ledger's events as replay needs them, decoded by the fast decoder (the general one when a
-/// line is not in the ledger's own form): what every view, append and projection folds.
+/// line is not in the ledger's own form): what every view, append and projection folds. Held as
+/// parallel arrays, so the fold takes `events` as it is, with no copy.
 public struct LedgerHistory: Sendable {
-    public var records: [LoggedEvent]
+    /// Every event in seq order: seq `s` at index `s - 1`.
+    public private(set) var events: [SequencedEvent] = []
+    /// When each event was recorded (R2), by the same index.
+    public private(set) var recorded: [Instant] = []
+    /// Each event's id, by the same index.
+    public private(set) var ids: [String] = []
     /// The SHA-256 (raw) of the last line of every commit, by the commit's last seq.
-    public var commitHashes: [Int: [UInt8]]
+    public var commitHashes: [Int: [UInt8]] = [:]
 
-    /// Reads and decodes every stored record, in seq order.
-    /// - Parameter progress: called after each commit with (log bytes read, log bytes in all).
+    /// An empty history.
+    public init() {}
+
+    /// How many events the log holds: the seq of the last.
+    public var count: Int { events.count }
+
+    /// Reads and decodes every stored record, in seq order, a segment's commits on every core.
+    /// - Parameter progress: called after each segment with (log bytes read, log bytes in all).
     /// - Throws: `LogError` when the log is damaged or a stored line is not a valid record.
     public static func load(
         _ directory: LedgerDirectory,
@@ -16,21 +28,37 @@ public struct LedgerHistory: Sendable {
     ) throws
         -> LedgerHistory
     {
-        var records: [LoggedEvent] = []
+        var history = LedgerHistory()
         // Room for every event at once (a sealed event takes over 40 bytes), not repeated doublings.
         let logBytes = try directory.segmentNumbers().reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
-        records.reserveCapacity(logBytes / 40 + 16)
-        var hashes: [Int: [UInt8]] = [:]
-        try LogReader(directory).forEachCommit(progress: progress) { segment, commit in
-            var start = 0
-            var seq = commit.trailer.firstSeq
-            let content = commit.content
-            try content.withUnsafeBytes { raw in
-                for i in 0..<raw.count where raw[i] == UInt8(ascii: "\n") {
-                    let line = UnsafeRawBufferPointer(rebasing: raw[start..<i])
+        history.events.reserveCapacity(logBytes / 40 + 16)
+        history.recorded.reserveCapacity(logBytes / 40 + 16)
+        history.ids.reserveCapacity(logBytes / 40 + 16)
+        try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
+            let decoded = ParallelMap.map(commits.count) { i in decodeCommit(commits[i], segment: segment) }
+            for (commit, events) in zip(commits, decoded) {
+                for event in try events.get() {
+                    history.events.append(event.sequenced)
+                    history.recorded.append(event.recorded)
+                    history.ids.append(event.id)
+                }
+                history.commitHashes[commit.trailer.lastSeq] = commit.trailer.lastHash
+            }
+        }
+        return history
+    }
+
+    /// A commit's lines decoded, each checked to hold the seq it stands at.
+    static func decodeCommit(_ commit: Commit, segment: String) -> Result<[LoggedEvent], any Error> {
+        var events: [LoggedEvent] = []
+        events.reserveCapacity(commit.trailer.lastSeq - commit.trailer.firstSeq + 1)
+        var seq = commit.trailer.firstSeq
+        return Result {
+            try commit.content.withUnsafeBytes { raw in
+                try StoredLine.forEach(in: raw) { range throws(LogError) in
                     let event: LoggedEvent
                     do {
-                        event = try LedgerHistory.decode(line)
+                        event = try LedgerHistory.decode(UnsafeRawBufferPointer(rebasing: raw[range]))
                     } catch {
                         throw LogError(
                             .corrupt,
@@ -49,14 +77,12 @@ public struct LedgerHistory: Sendable {
                             seq: seq
                         )
                     }
-                    records.append(event)
+                    events.append(event)
                     seq += 1
-                    start = i + 1
                 }
             }
-            hashes[commit.trailer.lastSeq] = commit.trailer.lastHash
+            return events
         }
-        return LedgerHistory(records: records, commitHashes: hashes)
     }
 
     /// One stored line for replay: the fast decoder, else the general one.
@@ -89,17 +115,22 @@ public struct LedgerHistory: Sendable {
         return commitHashes[seq].map(SHA256Hex.hex)
     }
 
-    /// The records known at `instant` (R4): recorded at or before it. `recorded` never goes
-    /// backwards (R2), so this is a prefix.
-    public func known(at instant: Instant?) -> ArraySlice<LoggedEvent> {
-        guard let instant else { return records[...] }
-        let end = records.firstIndex { $0.recorded > instant } ?? records.count
-        return records[..<end]
+    /// The events known at `instant` (R4): recorded at or before it. `recorded` never goes
+    /// backwards (R2), so this is a prefix, found by bisection.
+    public func known(at instant: Instant?) -> ArraySlice<SequencedEvent> {
+        guard let instant else { return events[...] }
+        var low = 0
+        var high = recorded.count
+        while low < high {
+            let middle = (low + high) / 2
+            if recorded[middle] <= instant { low = middle + 1 } else { high = middle }
+        }
+        return events[..<low]
     }
 
-    /// Folds the records known at `instant`.
+    /// Folds the events known at `instant`.
     /// - Throws: `LedgerError` if the stored history breaks a rule (it never should: appends are checked).
     public func fold(knownAt instant: Instant? = nil) throws(LedgerError) -> MembershipFold {
-        try MembershipFold.fold(known(at: instant).map(\.sequenced))
+        try MembershipFold.fold(known(at: instant))
     }
 }

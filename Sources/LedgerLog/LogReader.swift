@@ -5,12 +5,13 @@ public struct LogReader: Sendable {
 
     public init(_ directory: LedgerDirectory) { self.directory = directory }
 
-    /// Calls `body` with every commit in seq order, with the segment it lies in.
-    /// - Parameter progress: called after each commit with (log bytes read, log bytes in all).
-    /// - Throws: `LogError.corrupt` naming the segment and byte offset, or `.io`.
-    public func forEachCommit(
+    /// Calls `body` with the good commits of each segment in seq order, with the segment's name.
+    /// - Parameter progress: called after each segment with (log bytes read, log bytes in all).
+    /// - Throws: `LogError.corrupt` naming the segment and byte offset (after `body` has had the
+    ///   commits before the damage), or `.io`.
+    public func forEachSegment(
         progress: ((Int, Int) -> Void)? = nil,
-        _ body: (_ segment: String, _ commit: Commit) throws -> Void
+        _ body: (_ segment: String, _ commits: [Commit]) throws -> Void
     ) throws {
         let numbers = try directory.segmentNumbers()
         let total = progress == nil ? 0 : numbers.reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
@@ -21,13 +22,13 @@ public struct LogReader: Sendable {
             let name = directory.segmentName(number)
             let bytes = try FileIO.read(directory.segmentPath(number))
             let scan = SegmentScan(bytes: bytes, firstSeq: nextSeq, prevHash: prev)
-            for commit in scan.commits {
-                try body(name, commit)
-                nextSeq = commit.trailer.lastSeq + 1
-                prev = commit.trailer.lastHash
-                progress?(before + commit.end, total)
+            try body(name, scan.commits)
+            if let last = scan.commits.last {
+                nextSeq = last.trailer.lastSeq + 1
+                prev = last.trailer.lastHash
             }
             before += bytes.count
+            progress?(before, total)
             if let damage = scan.damage {
                 let isTornTail = i == numbers.count - 1 && !damage.hasGoodCommitsAfter
                 if isTornTail { return }
@@ -36,15 +37,22 @@ public struct LogReader: Sendable {
         }
     }
 
+    /// Calls `body` with every commit in seq order, with the segment it lies in.
+    /// - Parameter progress: called after each segment with (log bytes read, log bytes in all).
+    /// - Throws: `LogError.corrupt` naming the segment and byte offset, or `.io`.
+    public func forEachCommit(
+        progress: ((Int, Int) -> Void)? = nil,
+        _ body: (_ segment: String, _ commit: Commit) throws -> Void
+    ) throws {
+        try forEachSegment(progress: progress) { segment, commits in
+            for commit in commits { try body(segment, commit) }
+        }
+    }
+
     /// Every stored line (without `\n`), in seq order.
     public func forEachLine(_ body: (_ line: ArraySlice<UInt8>) throws -> Void) throws {
         try forEachCommit { _, commit in
-            var start = 0
-            let content = commit.content
-            for i in content.indices where content[i] == UInt8(ascii: "\n") {
-                try body(content[start..<i])
-                start = i + 1
-            }
+            for range in StoredLine.ranges(in: commit.content) { try body(commit.content[range]) }
         }
     }
 }

@@ -184,37 +184,11 @@ struct LineCheck: Sendable {
 
     /// The check of each line of `content`, in order.
     static func all(in content: [UInt8]) -> [LineCheck] {
-        var found: [ArraySlice<UInt8>] = []
-        var start = 0
-        for i in content.indices where content[i] == UInt8(ascii: "\n") {
-            found.append(content[start..<i])
-            start = i + 1
+        let lines = StoredLine.ranges(in: content).map { content[$0] }
+        return ParallelMap.map(lines.count, chunk: 256) { i in
+            let line = Array(lines[i])
+            let record = Result { () throws(InputError) in try CheckedLine(line: line) }
+            return LineCheck(record: record, hash: SHA256Hex.digest(line))
         }
-        let lines = found
-        let results = Results(count: lines.count)
-        let chunk = 256
-        DispatchQueue.concurrentPerform(iterations: (lines.count + chunk - 1) / chunk) { part in
-            for i in (part * chunk)..<min(lines.count, (part + 1) * chunk) {
-                let line = Array(lines[i])
-                let record = Result { () throws(InputError) in try CheckedLine(line: line) }
-                results.set(i, LineCheck(record: record, hash: SHA256Hex.digest(line)))
-            }
-        }
-        return results.values.map { $0! }
-    }
-
-    // Each slot is written by exactly one iteration of concurrentPerform, and read after it returns.
-    final class Results: @unchecked Sendable {
-        let slots: UnsafeMutableBufferPointer<LineCheck?>
-        init(count: Int) {
-            slots = .allocate(capacity: count)
-            slots.initialize(repeating: nil)
-        }
-        deinit {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-        func set(_ index: Int, _ value: LineCheck) { slots[index] = value }
-        var values: [LineCheck?] { Array(slots) }
     }
 }

@@ -104,7 +104,7 @@ public struct SegmentScan: Sendable {
         guard content.last == UInt8(ascii: "\n") else {
             return .failure(Reason(text: "the commit does not end with a whole line"))
         }
-        let lines = content.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        let lines = StoredLine.count(in: content)
         guard lines == trailer.lastSeq - trailer.firstSeq + 1 else {
             return .failure(
                 Reason(

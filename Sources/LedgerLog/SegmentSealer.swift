@@ -54,14 +54,11 @@ public struct SegmentSealer: Sendable {
             chunkFirstSeq = seq + 1
         }
         for commit in commits {
-            var start = 0
-            let content = commit.content
-            for i in content.indices where content[i] == UInt8(ascii: "\n") {
-                if chunk.count + (i + 1 - start) > frameContentLimit { flush() }
+            for line in StoredLine.ranges(in: commit.content) {
+                if chunk.count + line.count + 1 > frameContentLimit { flush() }
                 lastLineStart = chunk.count
-                chunk += content[start...i]
+                chunk += commit.content[line.lowerBound...line.upperBound]
                 seq += 1
-                start = i + 1
             }
         }
         flush()

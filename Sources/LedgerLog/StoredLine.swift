@@ -1,4 +1,6 @@
-/// Cheap looks into a stored line's envelope without parsing it, for the log's own checks.
+import Foundation
+
+/// Cheap looks into stored lines without parsing them, for the log's own checks.
 enum StoredLine {
     static let prevKey = Array("\"prev\":\"".utf8)
 
@@ -16,5 +18,34 @@ enum StoredLine {
             i += 1
         }
         return nil
+    }
+
+    /// The range of each line of `content` (lines ending in `\n`), without its `\n`, in order;
+    /// bytes after the last `\n` are no line. memchr finds the ends: it reads a word at a time.
+    static func forEach<E: Error>(
+        in content: UnsafeRawBufferPointer,
+        _ body: (Range<Int>) throws(E) -> Void
+    ) throws(E) {
+        guard let base = content.baseAddress else { return }
+        var start = 0
+        while start < content.count, let found = memchr(base + start, 0x0A, content.count - start) {
+            let end = base.distance(to: UnsafeRawPointer(found))
+            try body(start..<end)
+            start = end + 1
+        }
+    }
+
+    /// The ranges of the lines of `content`.
+    static func ranges(in content: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        content.withUnsafeBytes { raw in forEach(in: raw) { ranges.append($0) } }
+        return ranges
+    }
+
+    /// How many lines `content` holds.
+    static func count(in content: [UInt8]) -> Int {
+        var count = 0
+        content.withUnsafeBytes { raw in forEach(in: raw) { _ in count += 1 } }
+        return count
     }
 }

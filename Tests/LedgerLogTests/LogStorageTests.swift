@@ -64,7 +64,7 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
                 try segment.prefix(cut).write(to: URL(fileURLWithPath: copy + "/log/00000001.lz4"))
                 let directory = try LedgerDirectory(opening: copy)
                 // Readers leave the torn tail out.
-                #expect(try LedgerHistory.load(directory).records.count == 6)
+                #expect(try LedgerHistory.load(directory).count == 6)
                 // The writer's open repairs it, and appending goes on from seq 7.
                 let acks = try append([EventJSON.filed("Z", on: "2024-06-01")], to: directory)
                 #expect(acks.map(\.seq) == [7], "cut at \(cut)")
@@ -139,7 +139,7 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
             let again = try append([event.replacingOccurrences(of: "\"3000\"", with: "3000")], to: directory)
             #expect(first.map { [$0.seq, $0.id, $0.hash] as [AnyHashable] } == again.map { [$0.seq, $0.id, $0.hash] })
             #expect(first.map(\.isNew) == [true] && again.map(\.isNew) == [false])
-            #expect(try LedgerHistory.load(directory).records.count == 2)
+            #expect(try LedgerHistory.load(directory).count == 2)
             #expect(throws: InputError.self) {
                 try append([event.replacingOccurrences(of: "3000", with: "3001")], to: directory)
             }
@@ -159,7 +159,7 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
             #expect(throws: LedgerError.self) {
                 try append([EventJSON.schedule(on: "2024-06-03")], to: directory, at: "2024-06-01T17:00:00Z")
             }
-            #expect(try LedgerHistory.load(directory).records.count == 2)
+            #expect(try LedgerHistory.load(directory).count == 2)
         }
     }
 
@@ -172,8 +172,11 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
             try append([EventJSON.schedule()], to: directory, at: "2099-01-01T00:00:00Z")
             let input = try EventCodec.decodeInput(try JSONParser.parse(EventJSON.schedule(on: "2021-01-01")))
             try EventAppender(directory: directory, clock: .system, actor: "t").append([input]) { _ in }
-            let records = try LedgerHistory.load(directory).records
-            #expect(records.map(\.recorded) == [Instant("2099-01-01T00:00:00Z")!, Instant("2099-01-01T00:00:00Z")!])
+            #expect(
+                try LedgerHistory.load(directory).recorded == [
+                    Instant("2099-01-01T00:00:00Z")!, Instant("2099-01-01T00:00:00Z")!,
+                ]
+            )
             #expect(try LogVerifier(directory).verify().events == 2)
         }
     }

@@ -274,7 +274,7 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
             for seed in [7, 11, 13] as [UInt64] {
                 let directory = try LedgerDirectory.create(at: path + "/l\(seed)")
                 try write(RandomHistory.generate(seed: seed, attempts: 250)[...], to: directory)
-                for record in try LedgerHistory.load(directory).records { types.insert(record.event.type.rawValue) }
+                for record in try LedgerHistory.load(directory).events { types.insert(record.event.type.rawValue) }
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: packageRoot + "/Tools/verify-log")
                 process.arguments = [directory.path, "--schemas", packageRoot + "/EventSchemas"]

@@ -1,0 +1,41 @@
+import Testing
+
+@testable import LedgerCore
+
+/// The pieces the replay decoder is built from, each against the plain way of doing the same.
+@Suite struct ReplayDecoderPartsTests {
+    @Test("every payload field is found by its name, and no other name finds one")
+    func fieldNames() {
+        // RawPayload keeps a slot per field: its capacity must cover them all.
+        #expect(FieldName.allCases.count <= 22)
+        for field in FieldName.allCases {
+            let found = Array(field.key.utf8).withUnsafeBytes { FieldName.named($0) }
+            #expect(found == field)
+        }
+        for other in ["", "seq", "Company", "companyX", "onn", "employeesInHk", String(repeating: "a", count: 40)] {
+            #expect(Array(other.utf8).withUnsafeBytes { FieldName.named($0) } == nil)
+        }
+        #expect(Set(FieldName.allCases.map(\.bit)).count == FieldName.allCases.count)
+    }
+
+    @Test(
+        "the eight-bytes-at-a-time test flags a word exactly when a byte is a quote, a backslash or a control character"
+    )
+    func stringScanWords() {
+        var generator = SystemRandomNumberGenerator()
+        let special: [UInt8] = [0x22, 0x5C, 0x00, 0x0A, 0x1F]
+        let plain: [UInt8] = [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xA0, 0xC3, 0xFF, 0x41]
+        for _ in 0..<20_000 {
+            var bytes = (0..<8).map { _ in plain.randomElement(using: &generator)! }
+            if Bool.random(using: &generator) {
+                bytes[Int.random(in: 0..<8, using: &generator)] = special.randomElement(using: &generator)!
+            }
+            if Int.random(in: 0..<4, using: &generator) == 0 {
+                bytes[Int.random(in: 0..<8, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            let expected = bytes.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
+            #expect(StoredLineDecoder.Scanner.mayEndString(word) == expected, "\(bytes)")
+        }
+    }
+}
