@@ -36,6 +36,28 @@ struct ProjectionRows {
 
     /// Inserts every row of one company's history.
     func insert(_ history: CompanyHistory) throws(ProjectionError) {
+        try insertTimelines(history)
+        for request in history.requests { try insertFeeRequest(request) }
+    }
+
+    /// Inserts every row of many companies' histories: timelines by company, then requests by seq,
+    /// each table in the order of its key (appends to its B-tree, not inserts all over it).
+    func insert(_ histories: [CompanyHistory], progress: ((Int, Int) -> Void)? = nil) throws(ProjectionError) {
+        var requests: [(seq: Int, company: Int32, index: Int32)] = []
+        for (i, history) in histories.enumerated() {
+            try insertTimelines(history)
+            for (r, request) in history.requests.enumerated() { requests.append((request.seq, Int32(i), Int32(r))) }
+            if i % 1000 == 0 { progress?(i, histories.count) }
+        }
+        requests.sort { $0.seq < $1.seq }
+        for request in requests {
+            try insertFeeRequest(histories[Int(request.company)].requests[Int(request.index)])
+        }
+        progress?(histories.count, histories.count)
+    }
+
+    /// The profile, company, status and voting rows of one company.
+    func insertTimelines(_ history: CompanyHistory) throws(ProjectionError) {
         let company = SQLiteStatement.Value.text(history.company.rawValue)
         let profiles = ProjectionRows.lastPerDay(history.profiles, day: \.on)
         for (i, version) in profiles.enumerated() {
@@ -71,26 +93,28 @@ struct ProjectionRows {
                 votingFrom = nil
             }
         }
-        for request in history.requests {
-            try insertRequest.run([
-                .integer(Int64(request.seq)), company, .integer(Int64(request.term + 1)),
-                .text(request.period.description),
-                .integer(request.amount.value), .text(request.requestedOn.description),
-                .text(request.dueOn.description),
-                request.settledOn.map { .text($0.description) } ?? .null,
+    }
+
+    /// A fee request's row, with its payments and excusals.
+    func insertFeeRequest(_ request: FeeRequestRecord) throws(ProjectionError) {
+        try insertRequest.run([
+            .integer(Int64(request.seq)), .text(request.company.rawValue), .integer(Int64(request.term + 1)),
+            .text(request.period.description),
+            .integer(request.amount.value), .text(request.requestedOn.description),
+            .text(request.dueOn.description),
+            request.settledOn.map { .text($0.description) } ?? .null,
+        ])
+        for allocation in request.allocations {
+            try insertPayment.run([
+                .integer(Int64(request.seq)), .integer(Int64(allocation.seq)), .text(allocation.on.description),
+                .integer(allocation.amount.value),
             ])
-            for allocation in request.allocations {
-                try insertPayment.run([
-                    .integer(Int64(request.seq)), .integer(Int64(allocation.seq)), .text(allocation.on.description),
-                    .integer(allocation.amount.value),
-                ])
-            }
-            for excusal in request.excusals {
-                try insertExcusal.run([
-                    .integer(Int64(request.seq)), .integer(Int64(excusal.seq)), .text(excusal.on.description),
-                    excusal.until.map { .text($0.description) } ?? .null,
-                ])
-            }
+        }
+        for excusal in request.excusals {
+            try insertExcusal.run([
+                .integer(Int64(request.seq)), .integer(Int64(excusal.seq)), .text(excusal.on.description),
+                excusal.until.map { .text($0.description) } ?? .null,
+            ])
         }
     }
 

@@ -10,7 +10,7 @@ import Glibc
 /// never trusted silently.
 public struct ProjectionStore: Sendable {
     /// The schema version `schema.sql` creates; a database of another version is rebuilt.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     public let directory: LedgerDirectory
     /// The database file (default `projections.sqlite` in the ledger directory).
@@ -74,13 +74,7 @@ public struct ProjectionStore: Sendable {
             let (tables, indexes) = ProjectionStore.splitIndexes(schema)
             try db.execute(tables)
             try db.transaction {
-                let rows = try ProjectionRows(db)
-                let histories = fold.histories
-                for (i, company) in histories.enumerated() {
-                    try rows.insert(company)
-                    if i % 1000 == 0 { progress?(i, histories.count) }
-                }
-                progress?(histories.count, histories.count)
+                try ProjectionRows(db).insert(fold.histories, progress: progress)
                 try db.execute(indexes)
                 try ProjectionStore.writeCheckpoint(db, history)
             }

@@ -114,7 +114,7 @@ final class SQLiteStatement {
     /// Binds positional values (1-based, in order) after a reset. Calls `sqlite3_bind_*`.
     func bind(_ values: [Value]) throws(ProjectionError) {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
+        // Every parameter is bound each time (the arrays are complete), so none is cleared first.
         for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
             let rc: Int32

@@ -1,4 +1,4 @@
--- The SQLite read models of the membership ledger, schema version 1.
+-- The SQLite read models of the membership ledger, schema version 2.
 -- Dates are Hong Kong calendar dates as TEXT 'YYYY-MM-DD' (they sort as dates); money is INTEGER
 -- cents. Intervals are half-open: a row holds from valid_from up to, not including, valid_to;
 -- valid_to NULL means it still holds. Derived from the log: `ledger project rebuild` remakes it.
@@ -16,7 +16,7 @@ CREATE TABLE companies (
     br_expires_on   TEXT NOT NULL,
     sector          TEXT NOT NULL,   -- manufacturing | non-manufacturing
     employees_in_hk INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 -- Each company's profile over time: what the flags not-sme (R6) and br-expired (R7) read.
 CREATE TABLE profile_timeline (
@@ -29,7 +29,7 @@ CREATE TABLE profile_timeline (
     valid_from      TEXT NOT NULL,
     valid_to        TEXT,
     PRIMARY KEY (company, valid_from)
-);
+) WITHOUT ROWID;
 
 -- Each company's status over time (statuses change with no event too: R17, R18, R20).
 CREATE TABLE status_timeline (
@@ -43,7 +43,7 @@ CREATE TABLE status_timeline (
     valid_from TEXT NOT NULL,
     valid_to   TEXT,
     PRIMARY KEY (company, valid_from)
-);
+) WITHOUT ROWID;
 CREATE INDEX status_timeline_by_date ON status_timeline (valid_from, valid_to);
 
 -- When a company may vote (R25): active and full.
@@ -52,7 +52,7 @@ CREATE TABLE voting_timeline (
     valid_from TEXT NOT NULL,
     valid_to   TEXT,
     PRIMARY KEY (company, valid_from)
-);
+) WITHOUT ROWID;
 
 -- Fee requests (R15), one row each, whatever the term.
 CREATE TABLE fee_requests (

@@ -80,7 +80,25 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `YYYY-MM-DD`.
     public var description: String {
         let (y, m, d) = components
-        return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2)
+        guard (0...9999).contains(y) else { return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2) }
+        // Written digit by digit into the string's own storage: a rebuild formats millions of dates.
+        return String(unsafeUninitializedCapacity: 10) { b in
+            Day.writeDigits(y, width: 4, to: b, at: 0)
+            b[4] = UInt8(ascii: "-")
+            Day.writeDigits(m, width: 2, to: b, at: 5)
+            b[7] = UInt8(ascii: "-")
+            Day.writeDigits(d, width: 2, to: b, at: 8)
+            return 10
+        }
+    }
+
+    /// Writes `value` (≥ 0) as `width` decimal digits, zero-padded, from `start`.
+    static func writeDigits(_ value: Int, width: Int, to b: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        var rest = value
+        for i in (start..<(start + width)).reversed() {
+            b[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 
     /// `value` in decimal, zero-padded to `width` digits.

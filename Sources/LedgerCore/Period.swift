@@ -33,7 +33,17 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The next membership year.
     public var next: Period { Period(startYear: startYear + 1) }
 
-    public var description: String { Day.pad(startYear, 4) + "-" + Day.pad((startYear + 1) % 100, 2) }
+    public var description: String {
+        guard (0...9999).contains(startYear) else {
+            return Day.pad(startYear, 4) + "-" + Day.pad((startYear + 1) % 100, 2)
+        }
+        return String(unsafeUninitializedCapacity: 7) { b in
+            Day.writeDigits(startYear, width: 4, to: b, at: 0)
+            b[4] = UInt8(ascii: "-")
+            Day.writeDigits((startYear + 1) % 100, width: 2, to: b, at: 5)
+            return 7
+        }
+    }
 
     public static func < (lhs: Period, rhs: Period) -> Bool { lhs.startYear < rhs.startYear }
 }

@@ -50,7 +50,8 @@ public struct LogVerifier: Sendable {
         var before = 0
         var expectedSeq = 1
         var prevRaw = LogHead.empty.hash
-        var prevHex = SHA256Hex.zero
+        // The previous line's hash as its `prev` must spell it; a String only at the end.
+        var prevDigits = Array(SHA256Hex.zero.utf8)
         var lastRecorded: Instant?
         var events: [SequencedEvent] = []
         var tornTail: String?
@@ -73,7 +74,7 @@ public struct LogVerifier: Sendable {
                     guard record.seq == expectedSeq else {
                         throw problem("found seq \(record.seq), expected \(expectedSeq)")
                     }
-                    guard record.prev.elementsEqual(prevHex.utf8) else {
+                    guard record.prev == prevDigits else {
                         throw problem(
                             "prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten"
                         )
@@ -88,9 +89,9 @@ public struct LogVerifier: Sendable {
                     }
                     lastRecorded = record.recorded
                     prevRaw = checked.hash
-                    prevHex = SHA256Hex.hex(prevRaw)
+                    prevDigits = SHA256Hex.hexDigits(prevRaw)
                     if let digest, digest.seq == record.seq {
-                        guard digest.hash == prevHex else {
+                        guard digest.hash == SHA256Hex.hex(prevRaw) else {
                             throw problem(
                                 "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
                             )
@@ -122,7 +123,12 @@ public struct LogVerifier: Sendable {
         } catch {
             throw Problem(seq: error.seq, reason: "the history breaks a rule: \(error)")
         }
-        return Summary(events: expectedSeq - 1, segments: numbers.count, headHash: prevHex, tornTail: tornTail)
+        return Summary(
+            events: expectedSeq - 1,
+            segments: numbers.count,
+            headHash: String(decoding: prevDigits, as: UTF8.self),
+            tornTail: tornTail
+        )
     }
 }
 

@@ -16,13 +16,16 @@ public enum SHA256Hex {
     static let digits = Array("0123456789abcdef".utf8)
 
     /// Lowercase hex of raw bytes.
-    public static func hex(_ raw: [UInt8]) -> String {
+    public static func hex(_ raw: [UInt8]) -> String { String(decoding: hexDigits(raw), as: UTF8.self) }
+
+    /// Lowercase hex of raw bytes, as UTF-8 bytes: what a stored line's `prev` holds.
+    static func hexDigits(_ raw: [UInt8]) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(raw.count * 2)
         for byte in raw {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0xF)])
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 }
