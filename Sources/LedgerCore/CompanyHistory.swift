@@ -52,13 +52,21 @@ public struct FeeRequestRecord: Hashable, Sendable {
     /// `requestedOn` + 30 days (R17).
     public var dueOn: Day
     public var amount: Cents
-    public var allocations: [Allocation] = []
+    /// Money applied to it, in fold order (`allocate` adds to it).
+    public private(set) var allocations: [Allocation] = []
     /// In fold order: a later one replaces an earlier one from its `on`.
     public var excusals: [Excusal] = []
 
-    /// Everything paid against it so far in the fold.
-    public var paid: Cents { allocations.reduce(.zero) { $0 + $1.amount } }
+    /// Everything paid against it so far in the fold: kept beside the allocations, so the daily
+    /// overdue checks (R17) read it from the request itself.
+    public private(set) var paid = Cents.zero
     public var balance: Cents { amount - paid }
+
+    /// Applies money to it.
+    mutating func allocate(_ allocation: Allocation) {
+        allocations.append(allocation)
+        paid = paid + allocation.amount
+    }
 
     /// Paid by the end of `day`.
     public func paid(asOf day: Day) -> Cents {

@@ -63,7 +63,7 @@ extension MembershipFold {
         let credit = companies[ci].credit
         if credit > .zero {
             let used = min(credit, request.amount)
-            request.allocations.append(Allocation(on: request.requestedOn, amount: used, seq: request.seq))
+            request.allocate(Allocation(on: request.requestedOn, amount: used, seq: request.seq))
             companies[ci].credit = credit - used
         }
         companies[ci].history.requests.append(request)
@@ -108,7 +108,7 @@ extension MembershipFold {
             let balance = companies[ci].history.requests[r].balance
             guard balance > .zero else { continue }
             let used = min(balance, left)
-            companies[ci].history.requests[r].allocations.append(Allocation(on: day, amount: used, seq: seq))
+            companies[ci].history.requests[r].allocate(Allocation(on: day, amount: used, seq: seq))
             left = left - used
         }
         companies[ci].credit = companies[ci].credit + left
