@@ -186,7 +186,7 @@ public struct EventAppender: Sendable {
                 continue
             }
             let seq = writer.head.seq + fresh.count + 1
-            let id = input.id ?? UUID().uuidString.lowercased()
+            let id = input.id ?? RandomUUID.make()
             if input.id != nil { batchIDs[id] = i }
             if input.event.on > now.hongKongDay {
                 throw LedgerError(

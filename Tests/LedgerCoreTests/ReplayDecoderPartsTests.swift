@@ -39,3 +39,20 @@ import Testing
         }
     }
 }
+
+/// Ids the ledger gives events that came without one.
+@Suite struct RandomUUIDTests {
+    @Test("random ids are version-4 UUIDs in the stored form, and do not repeat")
+    func randomIDs() {
+        var seen = Set<String>()
+        for _ in 0..<10_000 {
+            let id = RandomUUID.make()
+            #expect(EventCodec.normalisedUUID(id) == id)
+            let bytes = Array(id.utf8)
+            #expect(bytes[14] == UInt8(ascii: "4"))
+            #expect([UInt8(ascii: "8"), UInt8(ascii: "9"), UInt8(ascii: "a"), UInt8(ascii: "b")].contains(bytes[19]))
+            seen.insert(id)
+        }
+        #expect(seen.count == 10_000)
+    }
+}
