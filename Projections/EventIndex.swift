@@ -82,7 +82,12 @@ public final class EventIndex: AppendHistory {
     private func connect(_ path: String) throws -> (version: String?, seq: Int, hash: String) {
         let db = try SQLiteDatabase(path: path, createWithMode: directory!.access.fileMode)
         self.db = db
+        // Derived data, checked against the log head under the writer lock: a commit lost to a
+        // power cut is caught up from the log, so commits need no fsync (NORMAL) and an append's
+        // process leaves the WAL for the next one instead of checkpointing it at exit.
         try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+        let rc = ledger_sqlite3_keep_wal_on_close(db.handle)
+        guard rc == SQLITE_OK else { throw db.failure("sqlite3_db_config", rc) }
         try db.execute(EventIndex.schema)
         return try readMeta()
     }

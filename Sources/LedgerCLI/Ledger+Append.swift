@@ -7,6 +7,7 @@ import LedgerProjections
 extension Ledger {
     struct Append: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "append",
             abstract: "Append one event (a JSON argument) or a JSON-lines batch (--file F, - for standard input).",
             discussion:
                 "A batch is one commit: all of it or none. Prints {\"seq\":N,\"id\":\"…\",\"hash\":\"…\"} per event."

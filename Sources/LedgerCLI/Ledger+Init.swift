@@ -3,7 +3,7 @@ import LedgerLog
 
 extension Ledger {
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an empty ledger.")
+        static let configuration = CommandConfiguration(commandName: "init", abstract: "Create an empty ledger.")
 
         @OptionGroup var options: LedgerOptions
 

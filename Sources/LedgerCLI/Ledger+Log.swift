@@ -5,7 +5,10 @@ import LedgerLog
 
 extension Ledger {
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print stored records as JSON lines.")
+        static let configuration = CommandConfiguration(
+            commandName: "log",
+            abstract: "Print stored records as JSON lines."
+        )
 
         @OptionGroup var options: LedgerOptions
 

@@ -7,12 +7,14 @@ import LedgerProjections
 extension Ledger {
     struct Project: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "project",
             abstract: "Regenerate (rebuild) or catch up (update) the SQLite projections.",
             subcommands: [Rebuild.self, Update.self]
         )
 
         struct Rebuild: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "rebuild",
                 abstract: "Build the projections from nothing beside the old database, then swap them in."
             )
             @OptionGroup var options: LedgerOptions
@@ -27,6 +29,7 @@ extension Ledger {
 
         struct Update: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "update",
                 abstract: "Catch the projections up from their checkpoint (rebuilding them if they cannot be trusted)."
             )
             @OptionGroup var options: LedgerOptions

@@ -9,6 +9,7 @@ extension Ledger {
     /// JSON form takes, so it stores exactly the same bytes.
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Record one event with flags instead of JSON (one subcommand per event type).",
             discussion: "`ledger record fee-paid --help` says what the event means and which rules check it.",
             subcommands: [

@@ -6,6 +6,7 @@ import LedgerLog
 extension Ledger {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Write the Board's report as one self-contained HTML page.",
             discussion: """
                 Members per class by month (a line chart), arrears by age (a bar chart), the voting \

@@ -5,6 +5,7 @@ import LedgerCore
 extension Ledger {
     struct Schemas: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "schemas",
             abstract: "Write the JSON Schemas of the stored records (EventSchemas/<Type>.v<N>.schema.json)."
         )
 

@@ -6,6 +6,7 @@ import LedgerLog
 extension Ledger {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check frames, checksums, sequence, schemas, the hash chain and the rules.",
             discussion: """
                 Exit 1 when something is wrong; the first line says where (seq, segment, byte offset).
@@ -92,6 +93,7 @@ extension Ledger {
 
     struct Keygen: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "keygen",
             abstract: "Make an Ed25519 key pair for signing digests: FILE (private, 0600) and FILE.pub.",
             discussion: "The same PEM formats as `openssl genpkey -algorithm ed25519` and `openssl pkey -pubout`."
         )

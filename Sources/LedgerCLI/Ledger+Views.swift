@@ -5,7 +5,10 @@ import LedgerProjections
 
 extension Ledger {
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Member status (R4 clocks), by company.")
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "Member status (R4 clocks), by company."
+        )
 
         @OptionGroup var options: LedgerOptions
         @OptionGroup var view: ViewOptions
@@ -44,6 +47,7 @@ extension Ledger {
 
     struct Arrears: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "arrears",
             abstract: "Fee requests with a balance, by company then period."
         )
 
@@ -73,7 +77,10 @@ extension Ledger {
     }
 
     struct Voting: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Companies that may vote (R25): active full members.")
+        static let configuration = CommandConfiguration(
+            commandName: "voting",
+            abstract: "Companies that may vote (R25): active full members."
+        )
 
         @OptionGroup var options: LedgerOptions
         @OptionGroup var view: ViewOptions
@@ -93,6 +100,7 @@ extension Ledger {
 
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "A company's timeline: each change of status or class, the rule and the seqs behind it."
         )
 
