@@ -150,7 +150,8 @@ public final class EventIndex: AppendHistory {
                     }
                 }
                 try insertEvent.bind([
-                    .integer(Int64(logged.seq)), company.map { .text($0) } ?? .null, .text(logged.id), .null,
+                    .integer(Int64(logged.seq)), company.map { .text($0) } ?? .null, .text(logged.id.description),
+                    .null,
                 ])
                 try insertEvent.bindBlob(4, line)
                 guard try !insertEvent.step() else { throw ProjectionError("insert returned rows") }

@@ -2,10 +2,10 @@
 public struct LoggedEvent: Hashable, Sendable {
     public var seq: Int
     public var recorded: Instant
-    public var id: String
+    public var id: EventID
     public var event: Event
 
-    public init(seq: Int, recorded: Instant, id: String, event: Event) {
+    public init(seq: Int, recorded: Instant, id: EventID, event: Event) {
         self.seq = seq
         self.recorded = recorded
         self.id = id
@@ -28,7 +28,7 @@ public enum StoredLineDecoder {
         var payload = RawPayload(bytes: line)
         var seq: Int?
         var recorded: Instant?
-        var id: String?
+        var id: EventID?
         var type: EventType?
         // The envelope fields seen: each exactly once, as the general decoder requires.
         var seen: UInt8 = 0
@@ -52,8 +52,10 @@ public enum StoredLineDecoder {
             case 1 where line.matches(key, "v"):
                 guard once(4), value.kind == .number, line.matches(value.range, "1") else { return nil }
             case 2 where line.matches(key, "id"):
-                guard once(8), value.kind == .string, isLowercaseUUID(line.slice(value.range)) else { return nil }
-                id = String(decoding: line.slice(value.range), as: UTF8.self)
+                guard once(8), value.kind == .string, let parsed = EventID(stored: line.slice(value.range)) else {
+                    return nil
+                }
+                id = parsed
             case 8 where line.matches(key, "recorded"):
                 guard once(16), value.kind == .string, isStoredInstant(line.slice(value.range)),
                     let instant = Instant(utf8: line.slice(value.range))
@@ -87,16 +89,6 @@ public enum StoredLineDecoder {
     }
 
     static func isLowercaseHex64(_ b: UnsafeRawBufferPointer) -> Bool { b.count == 64 && b.allSatisfy(isLowercaseHex) }
-
-    /// `8-4-4-4-12` lowercase hex digits, as the ledger stores ids.
-    static func isLowercaseUUID(_ b: UnsafeRawBufferPointer) -> Bool {
-        guard b.count == 36 else { return false }
-        for (i, byte) in b.enumerated() {
-            let isDash = i == 8 || i == 13 || i == 18 || i == 23
-            guard isDash ? byte == UInt8(ascii: "-") : isLowercaseHex(byte) else { return false }
-        }
-        return true
-    }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, the one form the ledger records instants in.
     static func isStoredInstant(_ b: UnsafeRawBufferPointer) -> Bool {

@@ -24,7 +24,7 @@ enum FuzzOne {
             let general = try? StoredRecord.decode(line: body)
             if let fast {
                 guard let general, general.seq == fast.seq, general.recorded == fast.recorded,
-                    general.event == fast.event
+                    general.id == fast.id.description, general.event == fast.event
                 else { fatalError("the replay decoder read a line the general decoder reads otherwise") }
             }
         default:

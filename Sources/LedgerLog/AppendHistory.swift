@@ -28,7 +28,8 @@ public final class FullLogHistory: AppendHistory {
 
     public func storedRecords(ids: Set<String>) throws -> [String: StoredRecord] {
         guard !ids.isEmpty, let directory else { return [:] }
-        let seqs = Set(history.ids.indices.filter { ids.contains(history.ids[$0]) }.map { $0 + 1 })
+        let wanted = Set(ids.compactMap { EventID(stored: $0) })
+        let seqs = Set(history.ids.indices.filter { wanted.contains(history.ids[$0]) }.map { $0 + 1 })
         guard !seqs.isEmpty else { return [:] }
         var found: [String: StoredRecord] = [:]
         for record in try LedgerHistory.storedRecords(directory, seqs: seqs) { found[record.id] = record }

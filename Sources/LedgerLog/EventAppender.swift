@@ -186,7 +186,7 @@ public struct EventAppender: Sendable {
                 continue
             }
             let seq = writer.head.seq + fresh.count + 1
-            let id = input.id ?? RandomUUID.make()
+            let id = input.id ?? EventID.random().description
             if input.id != nil { batchIDs[id] = i }
             if input.event.on > now.hongKongDay {
                 throw LedgerError(

@@ -9,7 +9,7 @@ public struct LedgerHistory: Sendable {
     /// When each event was recorded (R2), by the same index.
     public private(set) var recorded: [Instant] = []
     /// Each event's id, by the same index.
-    public private(set) var ids: [String] = []
+    public private(set) var ids: [EventID] = []
     /// The SHA-256 (raw) of the last line of every commit, by the commit's last seq.
     public var commitHashes: [Int: [UInt8]] = [:]
 
@@ -90,7 +90,13 @@ public struct LedgerHistory: Sendable {
     public static func decode(_ line: UnsafeRawBufferPointer) throws(InputError) -> LoggedEvent {
         if let event = StoredLineDecoder.decode(line) { return event }
         let record = try StoredRecord.decode(line: Array(line))
-        return LoggedEvent(seq: record.seq, recorded: record.recorded, id: record.id, event: record.event)
+        // The general decoder has checked the id's stored form.
+        return LoggedEvent(
+            seq: record.seq,
+            recorded: record.recorded,
+            id: EventID(stored: record.id)!,
+            event: record.event
+        )
     }
 
     /// Every stored record in full (envelope, payload and bytes), decoded and checked by the

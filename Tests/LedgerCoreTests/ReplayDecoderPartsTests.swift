@@ -41,18 +41,27 @@ import Testing
 }
 
 /// Ids the ledger gives events that came without one.
-@Suite struct RandomUUIDTests {
+@Suite struct EventIDTests {
     @Test("random ids are version-4 UUIDs in the stored form, and do not repeat")
     func randomIDs() {
         var seen = Set<String>()
         for _ in 0..<10_000 {
-            let id = RandomUUID.make()
+            let id = EventID.random().description
             #expect(EventCodec.normalisedUUID(id) == id)
             let bytes = Array(id.utf8)
             #expect(bytes[14] == UInt8(ascii: "4"))
             #expect([UInt8(ascii: "8"), UInt8(ascii: "9"), UInt8(ascii: "a"), UInt8(ascii: "b")].contains(bytes[19]))
+            #expect(EventID(stored: id)?.description == id)
             seen.insert(id)
         }
         #expect(seen.count == 10_000)
+        for bad in [
+            "", "C57C669A-E44F-4167-B520-AB33AD5BCB65", "c57c669a-e44f-4167-b520-ab33ad5bcb6",
+            "c57c669ae44f-4167-b520-ab33ad5bcb65-",
+            "g57c669a-e44f-4167-b520-ab33ad5bcb65",
+        ] {
+            #expect(EventID(stored: bad) == nil, "\(bad)")
+        }
+        #expect(EventID(stored: "00000000-0000-0000-0000-000000000001") == EventID(high: 0, low: 1))
     }
 }

@@ -22,7 +22,7 @@ import Testing
                 let general = LoggedEvent(
                     seq: record.seq,
                     recorded: record.recorded,
-                    id: record.id,
+                    id: EventID(stored: record.id)!,
                     event: record.event
                 )
                 let fast = record.line.withUnsafeBytes { StoredLineDecoder.decode($0) }
