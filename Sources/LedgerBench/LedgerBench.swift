@@ -13,6 +13,7 @@ import LedgerLog
 @main
 enum LedgerBench {
     static func main() throws {
+        HeapSettings.reuseLargeBlocks()
         let arguments = CommandLine.arguments
         guard arguments.count >= 3 else {
             FileHandle.standardError.write(Data("usage: ledger-bench replay DIR | sqlite-baseline DIR DB\n".utf8))

@@ -9,6 +9,7 @@ import LedgerProjections
 @main
 enum LedgerMain {
     static func main() {
+        HeapSettings.reuseLargeBlocks()
         do {
             var command = try Ledger.parseAsRoot()
             try command.run()
