@@ -24,28 +24,33 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads the stored form (lowercase hex digits, dashes at 8, 13, 18 and 23); nil for anything else.
     public init?(stored b: UnsafeRawBufferPointer) {
-        guard b.count == 36 else { return nil }
+        let dash = UInt8(ascii: "-")
+        guard b.count == 36, b[8] == dash, b[13] == dash, b[18] == dash, b[23] == dash else { return nil }
         var words: (UInt64, UInt64) = (0, 0)
-        var nibbles = 0
-        for (i, byte) in b.enumerated() {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
+        // Table lookups, one per digit; a byte that is no lowercase hex digit sets the high bits of `bad`.
+        var bad: UInt8 = 0
+        EventID.digitValues.withUnsafeBufferPointer { table in
+            for i in 0..<36 where i != 8 && i != 13 && i != 18 && i != 23 {
+                let value = table[Int(b[i])]
+                bad |= value
+                if i < 19 {
+                    words.0 = words.0 << 4 | UInt64(value & 0xF)
+                } else {
+                    words.1 = words.1 << 4 | UInt64(value & 0xF)
+                }
             }
-            let value: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            if nibbles < 16 {
-                words.0 = words.0 << 4 | UInt64(value)
-            } else {
-                words.1 = words.1 << 4 | UInt64(value)
-            }
-            nibbles += 1
         }
+        guard bad & 0xF0 == 0 else { return nil }
         (high, low) = words
+    }
+
+    /// Each byte's value as a lowercase hex digit, 0xFF for any other byte.
+    private static let digitValues: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+        default: 0xFF
+        }
     }
 
     /// Reads the stored form from a string.
