@@ -33,6 +33,7 @@ extension MembershipFold {
                 companies[ci].openApplication?.hasDocuments = true
             case .recommendationReceived(let recommender):
                 if let judged, !judged.contains(c.company), !judged.contains(recommender) { break }
+                if let part, MembershipFold.part(of: recommender, part.count) != part.index { break }
                 guard c.openApplication != nil else {
                     throw refuse(
                         "R10",

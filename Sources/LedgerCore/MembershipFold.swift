@@ -18,6 +18,8 @@ public struct MembershipFold: Sendable {
     var triggers = TriggerQueue()
     /// The companies judged, when the fold holds only part of the history.
     var judged: Set<CompanyID>?
+    /// Which part of a fold split by company this is (`fold(_:order:part:of:)`).
+    var part: (index: Int, count: Int)?
     /// Amounts the ledger filled in for `FeeRequested` events without one (R15), by seq.
     public internal(set) var filledAmounts: [Int: Cents] = [:]
 
@@ -77,6 +79,60 @@ public struct MembershipFold: Sendable {
         through: Day? = nil,
         judging: Set<CompanyID>? = nil
     ) throws(LedgerError) -> MembershipFold {
+        guard events.indices.dropFirst().allSatisfy({ events[$0 - 1].seq < events[$0].seq }) else {
+            return try fold(events.sorted { $0.seq < $1.seq }[...], through: through, judging: judging)
+        }
+        var fold = MembershipFold()
+        fold.judged = judging
+        try fold.apply(events, order: try order(events), through: through)
+        return fold
+    }
+
+    /// One part of a fold split by company: the events of the companies in part `part` of
+    /// `parts`, with the schedules and rounds everyone shares. Each part's companies are folded
+    /// exactly as in the whole fold, except that a recommender in another part is taken as it
+    /// was judged when the recommendation was appended (R10, the one rule that reads another
+    /// company): so parts are for stored histories, whose events were all judged. `merged` puts
+    /// the parts together.
+    /// - Parameter order: `order(events)`, computed once for every part.
+    public static func fold(
+        _ events: ArraySlice<SequencedEvent>,
+        order: [Int],
+        part: Int,
+        of parts: Int
+    ) throws(LedgerError) -> MembershipFold {
+        var fold = MembershipFold()
+        fold.part = (part, parts)
+        let mine = order.filter { events[$0].event.company.map { MembershipFold.part(of: $0, parts) == part } ?? true }
+        try fold.apply(events, order: mine, through: nil)
+        return fold
+    }
+
+    /// The part (of `parts`) a company's events fold in.
+    static func part(of company: CompanyID, _ parts: Int) -> Int {
+        // FNV-1a over the id: the same part in every fold of the process, and cheap.
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in company.rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return Int(hash % UInt64(parts))
+    }
+
+    /// Folds over disjoint companies (`fold(_:order:part:of:)`) put together as one.
+    public static func merged(_ parts: [MembershipFold]) -> MembershipFold {
+        var whole = parts.first ?? MembershipFold()
+        whole.part = nil
+        for other in parts.dropFirst() {
+            for state in other.companies {
+                whole.index[state.history.company] = whole.companies.count
+                whole.companies.append(state)
+            }
+            whole.filledAmounts.merge(other.filledAmounts) { first, _ in first }
+        }
+        return whole
+    }
+
+    /// The positions of `events` (in seq order) in the order the fold applies them: by (date,
+    /// seq) (R4, R5), without reversed events and reversals, each reversal checked (R26).
+    public static func order(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> [Int] {
         var reversed: Set<Int> = []
         var types = [EventType?](repeating: nil, count: (events.map(\.seq).max() ?? 0) + 1)
         for item in events { types[item.seq] = item.event.type }
@@ -102,10 +158,7 @@ public struct MembershipFold: Sendable {
             }
         }
         // Sort (date, seq) keys of positions, not events: events are large values.
-        guard events.count < 1 << 32, events.indices.dropFirst().allSatisfy({ events[$0 - 1].seq < events[$0].seq })
-        else {
-            return try fold(events.sorted { $0.seq < $1.seq }[...], through: through, judging: judging)
-        }
+        precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
         var order: [UInt64] = []
         order.reserveCapacity(events.count)
         for i in events.indices where events[i].event.type != .eventReversed {
@@ -115,15 +168,16 @@ public struct MembershipFold: Sendable {
             order.append(day << 32 | UInt64(i - events.startIndex))
         }
         order.sort()
-        var fold = MembershipFold()
-        fold.judged = judging
-        for key in order {
-            let position = events.startIndex + Int(key & 0xFFFF_FFFF)
-            fold.runTriggers(through: events[position].event.on)
-            try fold.apply(events[position])
+        return order.map { events.startIndex + Int($0 & 0xFFFF_FFFF) }
+    }
+
+    /// Applies `events` at `order`'s positions, with the time-driven changes between them.
+    mutating func apply(_ events: ArraySlice<SequencedEvent>, order: [Int], through: Day?) throws(LedgerError) {
+        for position in order {
+            runTriggers(through: events[position].event.on)
+            try apply(events[position])
         }
-        fold.runTriggers(through: through ?? Day(ordinal: Int.max / 2))
-        return fold
+        runTriggers(through: through ?? Day(ordinal: Int.max / 2))
     }
 
     /// Every company's history, by company id.

@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 
 /// A ledger's events as replay needs them, decoded by the fast decoder (the general one when a
@@ -134,9 +135,27 @@ public struct LedgerHistory: Sendable {
         return events[..<low]
     }
 
+    /// Below this many events one fold on one core is as quick.
+    static let eventsForParts = 20_000
+
     /// Folds the events known at `instant`.
     /// - Throws: `LedgerError` if the stored history breaks a rule (it never should: appends are checked).
+    /// A long history is folded in parts by company, one per core (`MembershipFold.fold(_:order:part:of:)`):
+    /// its events were all judged when appended. If a part finds a broken rule, the whole fold
+    /// runs again, to report the first one in order.
     public func fold(knownAt instant: Instant? = nil) throws(LedgerError) -> MembershipFold {
-        try MembershipFold.fold(known(at: instant))
+        let events = known(at: instant)
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        guard events.count >= LedgerHistory.eventsForParts, parts > 1 else { return try MembershipFold.fold(events) }
+        let order = try MembershipFold.order(events)
+        let folds = ParallelMap.map(parts) { part in
+            Result { () throws(LedgerError) in try MembershipFold.fold(events, order: order, part: part, of: parts) }
+        }
+        var done: [MembershipFold] = []
+        for fold in folds {
+            guard case .success(let part) = fold else { return try MembershipFold.fold(events) }
+            done.append(part)
+        }
+        return MembershipFold.merged(done)
     }
 }

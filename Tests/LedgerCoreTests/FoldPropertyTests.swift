@@ -12,6 +12,21 @@ import Testing
         #expect(try MembershipFold.fold(events).histories == MembershipFold.fold(events).histories, "seed \(seed)")
     }
 
+    @Test("R5, R10: a stored history folded in parts by company and merged equals the whole fold", arguments: seeds)
+    func partsEqualWhole(seed: UInt64) throws {
+        let events = try RandomHistory.sequenced(RandomHistory.generate(seed: seed))
+        let whole = try MembershipFold.fold(events)
+        let order = try MembershipFold.order(events[...])
+        for parts in [2, 3, 7] {
+            let merged = MembershipFold.merged(
+                try (0..<parts).map { part in try MembershipFold.fold(events[...], order: order, part: part, of: parts)
+                }
+            )
+            #expect(merged.histories == whole.histories, "seed \(seed), \(parts) parts")
+            #expect(merged.filledAmounts == whole.filledAmounts, "seed \(seed), \(parts) parts")
+        }
+    }
+
     @Test("R5: every prefix of a valid history is valid", arguments: seeds)
     func prefixesValid(seed: UInt64) throws {
         let events = try RandomHistory.sequenced(RandomHistory.generate(seed: seed))
