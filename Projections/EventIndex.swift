@@ -78,6 +78,9 @@ public final class EventIndex: AppendHistory {
         return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_ERROR
     }
 
+    /// The WAL size past which opening the index checkpoints and truncates it.
+    static let walLimit = 4 << 20
+
     /// Opens (creating) the index and reads its head.
     private func connect(_ path: String) throws -> (version: String?, seq: Int, hash: String) {
         let db = try SQLiteDatabase(path: path, createWithMode: directory!.access.fileMode)
@@ -88,6 +91,13 @@ public final class EventIndex: AppendHistory {
         try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
         let rc = ledger_sqlite3_keep_wal_on_close(db.handle)
         guard rc == SQLITE_OK else { throw db.failure("sqlite3_db_config", rc) }
+        // Each process reads the index before it writes, which keeps SQLite from restarting the
+        // WAL at its start: it would grow for ever. Past a bound, fold it back into the database
+        // and truncate it, before any read (it waits for no one: busy readers just defer it).
+        var wal = stat()
+        if stat(path + "-wal", &wal) == 0 && Int(wal.st_size) > EventIndex.walLimit {
+            try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
         try db.execute(EventIndex.schema)
         return try readMeta()
     }

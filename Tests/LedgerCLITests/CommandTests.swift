@@ -18,6 +18,27 @@ import Testing
         }
     }
 
+    @Test("the append index's kept WAL stays bounded over many appends, and the ledger stays whole")
+    func indexWALStaysBounded() throws {
+        try withTemporaryDirectory { path in
+            let ledger = try LedgerProcess.seeded(at: path + "/l", companies: 10)
+            var sizes: [Int] = []
+            for batch in 0..<40 {
+                let lines = simpleEvents(companies: 50, from: 1000 + batch * 50)
+                let result = try ledger.run(["append", "--file", "-"], stdin: lines.joined(separator: "\n"))
+                #expect(result.status == 0, "\(result.stderr)")
+                let wal = try FileManager.default.attributesOfItem(atPath: path + "/l/index.sqlite-wal")
+                sizes.append((wal[.size] as? Int) ?? 0)
+            }
+            // Each batch adds well under 1 MiB; past 4 MiB the next append folds the WAL back.
+            #expect(sizes.max()! < 5 << 20, "WAL sizes: \(sizes)")
+            #expect(zip(sizes, sizes.dropFirst()).contains { $1 < $0 }, "the WAL was never truncated: \(sizes)")
+            #expect(try ledger.run(["verify"]).status == 0)
+            let status = try ledger.run(["status", "C1999", "--format", "json"])
+            #expect(status.status == 0 && status.stdout.contains("active"), "\(status.stdout)")
+        }
+    }
+
     @Test("a directory that is not a ledger: exit 4, and nothing is created")
     func notALedger() throws {
         try withTemporaryDirectory { path in
