@@ -130,9 +130,11 @@ public struct MembershipFold: Sendable {
         return whole
     }
 
-    /// The positions of `events` (in seq order) in the order the fold applies them: by (date,
-    /// seq) (R4, R5), without reversed events and reversals, each reversal checked (R26).
+    /// The positions of `events` in the order the fold applies them: by (date, seq) (R4, R5),
+    /// without reversed events and reversals, each reversal checked (R26).
+    /// - Parameter events: in seq order, as a ledger holds them.
     public static func order(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> [Int] {
+        assert(events.indices.dropFirst().allSatisfy { events[$0 - 1].seq < events[$0].seq }, "events in seq order")
         var reversed: Set<Int> = []
         var types = [EventType?](repeating: nil, count: (events.map(\.seq).max() ?? 0) + 1)
         for item in events { types[item.seq] = item.event.type }
@@ -250,16 +252,13 @@ public struct MembershipFold: Sendable {
 
     /// The first current-term request that is past due, unsettled and uncovered on `day`.
     func overdueRequest(_ ci: Int, on day: Day, except skipped: Int? = nil) -> Int? {
-        guard companies[ci].currentTerm != nil else { return nil }
+        let current = companies[ci].currentRequests
         // By index into the company's own storage: no copy of a request or of the company.
         return companies[ci].history.requests.withUnsafeBufferPointer { requests in
-            for r in companies[ci].termFirstRequest..<requests.count where r != skipped {
-                if requests[r].dueOn < day && requests[r].paid < requests[r].amount && requests[r].cover(on: day) == nil
-                {
-                    return r
-                }
+            current.first { r in
+                r != skipped && requests[r].dueOn < day && requests[r].paid < requests[r].amount
+                    && requests[r].cover(on: day) == nil
             }
-            return nil
         }
     }
 }
