@@ -68,14 +68,16 @@ public struct ProjectionStore: Sendable {
             let db = try SQLiteDatabase(path: temporary, createWithMode: directory.access.fileMode)
             // The file is not in use until renamed: no journal; one fsync at the end.
             try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
-            // Tables first and secondary indexes after the rows, as bulk loads do: one sort per
-            // index instead of a B-tree insert per row.
-            let schema = try ProjectionStore.resource("schema.sql")
-            let (tables, indexes) = ProjectionStore.splitIndexes(schema)
-            try db.execute(tables)
+            try db.execute(try ProjectionStore.resource("schema.sql"))
+            // Secondary indexes are made again after the rows, as bulk loads do: one sort per
+            // index instead of a B-tree insert per row. SQLite itself lists them, as it parsed them.
+            var indexes: [(name: String, sql: String)] = []
+            let listed = try db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            while try listed.step() { indexes.append((listed.text(0) ?? "", listed.text(1) ?? "")) }
+            for index in indexes { try db.execute("DROP INDEX \"\(index.name)\"") }
             try db.transaction {
                 try ProjectionRows(db).insert(fold.histories, progress: progress)
-                try db.execute(indexes)
+                for index in indexes { try db.execute(index.sql) }
                 try ProjectionStore.writeCheckpoint(db, history)
             }
         } catch {
@@ -251,22 +253,6 @@ public struct ProjectionStore: Sendable {
         }
         if everyone { affected.formUnion(fold.histories.map(\.company)) }
         return affected
-    }
-
-    /// A schema's `CREATE INDEX` statements apart from the rest (statements end with `;` at the
-    /// end of a line; comments are kept with the statement they precede).
-    static func splitIndexes(_ schema: String) -> (tables: String, indexes: String) {
-        var tables = ""
-        var indexes = ""
-        var statement = ""
-        for line in schema.split(separator: "\n", omittingEmptySubsequences: false) {
-            statement += line + "\n"
-            guard line.hasSuffix(";") else { continue }
-            let isIndex = statement.split(separator: "\n").contains { $0.hasPrefix("CREATE INDEX") }
-            if isIndex { indexes += statement } else { tables += statement }
-            statement = ""
-        }
-        return (tables + statement, indexes)
     }
 
     static func readCheckpoint(_ db: SQLiteDatabase) throws(ProjectionError) -> (seq: Int, hash: String?) {

@@ -186,19 +186,6 @@ public enum EventCodec {
 
     /// A UUID in lowercase, or nil when `text` is not `8-4-4-4-12` hexadecimal digits.
     public static func normalisedUUID(_ text: String) -> String? {
-        let lower = text.lowercased()
-        let b = Array(lower.utf8)
-        guard b.count == 36 else { return nil }
-        for (i, byte) in b.enumerated() {
-            if [8, 13, 18, 23].contains(i) {
-                guard byte == UInt8(ascii: "-") else { return nil }
-            } else {
-                guard
-                    (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                        || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
-                else { return nil }
-            }
-        }
-        return lower
+        EventID(stored: text.lowercased())?.description
     }
 }
