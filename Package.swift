@@ -7,6 +7,11 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The executables are linked at a fixed address (not position-independent): a PIE image of this
+/// size (Foundation and ICU linked in statically) spends ~2.5 ms of every process start applying
+/// 83,000 relocations, a quarter of a one-event append. Libraries, heap and stack stay randomised.
+let fixedAddress: [LinkerSetting] = [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux]))]
+
 let package = Package(
     name: "MembershipLedger",
     platforms: [.macOS(.v15)],
@@ -54,12 +59,14 @@ let package = Package(
                 "LedgerCore", "LedgerLog", "LedgerProjections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: fixedAddress
         ),
         .executableTarget(
             name: "LedgerBench",
             dependencies: ["LedgerCore", "LedgerLog", "CSQLite"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: fixedAddress
         ),
         .executableTarget(
             name: "LedgerFuzz",

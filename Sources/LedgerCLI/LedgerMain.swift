@@ -11,8 +11,12 @@ enum LedgerMain {
     static func main() {
         HeapSettings.reuseLargeBlocks()
         do {
-            var command = try Ledger.parseAsRoot()
-            try command.run()
+            if let (event, ledger) = Ledger.Append.quick(CommandLine.arguments.dropFirst()) {
+                try Ledger.Append.run(event: event, file: nil, actor: nil, ledger: ledger)
+            } else {
+                var command = try Ledger.parseAsRoot()
+                try command.run()
+            }
         } catch {
             exit(report(error))
         }

@@ -4,14 +4,17 @@ import LedgerCore
 import LedgerLog
 import LedgerProjections
 
-/// Where the ledger is, and the clock: shared by every command.
-struct LedgerOptions: ParsableArguments {
-    @Option(name: .long, help: "The ledger directory (default: $LEDGER_DIR, else ./ledger-data).")
-    var ledger: String?
+/// Where the ledger is, and the clock: shared by every command, whether `--ledger` came through
+/// ArgumentParser (`LedgerOptions`) or the quick append path (`LedgerLocation`).
+protocol LedgerAccess {
+    /// `--ledger`, when given.
+    var ledger: String? { get }
+}
 
+extension LedgerAccess {
     /// `--ledger`, else `LEDGER_DIR`, else `./ledger-data`.
     var path: String {
-        ledger ?? ProcessInfo.processInfo.environment["LEDGER_DIR"] ?? "./ledger-data"
+        ledger ?? Environment.value("LEDGER_DIR") ?? "./ledger-data"
     }
 
     /// Opens the ledger, refusing a directory that is not one.
@@ -19,7 +22,7 @@ struct LedgerOptions: ParsableArguments {
 
     /// Seconds a writer waits for another: `LEDGER_LOCK_TIMEOUT`, else 10.
     func lockTimeout() throws -> Double {
-        guard let text = ProcessInfo.processInfo.environment["LEDGER_LOCK_TIMEOUT"] else { return 10 }
+        guard let text = Environment.value("LEDGER_LOCK_TIMEOUT") else { return 10 }
         guard let seconds = Double(text), seconds >= 0 else {
             throw InputError(field: "LEDGER_LOCK_TIMEOUT", "\"\(text)\" is not a number of seconds")
         }
@@ -28,12 +31,41 @@ struct LedgerOptions: ParsableArguments {
 
     /// The appender for this ledger: `actor` (else the login name), the clock, the lock timeout.
     func appender(actor: String?) throws -> EventAppender {
-        let actor = actor ?? LedgerOptions.loginName()
+        let actor = actor ?? Environment.loginName()
         try FieldFormat.checkText(actor, field: "--actor")
         var appender = EventAppender(directory: try open(), clock: try clock(), actor: actor)
         appender.lockTimeout = try lockTimeout()
         return appender
     }
+
+    /// The clock: `LEDGER_CLOCK` when set (tests, backfills), else the system clock.
+    func clock() throws -> RecordingClock {
+        guard let text = Environment.value("LEDGER_CLOCK") else { return .system }
+        guard let instant = Instant(text) else {
+            throw InputError(field: "LEDGER_CLOCK", "\"\(text)\" is not an RFC 3339 instant")
+        }
+        return .fixed(instant)
+    }
+
+    /// Now, by `clock()`.
+    func now() throws -> Instant { try clock().read() }
+}
+
+/// `--ledger` as an option of every command.
+struct LedgerOptions: ParsableArguments, LedgerAccess {
+    @Option(name: .long, help: "The ledger directory (default: $LEDGER_DIR, else ./ledger-data).")
+    var ledger: String?
+}
+
+/// `--ledger` as the quick append path read it: no property wrappers to build.
+struct LedgerLocation: LedgerAccess {
+    let ledger: String?
+}
+
+/// The process environment, read a variable at a time (Foundation's `ProcessInfo` copies all of
+/// it into a dictionary first).
+enum Environment {
+    static func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
     /// The login name: `getlogin`, else the password entry of the effective user, else `$USER`.
     static func loginName() -> String {
@@ -43,21 +75,8 @@ struct LedgerOptions: ParsableArguments {
         {
             return name
         }
-        let environment = ProcessInfo.processInfo.environment
-        return environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        return value("USER") ?? value("LOGNAME") ?? "unknown"
     }
-
-    /// The clock: `LEDGER_CLOCK` when set (tests, backfills), else the system clock.
-    func clock() throws -> RecordingClock {
-        guard let text = ProcessInfo.processInfo.environment["LEDGER_CLOCK"] else { return .system }
-        guard let instant = Instant(text) else {
-            throw InputError(field: "LEDGER_CLOCK", "\"\(text)\" is not an RFC 3339 instant")
-        }
-        return .fixed(instant)
-    }
-
-    /// Now, by `clock()`.
-    func now() throws -> Instant { try clock().read() }
 }
 
 /// The two clocks of R4 and the output format, for the views.
@@ -90,7 +109,7 @@ struct ViewOptions: ParsableArguments {
     var outputFormat: OutputFormat { format ?? (isatty(1) != 0 ? .table : .json) }
 
     /// The fold of what was known at `--known-at`, and the as-of date.
-    func fold(_ options: LedgerOptions) throws -> (MembershipFold, Day) {
+    func fold(_ options: some LedgerAccess) throws -> (MembershipFold, Day) {
         let now = try options.now()
         let history = try ViewOptions.history(try options.open())
         return (try history.fold(knownAt: try knownAtInstant(now: now)), try asOfDay(now: now))
@@ -104,7 +123,7 @@ struct ViewOptions: ParsableArguments {
     /// A view's rows: from the SQLite projections (caught up first) when the question is about
     /// present knowledge, else by replaying the events known at `--known-at`.
     func rows<Row>(
-        _ options: LedgerOptions,
+        _ options: some LedgerAccess,
         projected: (ProjectionStore, Day) throws -> [Row],
         replayed: (MembershipFold, Day) -> [Row]
     ) throws -> [Row] {

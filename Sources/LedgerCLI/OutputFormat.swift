@@ -72,8 +72,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 enum Terminal {
     /// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org) or TERM is dumb.
     static var wantsColour: Bool {
-        let environment = ProcessInfo.processInfo.environment
-        return isatty(1) != 0 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        isatty(1) != 0 && (Environment.value("NO_COLOR") ?? "").isEmpty && Environment.value("TERM") != "dumb"
     }
 
     static func bold(_ text: String) -> String { "\u{1B}[1m" + text + "\u{1B}[0m" }
