@@ -34,6 +34,9 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Ends a line of JSON lines: a newline, which compact JSON never holds.
+    public mutating func endLine() { bytes.append(UInt8(ascii: "\n")) }
+
     /// Appends `text` as a JSON string literal.
     public mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))

@@ -2,9 +2,9 @@ import Dispatch
 
 /// Maps indices on every core, keeping their order: commits and lines are independent to
 /// decode and hash, and the machine has more than one core.
-enum ParallelMap {
+public enum ParallelMap {
     /// `transform(0) ... transform(count - 1)`, computed `chunk` indices per task.
-    static func map<T: Sendable>(_ count: Int, chunk: Int = 1, _ transform: @Sendable (Int) -> T) -> [T] {
+    public static func map<T: Sendable>(_ count: Int, chunk: Int = 1, _ transform: @Sendable (Int) -> T) -> [T] {
         guard count > 1 else { return (0..<count).map(transform) }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let output = Output(base: buffer.baseAddress!)
