@@ -32,8 +32,8 @@ let package = Package(
             pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"])]
         ),
-        // glibc's allocator settings (malloc.h): part of libc, nothing to install.
-        .systemLibrary(name: "CMalloc"),
+        // glibc's allocator settings and CPU affinity: part of libc, nothing to install.
+        .systemLibrary(name: "CGlibc"),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "LedgerCore", swiftSettings: swiftSettings),
         .target(
             name: "LedgerLog",
-            dependencies: ["LedgerCore", "CLZ4", "CMalloc", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LedgerCore", "CLZ4", "CGlibc", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,4 +1,4 @@
-import CMalloc
+import CGlibc
 
 /// glibc's allocator settings for the ledger's processes.
 public enum HeapSettings {

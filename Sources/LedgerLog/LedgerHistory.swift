@@ -145,7 +145,7 @@ public struct LedgerHistory: Sendable {
     /// runs again, to report the first one in order.
     public func fold(knownAt instant: Instant? = nil) throws(LedgerError) -> MembershipFold {
         let events = known(at: instant)
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        let parts = min(AvailableCores.count, 8)
         guard events.count >= LedgerHistory.eventsForParts, parts > 1 else { return try MembershipFold.fold(events) }
         let order = try MembershipFold.order(events)
         let folds = ParallelMap.map(parts) { part in
