@@ -91,6 +91,9 @@ public enum EventCodec {
     /// Builds the typed event from a payload, however it was decoded.
     /// - Throws: `InputError` when a field the type needs is missing or cannot be read as its kind.
     static func makeEvent(type: EventType, from p: some PayloadSource) throws(InputError) -> Event {
+        // Fields are read through closure literals, `{ p.day($0) }`, not `p.day`: a method
+        // reference copies the payload (a 500-byte slot array when decoding a stored line) into a
+        // heap-allocated context at every read.
         func required<T>(_ key: FieldName, _ read: (FieldName) -> T?) throws(InputError) -> T {
             guard let value = read(key) else { throw InputError(field: key.key, "is missing or malformed") }
             return value
@@ -100,7 +103,7 @@ public enum EventCodec {
             guard p.has(key) else { return nil }
             return try required(key, read)
         }
-        let on = try required(.on, p.day)
+        let on = try required(.on, { p.day($0) })
         let company = p.text(.company).flatMap(CompanyID.init)
         if type.namesCompany && company == nil {
             throw InputError(field: "company", "is missing or malformed")
@@ -110,16 +113,16 @@ public enum EventCodec {
         case .applicationFiled:
             body = .applicationFiled(
                 Profile(
-                    name: try required(.name, p.text),
+                    name: try required(.name, { p.text($0) }),
                     brNumber: try required(.brNumber) { p.text($0).flatMap { FieldFormat.isBRNumber($0) ? $0 : nil } },
-                    brExpiresOn: try required(.brExpiresOn, p.day),
+                    brExpiresOn: try required(.brExpiresOn, { p.day($0) }),
                     sector: try required(.sector) { p.text($0).flatMap(Sector.init) },
-                    employeesInHK: try required(.employeesInHK, p.integer)
+                    employeesInHK: try required(.employeesInHK, { p.integer($0) })
                 ),
                 try required(.class) { p.text($0).flatMap(MemberClass.init) }
             )
         case .documentsSubmitted:
-            let documents = try required(.documents, p.texts)
+            let documents = try required(.documents, { p.texts($0) })
             guard FieldFormat.documentCount.contains(documents.count) else {
                 throw InputError(field: "documents", "must list 1 to 20 documents")
             }
@@ -131,38 +134,44 @@ public enum EventCodec {
         case .membershipApproved:
             body = .membershipApproved(try required(.class) { p.text($0).flatMap(MemberClass.init) })
         case .applicationRejected:
-            body = .applicationRejected(reason: try required(.reason, p.text))
+            body = .applicationRejected(reason: try required(.reason, { p.text($0) }))
         case .feeScheduleSet:
-            body = .feeScheduleSet(full: try required(.full, p.cents), affiliate: try required(.affiliate, p.cents))
+            body = .feeScheduleSet(
+                full: try required(.full, { p.cents($0) }),
+                affiliate: try required(.affiliate, { p.cents($0) })
+            )
         case .feeRequested:
-            body = .feeRequested(period: try required(.period, p.period), amount: try optional(.amount, p.cents))
+            body = .feeRequested(
+                period: try required(.period, { p.period($0) }),
+                amount: try optional(.amount, { p.cents($0) })
+            )
         case .feePaid:
             body = .feePaid(
-                amount: try required(.amount, p.cents),
-                reference: try required(.reference, p.text),
-                period: try optional(.period, p.period)
+                amount: try required(.amount, { p.cents($0) }),
+                reference: try required(.reference, { p.text($0) }),
+                period: try optional(.period, { p.period($0) })
             )
         case .delayExcused:
             body = .delayExcused(
-                period: try required(.period, p.period),
+                period: try required(.period, { p.period($0) }),
                 cause: try required(.cause) { p.text($0).flatMap(ExcusalCause.init) },
-                note: try optional(.note, p.text),
-                until: try optional(.until, p.day)
+                note: try optional(.note, { p.text($0) }),
+                until: try optional(.until, { p.day($0) })
             )
         case .indexRoundRecorded:
             var included: [CompanyID] = []
-            for text in try required(.included, p.texts) {
+            for text in try required(.included, { p.texts($0) }) {
                 guard let id = CompanyID(text) else { throw InputError(field: "included", "holds a bad company id") }
                 included.append(id)
             }
-            body = .indexRoundRecorded(round: try required(.round, p.text), included: included)
+            body = .indexRoundRecorded(round: try required(.round, { p.text($0) }), included: included)
         case .profileUpdated:
             let change = ProfileChange(
-                name: try optional(.name, p.text),
+                name: try optional(.name, { p.text($0) }),
                 brNumber: try optional(.brNumber) { p.text($0).flatMap { FieldFormat.isBRNumber($0) ? $0 : nil } },
-                brExpiresOn: try optional(.brExpiresOn, p.day),
+                brExpiresOn: try optional(.brExpiresOn, { p.day($0) }),
                 sector: try optional(.sector) { p.text($0).flatMap(Sector.init) },
-                employeesInHK: try optional(.employeesInHK, p.integer)
+                employeesInHK: try optional(.employeesInHK, { p.integer($0) })
             )
             if change == ProfileChange() {
                 throw InputError(
@@ -178,7 +187,7 @@ public enum EventCodec {
         case .eventReversed:
             body = .eventReversed(
                 reverses: try required(.reverses) { p.integer($0).flatMap { $0 >= 1 ? $0 : nil } },
-                reason: try required(.reason, p.text)
+                reason: try required(.reason, { p.text($0) })
             )
         }
         return Event(type: type, on: on, company: company, body: body)

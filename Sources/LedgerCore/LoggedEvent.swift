@@ -24,8 +24,16 @@ public struct LoggedEvent: Hashable, Sendable {
 public enum StoredLineDecoder {
     /// The replay view of one stored line, nil when the line is not in the ledger's own form.
     public static func decode(_ line: UnsafeRawBufferPointer) -> LoggedEvent? {
+        // The payload's slots live on the stack, outside `RawPayload`: an inline array inside it
+        // was copied whole (552 bytes) at every field read.
+        withUnsafeTemporaryAllocation(of: Value.self, capacity: FieldName.allCases.count) { slots in
+            decode(line, slots: slots.baseAddress!)
+        }
+    }
+
+    private static func decode(_ line: UnsafeRawBufferPointer, slots: UnsafeMutablePointer<Value>) -> LoggedEvent? {
         var scanner = Scanner(bytes: line)
-        var payload = RawPayload(bytes: line)
+        var payload = RawPayload(bytes: line, slots: slots)
         var seq: Int?
         var recorded: Instant?
         var id: EventID?
@@ -71,7 +79,7 @@ public enum StoredLineDecoder {
                     return nil
                 }
                 payload.present |= field.bit
-                payload.values[field.rawValue] = value
+                (payload.slots + field.rawValue).initialize(to: value)
             }
         } while scanner.take(UInt8(ascii: ","))
         guard scanner.take(UInt8(ascii: "}")), scanner.isAtEnd, seen == 127, let seq, seq >= 1, let recorded, let id,
@@ -116,16 +124,19 @@ public enum StoredLineDecoder {
         let bytes: UnsafeRawBufferPointer
         /// The fields present, as `FieldName.bit`s.
         var present: UInt32 = 0
-        /// By `FieldName.rawValue`; meaningful where `present` has the bit.
-        var values = InlineArray<22, Value>(repeating: Value(range: 0..<0, kind: .number))
+        /// By `FieldName.rawValue`; initialised where `present` has the bit, read nowhere else.
+        let slots: UnsafeMutablePointer<Value>
 
-        init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+        init(bytes: UnsafeRawBufferPointer, slots: UnsafeMutablePointer<Value>) {
+            self.bytes = bytes
+            self.slots = slots
+        }
 
         func has(_ key: FieldName) -> Bool { present & key.bit != 0 }
 
         func value(_ key: FieldName, _ kind: Value.Kind) -> Range<Int>? {
-            guard has(key), values[key.rawValue].kind == kind else { return nil }
-            return values[key.rawValue].range
+            guard has(key), slots[key.rawValue].kind == kind else { return nil }
+            return slots[key.rawValue].range
         }
         func text(_ key: FieldName) -> String? {
             guard let range = value(key, .string), isText(bytes.slice(range)) else { return nil }
