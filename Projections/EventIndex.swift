@@ -27,6 +27,8 @@ public final class EventIndex: AppendHistory {
         -- Index rounds apart from their (long) lists: an append needs only its companies' inclusions.
         CREATE TABLE IF NOT EXISTS rounds (seq INTEGER PRIMARY KEY, "on" TEXT NOT NULL, label TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS inclusions (company TEXT NOT NULL, seq INTEGER NOT NULL);
+        -- Every company named, to weigh a batch's companies against all of them.
+        CREATE TABLE IF NOT EXISTS companies (company TEXT PRIMARY KEY) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS inclusions_by_company ON inclusions (company);
         """
 
@@ -35,7 +37,11 @@ public final class EventIndex: AppendHistory {
     /// What opening found and did, for tests and notes.
     public private(set) var lastOpen = ""
 
-    public init() {}
+    /// A batch naming at least this share of the companies reads every stored line in one pass
+    /// instead of querying company by company (0: always; above 1: never).
+    let onePassShare: Double
+
+    public init(onePassShare: Double = 0.25) { self.onePassShare = onePassShare }
 
     public func open(_ directory: LedgerDirectory, head: LogHead) throws {
         self.directory = directory
@@ -129,7 +135,7 @@ public final class EventIndex: AppendHistory {
     private func reset() throws {
         try db!.execute(
             "DROP TABLE IF EXISTS events; DROP TABLE IF EXISTS recommendations; DROP TABLE IF EXISTS rounds; "
-                + "DROP TABLE IF EXISTS inclusions; DELETE FROM meta"
+                + "DROP TABLE IF EXISTS inclusions; DROP TABLE IF EXISTS companies; DELETE FROM meta"
         )
         try db!.execute(EventIndex.schema)
     }
@@ -161,6 +167,7 @@ public final class EventIndex: AppendHistory {
             let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
             let insertRound = try db!.prepare("INSERT INTO rounds VALUES (?, ?, ?)")
             let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
+            let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
             // Decoded on every core first; the rows go in one by one.
             let decoded = ParallelMap.map(lines.count, chunk: 512) { i in
                 Result<LoggedEvent, any Error> { try lines[i].withUnsafeBytes { try LedgerHistory.decode($0) } }
@@ -171,6 +178,7 @@ public final class EventIndex: AppendHistory {
                 if case .eventReversed(let target, _) = logged.event.body {
                     company = try self.company(ofSeq: target)
                 }
+                if let named = logged.event.company { try insertCompany.run([.text(named.rawValue)]) }
                 if case .recommendationReceived(let recommender) = logged.event.body, let company {
                     try insertCitation.run([.text(recommender.rawValue), .text(company)])
                 }
@@ -243,7 +251,14 @@ public final class EventIndex: AppendHistory {
                 return (try everything(), nil)  // A schedule or an index round concerns everyone.
             }
         }
-        return (try events(concerning: changed, recommenders: recommenders), Set(changed.compactMap(CompanyID.init)))
+        let judged = Set(changed.compactMap(CompanyID.init))
+        // A batch naming many of the companies (the April fee requests to every member) reads
+        // every stored line in one pass, cheaper than four queries per company.
+        let companies = try db!.prepare("SELECT count(*) FROM companies")
+        if try companies.step(), Double(changed.count) >= onePassShare * Double(companies.integer(0)) {
+            return (try everything(), judged)
+        }
+        return (try events(concerning: changed, recommenders: recommenders), judged)
     }
 
     /// The stored events a fold needs for the histories of `changed`: theirs, their recommenders'
@@ -336,10 +351,18 @@ public final class EventIndex: AppendHistory {
 
     }
 
+    /// Every stored event, in order: the lines read in one pass, decoded on every core.
     private func everything() throws -> [SequencedEvent] {
-        var events: [SequencedEvent] = []
-        try read(try db!.prepare("SELECT line FROM events ORDER BY seq"), into: &events)
-        return events
+        let statement = try db!.prepare("SELECT line FROM events ORDER BY seq")
+        var read: [[UInt8]] = []
+        while try statement.step() { if let line = statement.blob(0) { read.append(line) } }
+        let lines = read
+        let decoded = ParallelMap.map(lines.count, chunk: 512) { i in
+            Result<SequencedEvent, any Error> {
+                try lines[i].withUnsafeBytes { try LedgerHistory.decode($0).sequenced }
+            }
+        }
+        return try decoded.map { try $0.get() }
     }
 
     private func read(_ statement: SQLiteStatement, into events: inout [SequencedEvent]) throws {
