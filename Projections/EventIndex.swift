@@ -27,8 +27,9 @@ public final class EventIndex: AppendHistory {
         -- Index rounds apart from their (long) lists: an append needs only its companies' inclusions.
         CREATE TABLE IF NOT EXISTS rounds (seq INTEGER PRIMARY KEY, "on" TEXT NOT NULL, label TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS inclusions (company TEXT NOT NULL, seq INTEGER NOT NULL);
-        -- Every company named, to weigh a batch's companies against all of them.
-        CREATE TABLE IF NOT EXISTS companies (company TEXT PRIMARY KEY) WITHOUT ROWID;
+        -- Every company named, to weigh a batch's companies against all of them. Rows are never
+        -- deleted, so the largest rowid counts them without a scan.
+        CREATE TABLE IF NOT EXISTS companies (company TEXT NOT NULL UNIQUE);
         CREATE INDEX IF NOT EXISTS inclusions_by_company ON inclusions (company);
         """
 
@@ -40,8 +41,13 @@ public final class EventIndex: AppendHistory {
     /// A batch naming at least this share of the companies reads every stored line in one pass
     /// instead of querying company by company (0: always; above 1: never).
     let onePassShare: Double
+    /// How many raw lines one pass holds at a time.
+    let passChunk: Int
 
-    public init(onePassShare: Double = 0.25) { self.onePassShare = onePassShare }
+    public init(onePassShare: Double = 0.25, passChunk: Int = 65_536) {
+        self.onePassShare = onePassShare
+        self.passChunk = passChunk
+    }
 
     public func open(_ directory: LedgerDirectory, head: LogHead) throws {
         self.directory = directory
@@ -254,7 +260,7 @@ public final class EventIndex: AppendHistory {
         let judged = Set(changed.compactMap(CompanyID.init))
         // A batch naming many of the companies (the April fee requests to every member) reads
         // every stored line in one pass, cheaper than four queries per company.
-        let companies = try db!.prepare("SELECT count(*) FROM companies")
+        let companies = try db!.prepare("SELECT coalesce(max(rowid), 0) FROM companies")
         if try companies.step(), Double(changed.count) >= onePassShare * Double(companies.integer(0)) {
             return (try everything(), judged)
         }
@@ -351,18 +357,31 @@ public final class EventIndex: AppendHistory {
 
     }
 
-    /// Every stored event, in order: the lines read in one pass, decoded on every core.
+    /// Every stored event, in order: the lines read in one pass, decoded on every core a chunk
+    /// at a time (so that no more than a chunk of raw lines is held beside the events).
     private func everything() throws -> [SequencedEvent] {
         let statement = try db!.prepare("SELECT line FROM events ORDER BY seq")
-        var read: [[UInt8]] = []
-        while try statement.step() { if let line = statement.blob(0) { read.append(line) } }
-        let lines = read
-        let decoded = ParallelMap.map(lines.count, chunk: 512) { i in
-            Result<SequencedEvent, any Error> {
-                try lines[i].withUnsafeBytes { try LedgerHistory.decode($0).sequenced }
+        var events: [SequencedEvent] = []
+        var done = false
+        while !done {
+            var chunk: [[UInt8]] = []
+            // Never stepped again once done: SQLite would start the statement over.
+            while chunk.count < passChunk {
+                guard try statement.step() else {
+                    done = true
+                    break
+                }
+                if let line = statement.blob(0) { chunk.append(line) }
             }
+            let lines = chunk
+            let decoded = ParallelMap.map(lines.count, chunk: 512) { i in
+                Result<SequencedEvent, any Error> {
+                    try lines[i].withUnsafeBytes { try LedgerHistory.decode($0).sequenced }
+                }
+            }
+            for result in decoded { events.append(try result.get()) }
         }
-        return try decoded.map { try $0.get() }
+        return events
     }
 
     private func read(_ statement: SQLiteStatement, into events: inout [SequencedEvent]) throws {
