@@ -5,10 +5,12 @@ import Dispatch
 public enum ParallelMap {
     /// `transform(0) ... transform(count - 1)`, computed `chunk` indices per task.
     public static func map<T: Sendable>(_ count: Int, chunk: Int = 1, _ transform: @Sendable (Int) -> T) -> [T] {
-        guard count > 1 else { return (0..<count).map(transform) }
+        let tasks = (count + chunk - 1) / chunk
+        // One task runs here: no worker threads to start for a single append's few lines.
+        guard tasks > 1 else { return (0..<count).map(transform) }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let output = Output(base: buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { part in
+            DispatchQueue.concurrentPerform(iterations: tasks) { part in
                 for i in (part * chunk)..<min(count, (part + 1) * chunk) {
                     (output.base + i).initialize(to: transform(i))
                 }
