@@ -5,6 +5,9 @@ public enum FieldName: Int, CaseIterable, Sendable {
     case `class`, documents, recommender, reason, full, affiliate, period, amount
     case reference, cause, note, until, round, included, reverses
 
+    /// How many there are: the slots a decoded payload needs (`allCases` would build an array).
+    static let count = allCases.count
+
     /// The field's name in JSON.
     public var key: String {
         switch self {

@@ -26,7 +26,7 @@ public enum StoredLineDecoder {
     public static func decode(_ line: UnsafeRawBufferPointer) -> LoggedEvent? {
         // The payload's slots live on the stack, outside `RawPayload`: an inline array inside it
         // was copied whole (552 bytes) at every field read.
-        withUnsafeTemporaryAllocation(of: Value.self, capacity: FieldName.allCases.count) { slots in
+        withUnsafeTemporaryAllocation(of: Value.self, capacity: FieldName.count) { slots in
             decode(line, slots: slots.baseAddress!)
         }
     }
