@@ -2,10 +2,12 @@
 #define LEDGER_CGLIBC_SHIM_H
 /* glibc interfaces the Glibc module does not bring. */
 #include <stddef.h>
+#ifdef __linux__
 /* mallopt: the Glibc module does not include malloc.h. */
 #include <malloc.h>
 /* sched_getaffinity is a GNU extension, declared only under _GNU_SOURCE, which the Glibc module
    is not built with: declared here under another name, bound to the same symbol, over a plain
    byte mask (a cpu_set_t is 128 bytes of bits). */
 extern int ledger_sched_getaffinity(int pid, size_t size, void *mask) __asm__("sched_getaffinity");
+#endif
 #endif

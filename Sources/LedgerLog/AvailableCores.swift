@@ -6,9 +6,13 @@ import Foundation
 /// the parts one after the other, paying for the split and gaining nothing.
 public enum AvailableCores {
     public static let count: Int = {
+        #if os(Linux)
         var mask = [UInt8](repeating: 0, count: 128)
-        let ones =
-            ledger_sched_getaffinity(0, mask.count, &mask) == 0 ? mask.reduce(0) { $0 + $1.nonzeroBitCount } : 0
-        return ones > 0 ? ones : ProcessInfo.processInfo.activeProcessorCount
+        if ledger_sched_getaffinity(0, mask.count, &mask) == 0 {
+            let ones = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+            if ones > 0 { return ones }
+        }
+        #endif
+        return ProcessInfo.processInfo.activeProcessorCount
     }()
 }
