@@ -175,11 +175,7 @@ public final class EventIndex: AppendHistory {
             let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
             let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
             // Decoded on every core first; the rows go in one by one.
-            let decoded = ParallelMap.map(lines.count, chunk: 512) { i in
-                Result<LoggedEvent, any Error> { try lines[i].withUnsafeBytes { try LedgerHistory.decode($0) } }
-            }
-            for (line, result) in zip(lines, decoded) {
-                let logged = try result.get()
+            for (line, logged) in zip(lines, try LedgerHistory.decode(lines: lines)) {
                 var company = logged.event.company?.rawValue
                 if case .eventReversed(let target, _) = logged.event.body {
                     company = try self.company(ofSeq: target)
@@ -373,13 +369,7 @@ public final class EventIndex: AppendHistory {
                 }
                 if let line = statement.blob(0) { chunk.append(line) }
             }
-            let lines = chunk
-            let decoded = ParallelMap.map(lines.count, chunk: 512) { i in
-                Result<SequencedEvent, any Error> {
-                    try lines[i].withUnsafeBytes { try LedgerHistory.decode($0).sequenced }
-                }
-            }
-            for result in decoded { events.append(try result.get()) }
+            events += try LedgerHistory.decode(lines: chunk).map(\.sequenced)
         }
         return events
     }

@@ -1,4 +1,3 @@
-import Foundation
 import LedgerCore
 
 /// A ledger's events as replay needs them, decoded by the fast decoder (the general one when a
@@ -98,6 +97,15 @@ public struct LedgerHistory: Sendable {
             id: EventID(stored: record.id)!,
             event: record.event
         )
+    }
+
+    /// Stored lines (the append index's rows) decoded on every core, in order.
+    /// - Throws: the first line's error, in order.
+    public static func decode(lines: [[UInt8]]) throws -> [LoggedEvent] {
+        let decoded = ParallelMap.map(lines.count, chunk: 512) { i in
+            Result<LoggedEvent, any Error> { try lines[i].withUnsafeBytes { try decode($0) } }
+        }
+        return try decoded.map { try $0.get() }
     }
 
     /// Every stored record in full (envelope, payload and bytes), decoded and checked by the
