@@ -32,14 +32,14 @@ let package = Package(
             pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"])]
         ),
-        // glibc's allocator settings and CPU affinity: part of libc, nothing to install.
+        // glibc's allocator settings, CPU affinity and getrandom: part of libc, nothing to install.
         .systemLibrary(name: "CGlibc"),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "LedgerCore", swiftSettings: swiftSettings),
+        .target(name: "LedgerCore", dependencies: ["CGlibc"], swiftSettings: swiftSettings),
         .target(
             name: "LedgerLog",
             dependencies: ["LedgerCore", "CLZ4", "CGlibc", .product(name: "Crypto", package: "swift-crypto")],

@@ -174,13 +174,17 @@ public final class EventIndex: AppendHistory {
             let insertRound = try db!.prepare("INSERT INTO rounds VALUES (?, ?, ?)")
             let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
             let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
+            // Each company once: most of a batch's events name a company named before.
+            var named: Set<CompanyID> = []
             // Decoded on every core first; the rows go in one by one.
             for (line, logged) in zip(lines, try LedgerHistory.decode(lines: lines)) {
                 var company = logged.event.company?.rawValue
                 if case .eventReversed(let target, _) = logged.event.body {
                     company = try self.company(ofSeq: target)
                 }
-                if let named = logged.event.company { try insertCompany.run([.text(named.rawValue)]) }
+                if let id = logged.event.company, named.insert(id).inserted {
+                    try insertCompany.run([.text(id.rawValue)])
+                }
                 if case .recommendationReceived(let recommender) = logged.event.body, let company {
                     try insertCitation.run([.text(recommender.rawValue), .text(company)])
                 }

@@ -9,5 +9,7 @@
    is not built with: declared here under another name, bound to the same symbol, over a plain
    byte mask (a cpu_set_t is 128 bytes of bits). */
 extern int ledger_sched_getaffinity(int pid, size_t size, void *mask) __asm__("sched_getaffinity");
+/* getrandom: the Glibc module does not include sys/random.h. */
+#include <sys/random.h>
 #endif
 #endif

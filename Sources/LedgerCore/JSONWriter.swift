@@ -23,16 +23,26 @@ public struct JSONWriter: Sendable {
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
-            bytes.append(UInt8(ascii: "{"))
-            for (i, member) in members.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(member.key)
-                bytes.append(UInt8(ascii: ":"))
-                write(member.value)
-            }
-            bytes.append(UInt8(ascii: "}"))
+            beginObject()
+            for member in members { writeMember(member.key, member.value) }
+            endObject()
         }
     }
+
+    /// Begins an object, whose members follow (`writeMember`) up to `endObject`.
+    public mutating func beginObject() { bytes.append(UInt8(ascii: "{")) }
+
+    /// Appends one member of the object begun last, after a comma unless it is the first (no
+    /// value ends in `{`, so a `{` before it means the object has just begun).
+    public mutating func writeMember(_ key: String, _ value: JSONValue) {
+        if bytes.last != UInt8(ascii: "{") { bytes.append(UInt8(ascii: ",")) }
+        writeString(key)
+        bytes.append(UInt8(ascii: ":"))
+        write(value)
+    }
+
+    /// Ends the object begun last.
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")) }
 
     /// Ends a line of JSON lines: a newline, which compact JSON never holds.
     public mutating func endLine() { bytes.append(UInt8(ascii: "\n")) }

@@ -26,16 +26,42 @@ public struct StoredRecord: Sendable {
         prev: String,
         payload: [(key: String, value: JSONValue)]
     ) -> [UInt8] {
-        var members: [(key: String, value: JSONValue)] = [("seq", .number(String(seq)))]
-        members.append(payload[0])  // type
-        members += [
-            ("v", .number(String(version))), ("id", .string(id)), ("recorded", .string(recorded.description)),
-            ("by", .string(by)), ("prev", .string(prev)),
-        ]
-        members += payload.dropFirst()
+        var line = unchained(
+            seq: seq,
+            id: id,
+            version: version,
+            recorded: recorded.description,
+            by: by,
+            payload: payload
+        )
+        line.chain(after: Array(prev.utf8))
+        return line.bytes
+    }
+
+    /// The stored line for an envelope and a payload with its place in the hash chain left blank:
+    /// a batch's lines are encoded apart (on every core), then chained in order.
+    /// - Parameter recorded: the instant in stored form (`Instant.description`), which a batch shares.
+    public static func unchained(
+        seq: Int,
+        id: String,
+        version: Int,
+        recorded: String,
+        by: String,
+        payload: [(key: String, value: JSONValue)]
+    ) -> UnchainedLine {
         var writer = JSONWriter()
-        writer.write(.object(members))
-        return writer.bytes
+        writer.beginObject()
+        writer.writeMember("seq", .number(String(seq)))
+        writer.writeMember(payload[0].key, payload[0].value)  // type
+        writer.writeMember("v", .number(String(version)))
+        writer.writeMember("id", .string(id))
+        writer.writeMember("recorded", .string(recorded))
+        writer.writeMember("by", .string(by))
+        writer.writeMember("prev", .string(UnchainedLine.blank))
+        let prevOffset = writer.bytes.count - 1 - UnchainedLine.blank.utf8.count
+        for member in payload.dropFirst() { writer.writeMember(member.key, member.value) }
+        writer.endObject()
+        return UnchainedLine(bytes: writer.bytes, prevOffset: prevOffset)
     }
 
     /// Reads a stored line: the envelope must be complete and every field in format.
@@ -90,5 +116,21 @@ public struct StoredRecord: Sendable {
             payload: input.payload,
             line: line
         )
+    }
+}
+
+/// A stored line whose `prev` is still blank: encoding is independent line by line, chaining is not.
+public struct UnchainedLine: Sendable {
+    /// The line's bytes (without `\n`); `prev` holds 64 zeros until `chain(after:)`.
+    public private(set) var bytes: [UInt8]
+    /// Where `prev`'s 64 digits begin.
+    let prevOffset: Int
+
+    static let blank = String(repeating: "0", count: 64)
+
+    /// Writes `prev`: the lowercase hex SHA-256 of the line before it, 64 digits (EVENTS.md).
+    public mutating func chain(after prev: [UInt8]) {
+        precondition(prev.count == 64, "prev is 64 hex digits")
+        bytes.replaceSubrange(prevOffset..<(prevOffset + 64), with: prev)
     }
 }

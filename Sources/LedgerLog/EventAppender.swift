@@ -163,6 +163,8 @@ public struct EventAppender: Sendable {
         var acks: [AppendAck?] = Array(repeating: nil, count: inputs.count)
         var batchIDs: [String: Int] = [:]
         var fresh: [(line: Int, input: EventInput, seq: Int, id: String)] = []
+        // Ids for the events that bring none, drawn at once.
+        var newIDs = EventID.random(count: inputs.lazy.filter { $0.id == nil }.count).makeIterator()
         for (i, input) in inputs.enumerated() {
             if let id = input.id, let record = full[id] {
                 guard EventAppender.isSamePayload(input, record.payload) else {
@@ -186,7 +188,7 @@ public struct EventAppender: Sendable {
                 continue
             }
             let seq = writer.head.seq + fresh.count + 1
-            let id = input.id ?? EventID.random().description
+            let id = input.id ?? newIDs.next()!.description
             if input.id != nil { batchIDs[id] = i }
             if input.event.on > now.hongKongDay {
                 throw LedgerError(
@@ -211,26 +213,34 @@ public struct EventAppender: Sendable {
                 batchSize: inputs.count
             )
         }
-        var prev = writer.head.hashHex
-        var lines: [[UInt8]] = []
-        for item in fresh {
+        // Lines are encoded on every core with `prev` blank, then chained in order: only the
+        // hashing is sequential.
+        let recorded = now.description
+        let toEncode = fresh
+        let filledAmounts = fold.filledAmounts
+        let unchained = ParallelMap.map(toEncode.count, chunk: 256) { k in
+            let item = toEncode[k]
             var members = item.input.payloadMembers
-            if let filled = fold.filledAmounts[item.seq], item.input.payload["amount"] == nil {
+            if let filled = filledAmounts[item.seq], item.input.payload["amount"] == nil {
                 members.append(("amount", .string(filled.description)))
             }
-            let line = StoredRecord.encode(
+            return StoredRecord.unchained(
                 seq: item.seq,
                 id: item.id,
                 version: item.input.version,
-                recorded: now,
+                recorded: recorded,
                 by: actor,
-                prev: prev,
                 payload: members
             )
-            prev = SHA256Hex.of(line)
-            lines.append(line)
-            let ack = AppendAck(seq: item.seq, id: item.id, hash: prev)
-            acks[item.line - 1] = ack
+        }
+        var prev = Array(writer.head.hashHex.utf8)
+        var lines: [[UInt8]] = []
+        lines.reserveCapacity(unchained.count)
+        for (item, var line) in zip(fresh, unchained) {
+            line.chain(after: prev)
+            prev = SHA256Hex.hexDigits(SHA256Hex.digest(line.bytes))
+            lines.append(line.bytes)
+            acks[item.line - 1] = AppendAck(seq: item.seq, id: item.id, hash: String(decoding: prev, as: UTF8.self))
         }
         // Repeats of an id inside the batch answer the first one's seq.
         for (i, input) in inputs.enumerated() where acks[i] == nil {
