@@ -126,7 +126,9 @@ public final class EventIndex: AppendHistory {
     private func rebuild(to head: LogHead) throws {
         let direct = (try? db!.execute("PRAGMA journal_mode = DELETE")) != nil
         try reset()
-        try catchUp(after: 0, hash: SHA256Hex.zero, to: head)
+        // Outside the rows' transaction: an index not made again yet is made on the next open
+        // (the schema's CREATE INDEX IF NOT EXISTS).
+        try db!.withIndexesDeferred { try catchUp(after: 0, hash: SHA256Hex.zero, to: head) }
         if direct { try db!.execute("PRAGMA journal_mode = WAL") }
         lastOpen = "rebuilt"
     }

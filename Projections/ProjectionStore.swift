@@ -69,15 +69,8 @@ public struct ProjectionStore: Sendable {
             // The file is not in use until renamed: no journal; one fsync at the end.
             try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
             try db.execute(try ProjectionStore.resource("schema.sql"))
-            // Secondary indexes are made again after the rows, as bulk loads do: one sort per
-            // index instead of a B-tree insert per row. SQLite itself lists them, as it parsed them.
-            var indexes: [(name: String, sql: String)] = []
-            let listed = try db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
-            while try listed.step() { indexes.append((listed.text(0) ?? "", listed.text(1) ?? "")) }
-            for index in indexes { try db.execute("DROP INDEX \"\(index.name)\"") }
             try db.transaction {
-                try ProjectionRows(db).insert(fold.histories, progress: progress)
-                for index in indexes { try db.execute(index.sql) }
+                try db.withIndexesDeferred { try ProjectionRows(db).insert(fold.histories, progress: progress) }
                 try ProjectionStore.writeCheckpoint(db, history)
             }
         } catch {

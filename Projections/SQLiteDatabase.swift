@@ -87,6 +87,19 @@ final class SQLiteDatabase {
             throw error
         }
     }
+
+    /// Runs `body`, a bulk load, without the secondary indexes, then makes them again, as bulk
+    /// loads do: one sort per index instead of a B-tree insert per row. SQLite itself lists
+    /// them, as it parsed them (indexes behind UNIQUE and PRIMARY KEY constraints stay).
+    func withIndexesDeferred<T>(_ body: () throws -> T) throws -> T {
+        var indexes: [(name: String, sql: String)] = []
+        let listed = try prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        while try listed.step() { indexes.append((listed.text(0) ?? "", listed.text(1) ?? "")) }
+        for index in indexes { try execute("DROP INDEX \"\(index.name)\"") }
+        let result = try body()
+        for index in indexes { try execute(index.sql) }
+        return result
+    }
 }
 
 @available(*, unavailable)

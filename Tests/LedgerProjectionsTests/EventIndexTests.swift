@@ -75,6 +75,17 @@ import Testing
                 .execute("UPDATE meta SET value = 'ff' WHERE key = 'head_hash'")
             try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
             #expect(index.lastOpen == "rebuilt")
+            // A rebuild makes the secondary indexes after the rows, and makes every one of them.
+            let schema = try SQLiteDatabase(path: directory.path + "/index.sqlite")
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            var names: [String] = []
+            while try schema.step() { names.append(schema.text(0) ?? "") }
+            #expect(
+                names == [
+                    "events_by_company", "events_by_id", "inclusions_by_company", "recommendations_by_company",
+                    "recommendations_by_recommender",
+                ]
+            )
             let stored = try index.storedRecords(ids: Set(try LedgerHistory.load(directory).ids.map(\.description)))
             #expect(stored.count == 16)
             // An index that is not a database at all is made again, not a reason to refuse appends.
