@@ -33,7 +33,6 @@ extension MembershipFold {
                 companies[ci].openApplication?.hasDocuments = true
             case .recommendationReceived(let recommender):
                 if let judged, !judged.contains(c.company), !judged.contains(recommender) { break }
-                if let part, MembershipFold.part(of: recommender, part.count) != part.index { break }
                 guard c.openApplication != nil else {
                     throw refuse(
                         "R10",
@@ -41,6 +40,10 @@ extension MembershipFold {
                     )
                 }
                 guard recommender != e.company else { throw refuse("R10", "a company cannot recommend itself") }
+                if let part, MembershipFold.part(of: recommender, part.count) != part.index {
+                    crossPartRecommendations.append((point, recommender))
+                    break
+                }
                 let status = index[recommender].map { companies[$0].status }
                 guard status == .active else {
                     throw refuse(

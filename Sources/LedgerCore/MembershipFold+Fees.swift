@@ -54,7 +54,7 @@ extension MembershipFold {
             amount: charged
         )
         appendRequest(ci, &request)
-        triggers.schedule(ci, on: request.dueOn.adding(days: 1))
+        triggers.schedule(ci, on: request.dueOn.adding(days: 1), after: point)
     }
 
     /// Adds a request to the company (in place, no copy of its history), paying it from credit first (R16).
@@ -134,7 +134,7 @@ extension MembershipFold {
             throw refuse("until \(until) is before the request's due date \(request.dueOn)")
         }
         companies[ci].history.requests[r].excusals.append(Excusal(on: day, until: until, seq: seq))
-        if let until { triggers.schedule(ci, on: max(until.adding(days: 1), day)) }
+        if let until { triggers.schedule(ci, on: max(until.adding(days: 1), day), after: point) }
         if status == .void, voidingRequest == r, overdueRequest(ci, on: day, except: r) == nil,
             companies[ci].history.requests[r].cover(on: day) != nil
         {

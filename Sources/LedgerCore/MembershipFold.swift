@@ -22,6 +22,12 @@ public struct MembershipFold: Sendable {
     var part: (index: Int, count: Int)?
     /// Amounts the ledger filled in for `FeeRequested` events without one (R15), by seq.
     public internal(set) var filledAmounts: [Int: Cents] = [:]
+    /// Where the fold stands in (`on`, `seq`) order (`orderKey`): each status change records it,
+    /// so that a status can be read at any point of the order once the fold is done.
+    var point: UInt64 = 0
+    /// In a part: the recommendations whose recommender another part folds, with their point;
+    /// `merged` judges them (R10).
+    var crossPartRecommendations: [(point: UInt64, recommender: CompanyID)] = []
 
     /// The working state of one company during the fold.
     struct CompanyState {
@@ -47,6 +53,8 @@ public struct MembershipFold: Sendable {
         /// Where the current term's requests begin: a term's requests are made while it runs, so
         /// they are the last ones.
         var termFirstRequest = 0
+        /// The fold's `point` at each change of `history.timeline`, by the same index.
+        var changedAt: [UInt64] = []
 
         var currentRequests: Range<Int> {
             currentTerm == nil ? 0..<0 : termFirstRequest..<history.requests.count
@@ -90,10 +98,9 @@ public struct MembershipFold: Sendable {
 
     /// One part of a fold split by company: the events of the companies in part `part` of
     /// `parts`, with the schedules and rounds everyone shares. Each part's companies are folded
-    /// exactly as in the whole fold, except that a recommender in another part is taken as it
-    /// was judged when the recommendation was appended (R10, the one rule that reads another
-    /// company): so parts are for stored histories, whose events were all judged. `merged` puts
-    /// the parts together.
+    /// exactly as in the whole fold, except that a recommender in another part (R10, the one
+    /// rule that reads another company) is judged by `merged`, from that company's timeline at
+    /// the recommendation's place in the order.
     /// - Parameter order: `order(events)`, computed once for every part.
     public static func fold(
         _ events: ArraySlice<SequencedEvent>,
@@ -116,8 +123,9 @@ public struct MembershipFold: Sendable {
         return Int(hash % UInt64(parts))
     }
 
-    /// Folds over disjoint companies (`fold(_:order:part:of:)`) put together as one.
-    public static func merged(_ parts: [MembershipFold]) -> MembershipFold {
+    /// Folds over disjoint companies (`fold(_:order:part:of:)`) put together as one, or nil when
+    /// a recommendation across parts does not hold (R10): the whole fold then says which.
+    public static func merged(_ parts: [MembershipFold]) -> MembershipFold? {
         var whole = parts.first ?? MembershipFold()
         whole.part = nil
         for other in parts.dropFirst() {
@@ -127,7 +135,27 @@ public struct MembershipFold: Sendable {
             }
             whole.filledAmounts.merge(other.filledAmounts) { first, _ in first }
         }
+        for part in parts {
+            for recommendation in part.crossPartRecommendations
+            where whole.status(of: recommendation.recommender, before: recommendation.point) != .active {
+                return nil
+            }
+        }
+        whole.crossPartRecommendations = []
         return whole
+    }
+
+    /// A company's status just before `point` of the fold's order, nil if it had not filed by then.
+    func status(of company: CompanyID, before point: UInt64) -> MembershipStatus? {
+        guard let ci = index[company] else { return nil }
+        // Changes are recorded in order; recommendations are few, so the last ones are read first.
+        guard let last = companies[ci].changedAt.lastIndex(where: { $0 < point }) else { return nil }
+        return companies[ci].history.timeline[last].status
+    }
+
+    /// A point of the fold's order, (`on`, `seq`) packed to sort as they do (R4, R5).
+    static func orderKey(_ day: Day, _ seq: Int) -> UInt64 {
+        UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: day.ordinal)) ^ 0x8000_0000) << 32 | UInt64(seq)
     }
 
     /// The positions of `events` in the order the fold applies them: by (date, seq) (R4, R5),
@@ -166,8 +194,7 @@ public struct MembershipFold: Sendable {
         for i in events.indices where events[i].event.type != .eventReversed {
             if !reversed.isEmpty && reversed.contains(events[i].seq) { continue }
             // Positions follow seqs here, so (date, position) orders as (date, seq) does (R4, R5).
-            let day = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: events[i].event.on.ordinal)) ^ 0x8000_0000)
-            order.append(day << 32 | UInt64(i - events.startIndex))
+            order.append(orderKey(events[i].event.on, i - events.startIndex))
         }
         order.sort()
         return order.map { events.startIndex + Int($0 & 0xFFFF_FFFF) }
@@ -177,6 +204,7 @@ public struct MembershipFold: Sendable {
     mutating func apply(_ events: ArraySlice<SequencedEvent>, order: [Int], through: Day?) throws(LedgerError) {
         for position in order {
             runTriggers(through: events[position].event.on)
+            point = MembershipFold.orderKey(events[position].event.on, events[position].seq)
             try apply(events[position])
         }
         runTriggers(through: through ?? Day(ordinal: Int.max / 2))
@@ -217,12 +245,14 @@ public struct MembershipFold: Sendable {
             note: note
         )
         companies[ci].history.timeline.append(change)
+        companies[ci].changedAt.append(point)
     }
 
     // MARK: - Time-driven changes (R17, R18)
 
     mutating func runTriggers(through day: Day) {
         while let next = triggers.popFirst(through: day) {
+            point = next.point
             voidIfOverdue(next.company, on: next.day)
         }
     }

@@ -1,9 +1,11 @@
 /// Dates on which a company's status must be re-evaluated with no event (R17, R18): a min-heap.
 struct TriggerQueue: Sendable {
-    private var heap: [(day: Day, company: Int)] = []
+    private var heap: [(day: Day, company: Int, point: UInt64)] = []
 
-    mutating func schedule(_ company: Int, on day: Day) {
-        heap.append((day, company))
+    /// Schedules a re-evaluation at the start of `day`, or, on the scheduling event's own day,
+    /// just after it: `point` is where the scheduling event stands in the fold's order.
+    mutating func schedule(_ company: Int, on day: Day, after point: UInt64) {
+        heap.append((day, company, max(MembershipFold.orderKey(day, 0), point)))
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -14,7 +16,8 @@ struct TriggerQueue: Sendable {
     }
 
     /// Removes and returns the earliest trigger if it is on or before `day`.
-    mutating func popFirst(through day: Day) -> (day: Day, company: Int)? {
+    /// - Returns: also the trigger's point in the fold's order.
+    mutating func popFirst(through day: Day) -> (day: Day, company: Int, point: UInt64)? {
         guard let first = heap.first, first.day <= day else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {

@@ -148,11 +148,16 @@ public struct LedgerHistory: Sendable {
 
     /// Folds the events known at `instant`.
     /// - Throws: `LedgerError` if the stored history breaks a rule (it never should: appends are checked).
-    /// A long history is folded in parts by company, one per core (`MembershipFold.fold(_:order:part:of:)`):
-    /// its events were all judged when appended. If a part finds a broken rule, the whole fold
-    /// runs again, to report the first one in order.
     public func fold(knownAt instant: Instant? = nil) throws(LedgerError) -> MembershipFold {
-        let events = known(at: instant)
+        try LedgerHistory.fold(known(at: instant))
+    }
+
+    /// Folds `events` (a whole history in seq order), exactly as `MembershipFold.fold` does.
+    /// A long history is folded in parts by company, one per core (`MembershipFold.fold(_:order:part:of:)`).
+    /// If a part finds a broken rule, or a recommendation across parts does not hold, the whole
+    /// fold runs again, to report the first broken rule in order.
+    /// - Throws: `LedgerError` for the first event, in (`on`, `seq`) order, that breaks a rule.
+    public static func fold(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> MembershipFold {
         let parts = min(AvailableCores.count, 8)
         guard events.count >= LedgerHistory.eventsForParts, parts > 1 else { return try MembershipFold.fold(events) }
         let order = try MembershipFold.order(events)
@@ -164,6 +169,7 @@ public struct LedgerHistory: Sendable {
             guard case .success(let part) = fold else { return try MembershipFold.fold(events) }
             done.append(part)
         }
-        return MembershipFold.merged(done)
+        guard let merged = MembershipFold.merged(done) else { return try MembershipFold.fold(events) }
+        return merged
     }
 }

@@ -119,7 +119,7 @@ public struct LogVerifier: Sendable {
             )
         }
         do {
-            _ = try MembershipFold.fold(events)
+            _ = try LedgerHistory.fold(events[...])
         } catch {
             throw Problem(seq: error.seq, reason: "the history breaks a rule: \(error)")
         }

@@ -18,13 +18,109 @@ import Testing
         let whole = try MembershipFold.fold(events)
         let order = try MembershipFold.order(events[...])
         for parts in [2, 3, 7] {
-            let merged = MembershipFold.merged(
-                try (0..<parts).map { part in try MembershipFold.fold(events[...], order: order, part: part, of: parts)
-                }
+            let merged = try #require(
+                MembershipFold.merged(
+                    try (0..<parts).map { part in
+                        try MembershipFold.fold(events[...], order: order, part: part, of: parts)
+                    }
+                )
             )
             #expect(merged.histories == whole.histories, "seed \(seed), \(parts) parts")
             #expect(merged.filledAmounts == whole.filledAmounts, "seed \(seed), \(parts) parts")
         }
+    }
+
+    /// Folded in `parts` parts and merged; nil when a part or the merge refuses.
+    static func partedFold(_ events: [SequencedEvent], parts: Int) -> MembershipFold? {
+        guard let order = try? MembershipFold.order(events[...]) else { return nil }
+        var done: [MembershipFold] = []
+        for part in 0..<parts {
+            guard let fold = try? MembershipFold.fold(events[...], order: order, part: part, of: parts) else {
+                return nil
+            }
+            done.append(fold)
+        }
+        return MembershipFold.merged(done)
+    }
+
+    @Test("R10: across parts, the recommender's status is read at the recommendation's place in its day")
+    func crossPartRecommendationsWithinADay() throws {
+        // Whichever part each name falls in, parts must judge as the whole fold does.
+        for recommender in (1...8).map({ "M\($0)" }) {
+            // The recommender requested its fee on 2024-05-01 and never paid: void from the
+            // start of 2024-06-01 (R17).
+            let history = [
+                E.schedule(), E.round("2022", on: "2022-12-01", included: [recommender]),
+                E.filed(recommender, on: "2024-04-02"), E.documents(recommender, on: "2024-04-03"),
+                E.approved(recommender, on: "2024-04-15"),
+                E.requested(recommender, on: "2024-05-01", period: "2024-25"),
+                E.filed("C", on: "2024-05-20", memberClass: "affiliate"),
+            ]
+            func recommendation(_ on: String) -> String {
+                #"{"type":"RecommendationReceived","company":"C","on":"\#(on)","recommender":"\#(recommender)"}"#
+            }
+            let resignation = #"{"type":"MemberResigned","company":"\#(recommender)","on":"2024-05-25"}"#
+            let cases: [(lines: [String], accepted: Bool)] = [
+                (history + [recommendation("2024-05-31")], true),  // the last day before the fee is overdue
+                (history + [recommendation("2024-06-01")], false),  // void from the start of the day
+                (history + [recommendation("2024-05-25"), resignation], true),  // the same day, before it
+                (history + [resignation, recommendation("2024-05-25")], false),  // the same day, after it
+            ]
+            for (lines, accepted) in cases {
+                let events = try sequenced(lines)
+                #expect(((try? MembershipFold.fold(events)) != nil) == accepted, "\(recommender): \(lines.suffix(2))")
+                for parts in [2, 3] {
+                    #expect(
+                        (FoldPropertyTests.partedFold(events, parts: parts) != nil) == accepted,
+                        "\(recommender), \(parts) parts: \(lines.suffix(2))"
+                    )
+                }
+            }
+        }
+    }
+
+    @Test(
+        "R10: a recommender in another part is judged at the recommendation's place in the order, as the whole fold judges it"
+    )
+    func crossPartRecommendations() throws {
+        var (accepted, refused) = (0, 0)
+        for seed in FoldPropertyTests.seeds {
+            let events = try RandomHistory.sequenced(RandomHistory.generate(seed: seed))
+            let companies = Array(Set(events.compactMap(\.event.company))).sorted()
+            var generator = SplitMix64(seed: seed)
+            // A recommendation for each application, on its day or a few days after, by every other
+            // company: the recommender may be active then, or not yet, or no longer, or have filed
+            // nothing; on the application's day, the order of that day's events decides.
+            for filed in events where filed.event.type == .applicationFiled {
+                let company = filed.event.company!
+                for recommender in companies where recommender != company {
+                    let on = filed.event.on.adding(days: Int(generator.next() % 4))
+                    let injected =
+                        events + [
+                            SequencedEvent(
+                                seq: events.count + 1,
+                                event: Event(
+                                    type: .recommendationReceived,
+                                    on: on,
+                                    company: company,
+                                    body: .recommendationReceived(recommender: recommender)
+                                )
+                            )
+                        ]
+                    let whole = try? MembershipFold.fold(injected)
+                    for parts in [2, 3] {
+                        let parted = FoldPropertyTests.partedFold(injected, parts: parts)
+                        #expect(
+                            (parted == nil) == (whole == nil),
+                            "seed \(seed), \(parts) parts, \(recommender) for \(company)"
+                        )
+                        if let parted, let whole { #expect(parted.histories == whole.histories) }
+                    }
+                    if whole == nil { refused += 1 } else { accepted += 1 }
+                }
+            }
+        }
+        #expect(accepted > 20 && refused > 20, "\(accepted) accepted, \(refused) refused")
     }
 
     @Test("R5: every prefix of a valid history is valid", arguments: seeds)
