@@ -102,16 +102,21 @@ extension MembershipFold {
             }
         }
         // Then the current requests, oldest first: the fold appends them in (date, seq) order.
-        let order = (named.map { [$0] } ?? []) + companies[ci].currentRequests.lazy.filter { $0 != named }
         var left = amount
-        for r in order where left > .zero {
-            let balance = companies[ci].history.requests[r].balance
-            guard balance > .zero else { continue }
-            let used = min(balance, left)
-            companies[ci].history.requests[r].allocate(Allocation(on: day, amount: used, seq: seq))
-            left = left - used
+        if let named { allocate(ci, request: named, from: &left, on: day, seq: seq) }
+        for r in companies[ci].currentRequests where r != named && left > .zero {
+            allocate(ci, request: r, from: &left, on: day, seq: seq)
         }
         companies[ci].credit = companies[ci].credit + left
+    }
+
+    /// Applies what is `left` of a payment to a request, up to its balance (R16).
+    private mutating func allocate(_ ci: Int, request r: Int, from left: inout Cents, on day: Day, seq: Int) {
+        let balance = companies[ci].history.requests[r].balance
+        guard balance > .zero, left > .zero else { return }
+        let used = min(balance, left)
+        companies[ci].history.requests[r].allocate(Allocation(on: day, amount: used, seq: seq))
+        left = left - used
     }
 
     /// R18: an excusal covers a current-term request from its date, and restores a membership made
