@@ -1,3 +1,4 @@
+import Crypto
 import Dispatch
 import LedgerCore
 
@@ -50,8 +51,8 @@ public struct LogVerifier: Sendable {
         var before = 0
         var expectedSeq = 1
         var prevRaw = LogHead.empty.hash
-        // The previous line's hash as its `prev` must spell it; a String only at the end.
-        var prevDigits = Array(SHA256Hex.zero.utf8)
+        // The previous line's hash as its `prev` must spell it, held inline; a String only at the end.
+        var prevDigits = HexDigest(repeating: UInt8(ascii: "0"))
         var lastRecorded: Instant?
         var events: [SequencedEvent] = []
         var tornTail: String?
@@ -62,7 +63,8 @@ public struct LogVerifier: Sendable {
             let scan = SegmentScan(bytes: bytes, firstSeq: expectedSeq, prevHash: prevRaw)
             for commit in scan.commits {
                 // Schemas and hashes line by line on every core; the chain and the order after.
-                for checked in LineCheck.all(in: commit.content) {
+                let checks = LineCheck.all(in: commit.content)
+                for checked in checks {
                     func problem(_ reason: String) -> Problem {
                         Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
                     }
@@ -88,10 +90,9 @@ public struct LogVerifier: Sendable {
                         )
                     }
                     lastRecorded = record.recorded
-                    prevRaw = checked.hash
-                    prevDigits = SHA256Hex.hexDigits(prevRaw)
+                    prevDigits = checked.hashHex
                     if let digest, digest.seq == record.seq {
-                        guard digest.hash == SHA256Hex.hex(prevRaw) else {
+                        guard digest.hash == prevDigits.text else {
                             throw problem(
                                 "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
                             )
@@ -101,6 +102,7 @@ public struct LogVerifier: Sendable {
                     events.append(record.sequenced)
                     expectedSeq += 1
                 }
+                if let last = checks.last { prevRaw = Array(last.hash) }
                 progress?(before + commit.end, total)
             }
             before += bytes.count
@@ -126,7 +128,7 @@ public struct LogVerifier: Sendable {
         return Summary(
             events: expectedSeq - 1,
             segments: numbers.count,
-            headHash: String(decoding: prevDigits, as: UTF8.self),
+            headHash: prevDigits.text,
             tornTail: tornTail
         )
     }
@@ -135,46 +137,45 @@ public struct LogVerifier: Sendable {
 /// What verify needs of a stored line, checked against its schema.
 struct CheckedLine: Sendable {
     var seq: Int
-    /// The `prev` field's 64 hex digits.
-    var prev: [UInt8]
+    var prev: HexDigest
     var recorded: Instant
     var sequenced: SequencedEvent
 
     /// The line read by the replay decoder, which accepts only lines in the ledger's own form with
     /// every field in format (fuzzed to agree with the general decoder: `Tools/fuzz`), else by
     /// the general decoder, which checks every form EventSchemas/ allows and says what is wrong.
-    init(line: [UInt8]) throws(InputError) {
-        if let event = line.withUnsafeBytes({ StoredLineDecoder.decode($0) }), let prev = CheckedLine.prev(in: line) {
+    init(line: UnsafeRawBufferPointer) throws(InputError) {
+        if let event = StoredLineDecoder.decode(line), let prev = CheckedLine.prev(in: line) {
             self.init(seq: event.seq, prev: prev, recorded: event.recorded, sequenced: event.sequenced)
             return
         }
-        let record = try StoredRecord.decode(line: line)
+        let record = try StoredRecord.decode(line: Array(line))
+        // The general decoder has checked that `prev` is 64 lowercase hex digits.
         self.init(
             seq: record.seq,
-            prev: Array(record.prev.utf8),
+            prev: HexDigest(Array(record.prev.utf8)),
             recorded: record.recorded,
             sequenced: record.sequenced
         )
     }
 
-    init(seq: Int, prev: [UInt8], recorded: Instant, sequenced: SequencedEvent) {
+    init(seq: Int, prev: HexDigest, recorded: Instant, sequenced: SequencedEvent) {
         self.seq = seq
         self.prev = prev
         self.recorded = recorded
         self.sequenced = sequenced
     }
 
-    static let prevKey = Array(#""prev":""#.utf8)
+    /// `"prev":"`, eight bytes, as one word.
+    static let prevKey = #""prev":""#.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
 
     /// The 64 bytes after `"prev":"` (in a line the replay decoder accepted, no string holds an
     /// escaped quote, so the key can only be the key).
-    static func prev(in line: [UInt8]) -> [UInt8]? {
-        let key = prevKey
-        guard line.count >= key.count + 64 else { return nil }
+    static func prev(in line: UnsafeRawBufferPointer) -> HexDigest? {
         var i = 0
-        while i + key.count + 64 <= line.count {
-            if line[i] == key[0] && line[i..<(i + key.count)].elementsEqual(key) {
-                return Array(line[(i + key.count)..<(i + key.count + 64)])
+        while i + 8 + 64 <= line.count {
+            if line[i] == UInt8(ascii: "\""), line.loadUnaligned(fromByteOffset: i, as: UInt64.self) == prevKey {
+                return line.loadUnaligned(fromByteOffset: i + 8, as: HexDigest.self)
             }
             i += 1
         }
@@ -182,19 +183,44 @@ struct CheckedLine: Sendable {
     }
 }
 
+/// 64 lowercase hex digits held inline: a line's `prev` and the hash it must spell, compared
+/// with no allocation per line.
+typealias HexDigest = SIMD64<UInt8>
+
+extension SIMD64<UInt8> {
+    /// The digits of a SHA-256.
+    init(hexOf digest: SHA256Digest) {
+        self.init()
+        digest.withUnsafeBytes { raw in
+            for j in 0..<32 {
+                self[2 * j] = SHA256Hex.digits[Int(raw[j] >> 4)]
+                self[2 * j + 1] = SHA256Hex.digits[Int(raw[j] & 0xF)]
+            }
+        }
+    }
+
+    /// The digits as text.
+    var text: String { String(decoding: (0..<64).map { self[$0] }, as: UTF8.self) }
+}
+
 /// One line checked on its own: decoded and checked against its schema, and hashed. Lines are
 /// independent, so a commit's lines are checked on every core.
 struct LineCheck: Sendable {
     var record: Result<CheckedLine, InputError>
-    var hash: [UInt8]
+    /// The line's SHA-256, and its digits as the next line's `prev` spells them.
+    var hash: SHA256Digest
+    var hashHex: HexDigest
 
-    /// The check of each line of `content`, in order.
+    /// The check of each line of `content`, in order, read in place.
     static func all(in content: [UInt8]) -> [LineCheck] {
-        let lines = StoredLine.ranges(in: content).map { content[$0] }
-        return ParallelMap.map(lines.count, chunk: 256) { i in
-            let line = Array(lines[i])
-            let record = Result { () throws(InputError) in try CheckedLine(line: line) }
-            return LineCheck(record: record, hash: SHA256Hex.digest(line))
+        let ranges = StoredLine.ranges(in: content)
+        return ParallelMap.map(ranges.count, chunk: 256) { i in
+            content.withUnsafeBytes { all in
+                let line = UnsafeRawBufferPointer(rebasing: all[ranges[i]])
+                let record = Result { () throws(InputError) in try CheckedLine(line: line) }
+                let hash = SHA256.hash(data: line)
+                return LineCheck(record: record, hash: hash, hashHex: HexDigest(hexOf: hash))
+            }
         }
     }
 }
