@@ -193,8 +193,7 @@ extension SIMD64<UInt8> {
         self.init()
         digest.withUnsafeBytes { raw in
             for j in 0..<32 {
-                self[2 * j] = SHA256Hex.digits[Int(raw[j] >> 4)]
-                self[2 * j + 1] = SHA256Hex.digits[Int(raw[j] & 0xF)]
+                (self[2 * j], self[2 * j + 1]) = SHA256Hex.digitPair(raw[j])
             }
         }
     }

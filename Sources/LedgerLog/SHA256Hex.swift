@@ -23,9 +23,15 @@ public enum SHA256Hex {
         var out = [UInt8]()
         out.reserveCapacity(raw.count * 2)
         for byte in raw {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
+            let pair = digitPair(byte)
+            out.append(pair.high)
+            out.append(pair.low)
         }
         return out
+    }
+
+    /// A byte's two lowercase hex digits.
+    static func digitPair(_ byte: UInt8) -> (high: UInt8, low: UInt8) {
+        (digits[Int(byte >> 4)], digits[Int(byte & 0xF)])
     }
 }
