@@ -164,12 +164,10 @@ public struct MembershipFold: Sendable {
     public static func order(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> [Int] {
         assert(events.indices.dropFirst().allSatisfy { events[$0 - 1].seq < events[$0].seq }, "events in seq order")
         var reversed: Set<Int> = []
-        var types = [EventType?](repeating: nil, count: (events.map(\.seq).max() ?? 0) + 1)
-        for item in events { types[item.seq] = item.event.type }
-        // In seq order, whatever order the events come in (an index gives them by company).
-        for item in events.filter({ $0.event.type == .eventReversed }).sorted(by: { $0.seq < $1.seq }) {
+        for item in events where item.event.type == .eventReversed {
             guard case .eventReversed(let target, _) = item.event.body else { continue }
-            guard target < item.seq, target >= 1, let type = types[target] else {
+            // Found by bisection, not a table by seq: an append folds a few events of a long log.
+            guard target < item.seq, target >= 1, let type = type(ofSeq: target, in: events) else {
                 throw LedgerError(
                     "R26",
                     seq: item.seq,
@@ -198,6 +196,17 @@ public struct MembershipFold: Sendable {
         }
         order.sort()
         return order.map { events.startIndex + Int($0 & 0xFFFF_FFFF) }
+    }
+
+    /// The type of the event at `seq` among `events` (in seq order), nil if none is there.
+    static func type(ofSeq seq: Int, in events: ArraySlice<SequencedEvent>) -> EventType? {
+        var low = events.startIndex
+        var high = events.endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if events[middle].seq < seq { low = middle + 1 } else { high = middle }
+        }
+        return low < events.endIndex && events[low].seq == seq ? events[low].event.type : nil
     }
 
     /// Applies `events` at `order`'s positions, with the time-driven changes between them.
