@@ -15,7 +15,7 @@ struct ProjectionRows {
         insertCompany = try db.prepare("INSERT INTO companies VALUES (?, ?, ?, ?, ?, ?)")
         insertProfile = try db.prepare("INSERT INTO profile_timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         insertStatus = try db.prepare("INSERT INTO status_timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        insertVoting = try db.prepare("INSERT INTO voting_timeline VALUES (?, ?, ?)")
+        insertVoting = try db.prepare("INSERT INTO voting_timeline VALUES (?, ?, ?, ?)")
         insertRequest = try db.prepare("INSERT INTO fee_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         insertPayment = try db.prepare("INSERT INTO fee_payments VALUES (?, ?, ?, ?)")
         insertExcusal = try db.prepare("INSERT INTO excusals VALUES (?, ?, ?, ?)")
@@ -88,11 +88,35 @@ struct ProjectionRows {
             let votes = change.status == .active && change.memberClass == .full
             if votes && votingFrom == nil { votingFrom = change.on }
             if let from = votingFrom, !votes || end == nil {
-                let to: Day? = votes ? nil : change.on
-                try insertVoting.run([company, .text(from.description), to.map { .text($0.description) } ?? .null])
+                try insertVoting(company, from: from, to: votes ? nil : change.on, profiles: profiles)
                 votingFrom = nil
             }
         }
+    }
+
+    /// One interval of voting rights, cut where the company's name changes, so that the AGM roll
+    /// reads one row per member instead of looking its name up in the profile timeline.
+    func insertVoting(
+        _ company: SQLiteStatement.Value,
+        from: Day,
+        to: Day?,
+        profiles: [ProfileVersion]
+    ) throws(ProjectionError) {
+        func row(_ name: String, _ from: Day, _ to: Day?) throws(ProjectionError) {
+            try insertVoting.run([
+                company, .text(name), .text(from.description), to.map { .text($0.description) } ?? .null,
+            ])
+        }
+        var start = from
+        var name = profiles.last(where: { $0.on <= from })?.profile.name ?? ""
+        // Profiles are in date order.
+        for version in profiles where version.on > from {
+            if let to, version.on >= to { break }
+            guard version.profile.name != name else { continue }
+            try row(name, start, version.on)
+            (start, name) = (version.on, version.profile.name)
+        }
+        try row(name, start, to)
     }
 
     /// A fee request's row, with its payments and excusals.

@@ -10,7 +10,7 @@ import Glibc
 /// never trusted silently.
 public struct ProjectionStore: Sendable {
     /// The schema version `schema.sql` creates; a database of another version is rebuilt.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     public let directory: LedgerDirectory
     /// The database file (default `projections.sqlite` in the ledger directory).

@@ -1,4 +1,4 @@
--- The SQLite read models of the membership ledger, schema version 2.
+-- The SQLite read models of the membership ledger, schema version 3.
 -- Dates are Hong Kong calendar dates as TEXT 'YYYY-MM-DD' (they sort as dates); money is INTEGER
 -- cents. Intervals are half-open: a row holds from valid_from up to, not including, valid_to;
 -- valid_to NULL means it still holds. Derived from the log: `ledger project rebuild` remakes it.
@@ -46,9 +46,11 @@ CREATE TABLE status_timeline (
 ) WITHOUT ROWID;
 CREATE INDEX status_timeline_by_date ON status_timeline (valid_from, valid_to);
 
--- When a company may vote (R25): active and full.
+-- When a company may vote (R25): active and full. A row also holds the company's name, cut
+-- where it changes, so that the AGM roll reads this table alone.
 CREATE TABLE voting_timeline (
     company    TEXT NOT NULL,
+    name       TEXT NOT NULL,
     valid_from TEXT NOT NULL,
     valid_to   TEXT,
     PRIMARY KEY (company, valid_from)
@@ -68,19 +70,20 @@ CREATE TABLE fee_requests (
 CREATE INDEX fee_requests_by_company ON fee_requests (company, period);
 
 -- Money applied to requests (R16): a payment split over requests, or credit used on a request date.
+-- Clustered by request: the queries read a request's payments, and a separate index doubled it.
 CREATE TABLE fee_payments (
     request_seq  INTEGER NOT NULL REFERENCES fee_requests (seq),
     payment_seq  INTEGER NOT NULL,      -- the FeePaid (or the request itself, when credit paid it)
     paid_on      TEXT NOT NULL,
-    amount_cents INTEGER NOT NULL
-);
-CREATE INDEX fee_payments_by_request ON fee_payments (request_seq, paid_on);
+    amount_cents INTEGER NOT NULL,
+    PRIMARY KEY (request_seq, payment_seq)  -- a payment goes to a request once (R16)
+) WITHOUT ROWID;
 
 -- Excused delays (R18): each covers its request from valid_from; a later one replaces it.
 CREATE TABLE excusals (
     request_seq INTEGER NOT NULL REFERENCES fee_requests (seq),
     excusal_seq INTEGER NOT NULL,
     valid_from  TEXT NOT NULL,
-    until       TEXT                    -- the cover's last day; NULL: no end
-);
-CREATE INDEX excusals_by_request ON excusals (request_seq, valid_from);
+    until       TEXT,                   -- the cover's last day; NULL: no end
+    PRIMARY KEY (request_seq, excusal_seq)
+) WITHOUT ROWID;

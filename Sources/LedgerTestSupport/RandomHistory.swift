@@ -97,8 +97,11 @@ public struct RandomHistory {
                 json =
                     #"{"type":"ClassChanged","company":"\#(c)","on":"\#(d)","class":"\#(pick(["full", "affiliate"]))"}"#
             case 16:
+                // Every third a rename too (the AGM roll reads a member's name as of its date),
+                // chosen without a draw so that the seeds keep their histories.
+                let name = attempt.isMultiple(of: 3) ? #","name":"\#(c) Holdings \#(attempt) Ltd""# : ""
                 json =
-                    #"{"type":"ProfileUpdated","company":"\#(c)","on":"\#(d)","employeesInHK":\#(pick([5, 45, 55, 150]))}"#
+                    #"{"type":"ProfileUpdated","company":"\#(c)","on":"\#(d)","employeesInHK":\#(pick([5, 45, 55, 150]))\#(name)}"#
             case 17: json = #"{"type":"MemberResigned","company":"\#(c)","on":"\#(d)"}"#
             case 18: json = #"{"type":"ApplicationRejected","company":"\#(c)","on":"\#(d)","reason":"incomplete"}"#
             default:

@@ -134,6 +134,45 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
         }
     }
 
+    @Test("R25: the AGM roll names each member as it was called on the date (voting rows cut where the name changes)")
+    func rollNamesAsOfTheDate() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append(
+                [
+                    EventJSON.schedule(), EventJSON.filed("F", on: "2024-01-02"),
+                    EventJSON.documents("F", on: "2024-01-03"),
+                    EventJSON.round("2023", on: "2024-01-04", included: ["F"]),
+                    EventJSON.approved("F", on: "2024-01-10"),
+                    EventJSON.requested("F", on: "2024-01-11", period: "2023-24", amount: "1000"),
+                    EventJSON.paid("F", on: "2024-01-12", amount: "1000", reference: "P1"),
+                    #"{"type":"ProfileUpdated","company":"F","on":"2024-03-01","name":"F Holdings Ltd"}"#,
+                    #"{"type":"ProfileUpdated","company":"F","on":"2024-04-01","employeesInHK":12}"#,
+                    #"{"type":"MemberResigned","company":"F","on":"2024-06-01"}"#,
+                ],
+                to: directory,
+                at: "2024-06-02T02:00:00Z"
+            )
+            let store = ProjectionStore(directory: directory)
+            try store.rebuild()
+            #expect(
+                try Set(dump(store.path, company: "F").filter { $0.hasPrefix("voting_timeline") }) == [
+                    "voting_timeline: F|F Ltd|2024-01-10|2024-03-01",
+                    "voting_timeline: F|F Holdings Ltd|2024-03-01|2024-06-01",
+                ]
+            )
+            let fold = try LedgerHistory.load(directory).fold()
+            for (date, name) in [
+                ("2024-02-29", "F Ltd"), ("2024-03-01", "F Holdings Ltd"), ("2024-05-31", "F Holdings Ltd"),
+            ] {
+                let day = Day(date)!
+                #expect(try store.votingRows(on: day).map(\.name) == [name], "\(date)")
+                #expect(try store.votingRows(on: day) == fold.votingRows(on: day), "\(date)")
+            }
+            #expect(try store.votingRows(on: Day("2024-06-01")!).isEmpty)
+        }
+    }
+
     @Test("a backdated payment and a reversal change the rows of their company only; a round changes its members")
     func affectedCompaniesOnly() throws {
         try withTemporaryDirectory { path in
