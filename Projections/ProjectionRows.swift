@@ -51,44 +51,66 @@ struct ProjectionRows {
         }
         requests.sort { $0.seq < $1.seq }
         for request in requests {
-            try insertFeeRequest(histories[Int(request.company)].requests[Int(request.index)])
+            // Read in place: a copy of each request retained and released its arrays and texts.
+            try histories[Int(request.company)].requests.withUnsafeBufferPointer { (requests) throws(ProjectionError) in
+                try insertFeeRequest(requests[Int(request.index)])
+            }
         }
         progress?(histories.count, histories.count)
     }
 
     /// The profile, company, status and voting rows of one company.
     func insertTimelines(_ history: CompanyHistory) throws(ProjectionError) {
-        let company = SQLiteStatement.Value.text(history.company.rawValue)
-        let profiles = ProjectionRows.lastPerDay(history.profiles, day: \.on)
-        for (i, version) in profiles.enumerated() {
-            let p = version.profile
-            try insertProfile.run([
-                company, .text(p.name), .text(p.brExpiresOn.description), .text(p.sector.rawValue),
-                .integer(Int64(p.employeesInHK)), .integer(p.isSME ? 1 : 0), .text(version.on.description),
-                i + 1 < profiles.count ? .text(profiles[i + 1].on.description) : .null,
-            ])
+        let company = history.company.rawValue
+        let profiles = history.profiles
+        let profileRows = ProjectionRows.lastPerDay(profiles, day: \.on)
+        for (n, i) in profileRows.enumerated() {
+            let end = n + 1 < profileRows.count ? profiles[profileRows[n + 1]].on.description : nil
+            try insertProfile.insert { row in
+                let p = profiles[i].profile
+                row.text(company)
+                row.text(p.name)
+                row.text(p.brExpiresOn.description)
+                row.text(p.sector.rawValue)
+                row.integer(Int64(p.employeesInHK))
+                row.integer(p.isSME ? 1 : 0)
+                row.text(profiles[i].on.description)
+                row.text(end)
+            }
         }
         if let p = profiles.last?.profile {
-            try insertCompany.run([
-                company, .text(p.name), .text(p.brNumber), .text(p.brExpiresOn.description), .text(p.sector.rawValue),
-                .integer(Int64(p.employeesInHK)),
-            ])
+            try insertCompany.insert { row in
+                row.text(company)
+                row.text(p.name)
+                row.text(p.brNumber)
+                row.text(p.brExpiresOn.description)
+                row.text(p.sector.rawValue)
+                row.integer(Int64(p.employeesInHK))
+            }
         }
-        let changes = ProjectionRows.lastPerDay(history.timeline, day: \.on)
+        let timeline = history.timeline
+        let changes = ProjectionRows.lastPerDay(timeline, day: \.on)
         var votingFrom: Day?
-        for (i, change) in changes.enumerated() {
-            let end: Day? = i + 1 < changes.count ? changes[i + 1].on : nil
-            try insertStatus.run([
-                company, .text(change.status.rawValue), .text(change.memberClass.rawValue),
-                .text(change.since.description),
-                change.reason.map { .text($0) } ?? .null, .text(change.rule),
-                .text(change.seqs.map(String.init).joined(separator: ",")), .text(change.on.description),
-                end.map { .text($0.description) } ?? .null,
-            ])
-            let votes = change.status == .active && change.memberClass == .full
-            if votes && votingFrom == nil { votingFrom = change.on }
+        for (n, i) in changes.enumerated() {
+            let end: Day? = n + 1 < changes.count ? timeline[changes[n + 1]].on : nil
+            try timeline.withUnsafeBufferPointer { (timeline) throws(ProjectionError) in
+                let change = timeline[i]
+                try insertStatus.insert { row in
+                    row.text(company)
+                    row.text(change.status.rawValue)
+                    row.text(change.memberClass.rawValue)
+                    row.text(change.since.description)
+                    row.text(change.reason)
+                    row.text(change.rule)
+                    row.text(change.seqs.map(String.init).joined(separator: ","))
+                    row.text(change.on.description)
+                    row.text(end?.description)
+                }
+            }
+            let votes = timeline[i].status == .active && timeline[i].memberClass == .full
+            if votes && votingFrom == nil { votingFrom = timeline[i].on }
             if let from = votingFrom, !votes || end == nil {
-                try insertVoting(company, from: from, to: votes ? nil : change.on, profiles: profiles)
+                try insertVoting(company, from: from, to: votes ? nil : timeline[i].on, profiles: profiles)
                 votingFrom = nil
             }
         }
@@ -96,16 +118,14 @@ struct ProjectionRows {
 
     /// One interval of voting rights, cut where the company's name changes, so that the AGM roll
     /// reads one row per member instead of looking its name up in the profile timeline.
-    func insertVoting(
-        _ company: SQLiteStatement.Value,
-        from: Day,
-        to: Day?,
-        profiles: [ProfileVersion]
-    ) throws(ProjectionError) {
+    func insertVoting(_ company: String, from: Day, to: Day?, profiles: [ProfileVersion]) throws(ProjectionError) {
         func row(_ name: String, _ from: Day, _ to: Day?) throws(ProjectionError) {
-            try insertVoting.run([
-                company, .text(name), .text(from.description), to.map { .text($0.description) } ?? .null,
-            ])
+            try insertVoting.insert { row in
+                row.text(company)
+                row.text(name)
+                row.text(from.description)
+                row.text(to?.description)
+            }
         }
         var start = from
         var name = profiles.last(where: { $0.on <= from })?.profile.name ?? ""
@@ -121,37 +141,36 @@ struct ProjectionRows {
 
     /// A fee request's row, with its payments and excusals.
     func insertFeeRequest(_ request: FeeRequestRecord) throws(ProjectionError) {
-        try insertRequest.run([
-            .integer(Int64(request.seq)), .text(request.company.rawValue), .integer(Int64(request.term + 1)),
-            .text(request.period.description),
-            .integer(request.amount.value), .text(request.requestedOn.description),
-            .text(request.dueOn.description),
-            request.settledOn.map { .text($0.description) } ?? .null,
-        ])
+        try insertRequest.insert { row in
+            row.integer(Int64(request.seq))
+            row.text(request.company.rawValue)
+            row.integer(Int64(request.term + 1))
+            row.text(request.period.description)
+            row.integer(request.amount.value)
+            row.text(request.requestedOn.description)
+            row.text(request.dueOn.description)
+            row.text(request.settledOn?.description)
+        }
         for allocation in request.allocations {
-            try insertPayment.run([
-                .integer(Int64(request.seq)), .integer(Int64(allocation.seq)), .text(allocation.on.description),
-                .integer(allocation.amount.value),
-            ])
+            try insertPayment.insert { row in
+                row.integer(Int64(request.seq))
+                row.integer(Int64(allocation.seq))
+                row.text(allocation.on.description)
+                row.integer(allocation.amount.value)
+            }
         }
         for excusal in request.excusals {
-            try insertExcusal.run([
-                .integer(Int64(request.seq)), .integer(Int64(excusal.seq)), .text(excusal.on.description),
-                excusal.until.map { .text($0.description) } ?? .null,
-            ])
+            try insertExcusal.insert { row in
+                row.integer(Int64(request.seq))
+                row.integer(Int64(excusal.seq))
+                row.text(excusal.on.description)
+                row.text(excusal.until?.description)
+            }
         }
     }
 
-    /// The last item of each day: what holds from that day on.
-    static func lastPerDay<T>(_ items: [T], day: (T) -> Day) -> [T] {
-        var result: [T] = []
-        for item in items {
-            if let last = result.last, day(last) == day(item) {
-                result[result.count - 1] = item
-            } else {
-                result.append(item)
-            }
-        }
-        return result
+    /// The positions of the last item of each day: what holds from that day on.
+    static func lastPerDay<T>(_ items: [T], day: (T) -> Day) -> [Int] {
+        items.indices.filter { $0 + 1 == items.count || day(items[$0 + 1]) != day(items[$0]) }
     }
 }

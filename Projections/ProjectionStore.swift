@@ -77,13 +77,17 @@ public struct ProjectionStore: Sendable {
             unlink(temporary)
             throw error
         }
+        let seq = history.count
+        // Freed while the file is synced, or never, if the process exits first.
+        BackgroundRelease.release(fold)
+        BackgroundRelease.release(history)
         try ProjectionStore.fsyncFile(temporary)
         guard rename(temporary, path) == 0 else {
             throw ProjectionError("rename: \(String(cString: strerror(errno)))", file: path)
         }
         unlink(path + "-journal")
         try ProjectionStore.fsyncFile((path as NSString).deletingLastPathComponent)
-        return .rebuilt(seq: history.count, reason: reason)
+        return .rebuilt(seq: seq, reason: reason)
     }
 
     /// Brings the database up to date: rebuilds it when missing, unreadable, of another schema

@@ -134,10 +134,56 @@ final class SQLiteStatement {
             switch value {
             case .null: rc = sqlite3_bind_null(handle, index)
             case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
-            case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, SQLITE_TRANSIENT)
+            case .text(let s): rc = bindText(index, s)
             }
             guard rc == SQLITE_OK else { throw database.failure("sqlite3_bind", rc) }
         }
+    }
+
+    /// Binds a text's UTF-8 bytes as they are: passing a `String` where C wants a `char *`
+    /// made a NUL-terminated copy on the heap for each value (a rebuild binds 100 million).
+    private func bindText(_ index: Int32, _ text: String) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            // An empty buffer may have no address, which SQLite would bind as NULL.
+            guard let base = bytes.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT) }
+            return sqlite3_bind_text(handle, index, base, Int32(bytes.count), SQLITE_TRANSIENT)
+        }
+    }
+
+    /// A row being bound position by position, for bulk inserts: no array of values per row.
+    /// `insert { row in row.text(...); row.integer(...) }` binds 1, 2, … in order, then steps.
+    struct Row {
+        fileprivate let statement: SQLiteStatement
+        fileprivate var position: Int32 = 0
+        fileprivate var rc = SQLITE_OK
+
+        mutating func text(_ value: String) { record(statement.bindText(advance(), value)) }
+        mutating func integer(_ value: Int64) { record(sqlite3_bind_int64(statement.handle, advance(), value)) }
+        mutating func text(_ value: String?) {
+            if let value { text(value) } else { record(sqlite3_bind_null(statement.handle, advance())) }
+        }
+
+        private mutating func advance() -> Int32 {
+            position += 1
+            return position
+        }
+
+        /// Keeps the first failure.
+        private mutating func record(_ result: Int32) { if rc == SQLITE_OK { rc = result } }
+    }
+
+    /// Binds every parameter through `bind`, in order, and runs the statement (which returns no rows).
+    func insert(_ bind: (inout Row) -> Void) throws(ProjectionError) {
+        sqlite3_reset(handle)
+        var row = Row(statement: self)
+        bind(&row)
+        guard row.rc == SQLITE_OK else { throw database.failure("sqlite3_bind", row.rc) }
+        guard row.position == sqlite3_bind_parameter_count(handle) else {
+            throw ProjectionError("\(row.position) values bound, not \(sqlite3_bind_parameter_count(handle))")
+        }
+        let rc = sqlite3_step(handle)
+        guard rc == SQLITE_DONE else { throw database.failure("sqlite3_step", rc) }
     }
 
     /// Binds a named parameter (`:as_of`) if the statement has it.

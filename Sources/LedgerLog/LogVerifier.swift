@@ -121,10 +121,11 @@ public struct LogVerifier: Sendable {
             )
         }
         do {
-            _ = try LedgerHistory.fold(events[...])
+            BackgroundRelease.release(try LedgerHistory.fold(events[...]))
         } catch {
             throw Problem(seq: error.seq, reason: "the history breaks a rule: \(error)")
         }
+        BackgroundRelease.release(events)
         return Summary(
             events: expectedSeq - 1,
             segments: numbers.count,
