@@ -185,24 +185,33 @@ public final class EventIndex: AppendHistory {
                     company = try self.company(ofSeq: target)
                 }
                 if let id = logged.event.company, named.insert(id).inserted {
-                    try insertCompany.run([.text(id.rawValue)])
+                    try insertCompany.insert { $0.text(id.rawValue) }
                 }
                 if case .recommendationReceived(let recommender) = logged.event.body, let company {
-                    try insertCitation.run([.text(recommender.rawValue), .text(company)])
-                }
-                if case .indexRoundRecorded(let label, let included) = logged.event.body {
-                    try insertRound.run([.integer(Int64(logged.seq)), .text(logged.event.on.description), .text(label)])
-                    for member in included {
-                        try insertInclusion.run([.text(member.rawValue), .integer(Int64(logged.seq))])
+                    try insertCitation.insert { row in
+                        row.text(recommender.rawValue)
+                        row.text(company)
                     }
                 }
-                try insertEvent.bind([
-                    .integer(Int64(logged.seq)), company.map { .text($0) } ?? .null,
-                    .integer(EventIndex.key(logged.id)),
-                    .null,
-                ])
-                try insertEvent.bindBlob(4, line)
-                guard try !insertEvent.step() else { throw ProjectionError("insert returned rows") }
+                if case .indexRoundRecorded(let label, let included) = logged.event.body {
+                    try insertRound.insert { row in
+                        row.integer(Int64(logged.seq))
+                        row.text(logged.event.on.description)
+                        row.text(label)
+                    }
+                    for member in included {
+                        try insertInclusion.insert { row in
+                            row.text(member.rawValue)
+                            row.integer(Int64(logged.seq))
+                        }
+                    }
+                }
+                try insertEvent.insert { row in
+                    row.integer(Int64(logged.seq))
+                    row.text(company)
+                    row.integer(EventIndex.key(logged.id))
+                    row.blob(line)
+                }
             }
             let meta = try db!.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
             try meta.run([.text("version"), .text(EventIndex.version)])

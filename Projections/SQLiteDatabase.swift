@@ -163,6 +163,14 @@ final class SQLiteStatement {
         mutating func text(_ value: String?) {
             if let value { text(value) } else { record(sqlite3_bind_null(statement.handle, advance())) }
         }
+        mutating func blob(_ bytes: [UInt8]) {
+            let position = advance()
+            record(
+                bytes.withUnsafeBytes {
+                    sqlite3_bind_blob(statement.handle, position, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT)
+                }
+            )
+        }
 
         private mutating func advance() -> Int32 {
             position += 1
@@ -227,14 +235,6 @@ final class SQLiteStatement {
 
     /// A blob column's bytes, copied.
     func blob(_ column: Int32) -> [UInt8]? { rawBlob(column).map { Array($0) } }
-
-    /// Binds bytes to a 1-based position (after `bind(_:)` has reset the statement).
-    func bindBlob(_ index: Int32, _ bytes: [UInt8]) throws(ProjectionError) {
-        let rc = bytes.withUnsafeBytes {
-            sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT)
-        }
-        guard rc == SQLITE_OK else { throw database.failure("sqlite3_bind_blob", rc) }
-    }
 
     var columnNames: [String] {
         (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
