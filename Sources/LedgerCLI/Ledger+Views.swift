@@ -115,6 +115,7 @@ extension Ledger {
                 throw InputError(field: "COMPANY", "\"\(company)\" is not a company id")
             }
             let (fold, day) = try view.fold(options)
+            defer { BackgroundRelease.release(fold) }  // A whole ledger's fold: not freed before exit.
             guard let history = fold.history(of: id), history.change(on: day) != nil else {
                 throw InputError(field: "COMPANY", "\(company) has filed nothing by \(day)")
             }

@@ -112,7 +112,9 @@ struct ViewOptions: ParsableArguments {
     func fold(_ options: some LedgerAccess) throws -> (MembershipFold, Day) {
         let now = try options.now()
         let history = try ViewOptions.history(try options.open())
-        return (try history.fold(knownAt: try knownAtInstant(now: now)), try asOfDay(now: now))
+        let fold = try history.fold(knownAt: try knownAtInstant(now: now))
+        BackgroundRelease.release(history)
+        return (fold, try asOfDay(now: now))
     }
 
     /// Every stored event, with a progress bar on a terminal.
@@ -153,7 +155,11 @@ struct ViewOptions: ParsableArguments {
                 Console.note("projections unavailable (\(error)); answering by replay")
             }
         }
-        return replayed(try (history ?? ViewOptions.history(directory)).fold(knownAt: knownAt), day)
+        let replay = try history ?? ViewOptions.history(directory)
+        let fold = try replay.fold(knownAt: knownAt)
+        BackgroundRelease.release(replay)
+        defer { BackgroundRelease.release(fold) }
+        return replayed(fold, day)
     }
 }
 
