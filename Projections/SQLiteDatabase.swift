@@ -29,7 +29,11 @@ final class SQLiteDatabase {
 
     /// Opens the database at `path`; when `createWithMode` is given, creates it first with that
     /// mode if it is missing (SQLite gives its journal and WAL files the database's mode).
+    /// Settings of the SQLite library itself, made once, before the first connection.
+    private static let librarySettings: Void = { _ = ledger_sqlite3_no_memory_statistics() }()
+
     init(path: String, createWithMode mode: UInt32? = nil) throws(ProjectionError) {
+        SQLiteDatabase.librarySettings
         let create = mode != nil
         if let mode {
             let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode_t(mode))
