@@ -192,9 +192,12 @@ extension SIMD64<UInt8> {
     /// The digits of a SHA-256.
     init(hexOf digest: SHA256Digest) {
         self.init()
-        digest.withUnsafeBytes { raw in
-            for j in 0..<32 {
-                (self[2 * j], self[2 * j + 1]) = SHA256Hex.digitPair(raw[j])
+        // Written as memory, not lane by lane: each lane assignment rebuilt the whole vector.
+        withUnsafeMutableBytes(of: &self) { out in
+            digest.withUnsafeBytes { raw in
+                for j in 0..<32 {
+                    (out[2 * j], out[2 * j + 1]) = SHA256Hex.digitPair(raw[j])
+                }
             }
         }
     }

@@ -13,8 +13,6 @@ public enum SHA256Hex {
     /// The raw 32-byte SHA-256 of `bytes`.
     public static func digest(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
 
-    static let digits = Array("0123456789abcdef".utf8)
-
     /// Lowercase hex of raw bytes.
     public static func hex(_ raw: [UInt8]) -> String { String(decoding: hexDigits(raw), as: UTF8.self) }
 
@@ -32,6 +30,12 @@ public enum SHA256Hex {
 
     /// A byte's two lowercase hex digits.
     static func digitPair(_ byte: UInt8) -> (high: UInt8, low: UInt8) {
-        (digits[Int(byte >> 4)], digits[Int(byte & 0xF)])
+        (digit(byte >> 4), digit(byte & 0xF))
+    }
+
+    /// A nibble's lowercase hex digit, computed: a table in a global costs an initialisation
+    /// check and a bounds check per digit, and verify makes 64 per line.
+    @inline(__always) static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 }
