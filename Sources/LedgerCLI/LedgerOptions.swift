@@ -111,15 +111,27 @@ struct ViewOptions: ParsableArguments {
     /// The fold of what was known at `--known-at`, and the as-of date.
     func fold(_ options: some LedgerAccess) throws -> (MembershipFold, Day) {
         let now = try options.now()
-        let history = try ViewOptions.history(try options.open())
-        let fold = try history.fold(knownAt: try knownAtInstant(now: now))
-        BackgroundRelease.release(history)
+        let fold = try ViewOptions.replay(try options.open(), knownAt: try knownAtInstant(now: now))
         return (fold, try asOfDay(now: now))
     }
 
     /// Every stored event, with a progress bar on a terminal.
     static func history(_ directory: LedgerDirectory) throws -> LedgerHistory {
         try ProgressBar.around("replay", unit: .bytes) { try LedgerHistory.load(directory, progress: $0) }
+    }
+
+    /// The fold of the events known at `knownAt` (of `history`, when already read). The events
+    /// are freed on a background thread: a view reads only the fold, and freeing a whole
+    /// ledger's events before exit took seconds.
+    static func replay(
+        _ directory: LedgerDirectory,
+        history: LedgerHistory? = nil,
+        knownAt: Instant
+    ) throws -> MembershipFold {
+        let events = try history ?? ViewOptions.history(directory)
+        let fold = try events.fold(knownAt: knownAt)
+        BackgroundRelease.release(events)
+        return fold
     }
 
     /// A view's rows: from the SQLite projections (caught up first) when the question is about
@@ -155,9 +167,7 @@ struct ViewOptions: ParsableArguments {
                 Console.note("projections unavailable (\(error)); answering by replay")
             }
         }
-        let replay = try history ?? ViewOptions.history(directory)
-        let fold = try replay.fold(knownAt: knownAt)
-        BackgroundRelease.release(replay)
+        let fold = try ViewOptions.replay(directory, history: history, knownAt: knownAt)
         defer { BackgroundRelease.release(fold) }
         return replayed(fold, day)
     }
