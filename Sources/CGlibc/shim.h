@@ -1,6 +1,6 @@
 #ifndef LEDGER_CGLIBC_SHIM_H
 #define LEDGER_CGLIBC_SHIM_H
-/* glibc interfaces the Glibc module does not bring. */
+/* glibc interfaces the Glibc module does not bring, and a compiler builtin. */
 #include <stddef.h>
 #ifdef __linux__
 /* mallopt: the Glibc module does not include malloc.h. */
@@ -12,4 +12,6 @@ extern int ledger_sched_getaffinity(int pid, size_t size, void *mask) __asm__("s
 /* getrandom: the Glibc module does not include sys/random.h. */
 #include <sys/random.h>
 #endif
+/* A hint to bring memory into the cache before it is read: Swift has no prefetch of its own. */
+static inline void ledger_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 #endif

@@ -40,8 +40,8 @@ extension MembershipFold {
                     )
                 }
                 guard recommender != e.company else { throw refuse("R10", "a company cannot recommend itself") }
-                if let part, MembershipFold.part(of: recommender, part.count) != part.index {
-                    crossPartRecommendations.append((point, recommender))
+                if defersRecommendations {
+                    deferredRecommendations.append((point, recommender))
                     break
                 }
                 let status = index[recommender].map { companies[$0].status }
@@ -208,47 +208,56 @@ extension MembershipFold {
     }
 
     mutating func recordRound(_ round: String, included: [CompanyID], on day: Day, seq: Int) throws(LedgerError) {
+        try checkRound(round, on: day, seq: seq)
+        let includedSet = Set(included)
+        everIncluded.formUnion(includedSet)
+        for ci in companies.indices { countRound(ci, round, included: includedSet, on: day, seq: seq) }
+    }
+
+    /// R19: one round per label and per day.
+    mutating func checkRound(_ round: String, on day: Day, seq: Int) throws(LedgerError) {
         guard roundLabels.insert(round).inserted else {
             throw LedgerError("R19", seq: seq, "an index round labelled \"\(round)\" is already recorded")
         }
         guard roundDays.insert(day).inserted else {
             throw LedgerError("R19", seq: seq, "an index round is already recorded on \(day)")
         }
-        let includedSet = Set(included)
-        everIncluded.formUnion(includedSet)
-        for ci in companies.indices where companies[ci].currentTerm != nil {
-            // The fields read, not a copy of the company (which would copy its history).
-            let c = (status: companies[ci].status, reason: companies[ci].reason, company: companies[ci].history.company)
-            guard c.status == .active || c.status == .void else { continue }
-            if includedSet.contains(c.company) {
-                companies[ci].missedRounds = 0
-                continue
-            }
-            companies[ci].missedRounds += 1
-            guard companies[ci].missedRounds >= 3 else { continue }
-            if c.status == .active {
-                setStatus(
-                    ci,
-                    .void,
-                    on: day,
-                    reason: "index-non-participation:\(round)",
-                    rule: "R20",
-                    seqs: [seq],
-                    note:
-                        "void: not included in three consecutive index rounds, the third being \(round); the term ends"
-                )
-            } else {
-                setStatus(
-                    ci,
-                    .void,
-                    on: day,
-                    reason: c.reason,
-                    rule: "R20",
-                    seqs: [seq],
-                    note: "third missed index round \(round) while void: stays void, and the term ends"
-                )
-            }
-            companies[ci].currentTerm = nil
+    }
+
+    /// R20: a round counts for or against one company's current term; the third missed in a row
+    /// makes it void and ends the term.
+    mutating func countRound(_ ci: Int, _ round: String, included: Set<CompanyID>, on day: Day, seq: Int) {
+        guard companies[ci].currentTerm != nil else { return }
+        // The fields read, not a copy of the company (which would copy its history).
+        let c = (status: companies[ci].status, reason: companies[ci].reason, company: companies[ci].history.company)
+        guard c.status == .active || c.status == .void else { return }
+        if included.contains(c.company) {
+            companies[ci].missedRounds = 0
+            return
         }
+        companies[ci].missedRounds += 1
+        guard companies[ci].missedRounds >= 3 else { return }
+        if c.status == .active {
+            setStatus(
+                ci,
+                .void,
+                on: day,
+                reason: "index-non-participation:\(round)",
+                rule: "R20",
+                seqs: [seq],
+                note: "void: not included in three consecutive index rounds, the third being \(round); the term ends"
+            )
+        } else {
+            setStatus(
+                ci,
+                .void,
+                on: day,
+                reason: c.reason,
+                rule: "R20",
+                seqs: [seq],
+                note: "third missed index round \(round) while void: stays void, and the term ends"
+            )
+        }
+        companies[ci].currentTerm = nil
     }
 }

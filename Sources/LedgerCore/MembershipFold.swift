@@ -18,16 +18,16 @@ public struct MembershipFold: Sendable {
     var triggers = TriggerQueue()
     /// The companies judged, when the fold holds only part of the history.
     var judged: Set<CompanyID>?
-    /// Which part of a fold split by company this is (`fold(_:order:part:of:)`).
-    var part: (index: Int, count: Int)?
+    /// Whether R10's recommender is judged after the fold, by `merged` (a fold by company meets a
+    /// recommender before or after its own events, never beside them).
+    var defersRecommendations = false
     /// Amounts the ledger filled in for `FeeRequested` events without one (R15), by seq.
     public internal(set) var filledAmounts: [Int: Cents] = [:]
     /// Where the fold stands in (`on`, `seq`) order (`orderKey`): each status change records it,
     /// so that a status can be read at any point of the order once the fold is done.
     var point: UInt64 = 0
-    /// In a part: the recommendations whose recommender another part folds, with their point;
-    /// `merged` judges them (R10).
-    var crossPartRecommendations: [(point: UInt64, recommender: CompanyID)] = []
+    /// In a fold by company: every recommendation, with its point; `merged` judges them (R10).
+    var deferredRecommendations: [(point: UInt64, recommender: CompanyID)] = []
 
     /// The working state of one company during the fold.
     struct CompanyState {
@@ -96,25 +96,6 @@ public struct MembershipFold: Sendable {
         return fold
     }
 
-    /// One part of a fold split by company: the events of the companies in part `part` of
-    /// `parts`, with the schedules and rounds everyone shares. Each part's companies are folded
-    /// exactly as in the whole fold, except that a recommender in another part (R10, the one
-    /// rule that reads another company) is judged by `merged`, from that company's timeline at
-    /// the recommendation's place in the order.
-    /// - Parameter order: `order(events)`, computed once for every part.
-    public static func fold(
-        _ events: ArraySlice<SequencedEvent>,
-        order: [Int],
-        part: Int,
-        of parts: Int
-    ) throws(LedgerError) -> MembershipFold {
-        var fold = MembershipFold()
-        fold.part = (part, parts)
-        let mine = order.filter { events[$0].event.company.map { MembershipFold.part(of: $0, parts) == part } ?? true }
-        try fold.apply(events, order: mine, through: nil)
-        return fold
-    }
-
     /// The part (of `parts`) a company's events fold in.
     static func part(of company: CompanyID, _ parts: Int) -> Int {
         // FNV-1a over the id: the same part in every fold of the process, and cheap.
@@ -124,10 +105,10 @@ public struct MembershipFold: Sendable {
     }
 
     /// Folds over disjoint companies (`fold(_:order:part:of:)`) put together as one, or nil when
-    /// a recommendation across parts does not hold (R10): the whole fold then says which.
+    /// a recommendation does not hold (R10): the whole fold then says which.
     public static func merged(_ parts: [MembershipFold]) -> MembershipFold? {
         var whole = parts.first ?? MembershipFold()
-        whole.part = nil
+        whole.defersRecommendations = false
         for other in parts.dropFirst() {
             for state in other.companies {
                 whole.index[state.history.company] = whole.companies.count
@@ -136,12 +117,12 @@ public struct MembershipFold: Sendable {
             whole.filledAmounts.merge(other.filledAmounts) { first, _ in first }
         }
         for part in parts {
-            for recommendation in part.crossPartRecommendations
+            for recommendation in part.deferredRecommendations
             where whole.status(of: recommendation.recommender, before: recommendation.point) != .active {
                 return nil
             }
         }
-        whole.crossPartRecommendations = []
+        whole.deferredRecommendations = []
         return whole
     }
 

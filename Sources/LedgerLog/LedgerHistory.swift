@@ -34,6 +34,7 @@ public struct LedgerHistory: Sendable {
         history.events.reserveCapacity(logBytes / 40 + 16)
         history.recorded.reserveCapacity(logBytes / 40 + 16)
         history.ids.reserveCapacity(logBytes / 40 + 16)
+        HeapSettings.preferHugePages(&history.events)
         try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
             let decoded = ParallelMap.map(commits.count) { i in decodeCommit(commits[i], segment: segment) }
             for (commit, events) in zip(commits, decoded) {
@@ -143,7 +144,7 @@ public struct LedgerHistory: Sendable {
         return events[..<low]
     }
 
-    /// Below this many events one fold on one core is as quick.
+    /// Below this many events one fold in one piece is as quick.
     static let eventsForParts = 20_000
 
     /// Folds the events known at `instant`.
@@ -153,13 +154,14 @@ public struct LedgerHistory: Sendable {
     }
 
     /// Folds `events` (a whole history in seq order), exactly as `MembershipFold.fold` does.
-    /// A long history is folded in parts by company, one per core (`MembershipFold.fold(_:order:part:of:)`).
-    /// If a part finds a broken rule, or a recommendation across parts does not hold, the whole
-    /// fold runs again, to report the first broken rule in order.
+    /// A long history is folded company by company, in parts by company, one per core
+    /// (`MembershipFold.fold(_:order:part:of:)`). If a part finds a broken rule, or a
+    /// recommendation does not hold, the whole fold runs again, to report the first broken rule
+    /// in order.
     /// - Throws: `LedgerError` for the first event, in (`on`, `seq`) order, that breaks a rule.
     public static func fold(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> MembershipFold {
         let parts = min(AvailableCores.count, 8)
-        guard events.count >= LedgerHistory.eventsForParts, parts > 1 else { return try MembershipFold.fold(events) }
+        guard events.count >= LedgerHistory.eventsForParts else { return try MembershipFold.fold(events) }
         let order = try MembershipFold.order(events)
         let folds = ParallelMap.map(parts) { part in
             Result { () throws(LedgerError) in try MembershipFold.fold(events, order: order, part: part, of: parts) }
