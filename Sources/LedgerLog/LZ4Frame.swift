@@ -96,6 +96,32 @@ public enum LZ4Frame {
         }
     }
 
+    /// Where the data frame starting at `offset` ends, read from its header and block sizes
+    /// (LZ4 frame format 1.6.x) without decompressing it or checking its checksums; nil when the
+    /// bytes there do not read as a whole frame.
+    public static func end(of bytes: [UInt8], at offset: Int) -> Int? {
+        guard offset >= 0, bytes.count - offset >= 7, readUInt32(bytes, at: offset) == magic else { return nil }
+        let flags = bytes[offset + 4]
+        // Version 01 in the top two bits; the descriptor: FLG, BD, content size, dictionary id, HC.
+        guard flags >> 6 == 1 else { return nil }
+        let hasBlockChecksums = flags & 0x10 != 0
+        let hasContentSize = flags & 0x08 != 0
+        let hasContentChecksum = flags & 0x04 != 0
+        let hasDictionaryID = flags & 0x01 != 0
+        var position = offset + 4 + 2 + (hasContentSize ? 8 : 0) + (hasDictionaryID ? 4 : 0) + 1
+        while true {
+            guard position + 4 <= bytes.count else { return nil }
+            let size = readUInt32(bytes, at: position)
+            position += 4
+            if size == 0 { break }  // the end mark
+            let stored = Int(size & 0x7FFF_FFFF) + (hasBlockChecksums ? 4 : 0)
+            guard stored <= bytes.count - position else { return nil }
+            position += stored
+        }
+        position += hasContentChecksum ? 4 : 0
+        return position <= bytes.count ? position : nil
+    }
+
     static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
         UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
             | UInt32(bytes[offset + 3]) << 24

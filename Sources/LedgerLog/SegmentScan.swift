@@ -36,19 +36,36 @@ public struct SegmentScan: Sendable {
     ///   - firstSeq: the seq the segment must start with (nil: whatever its first trailer says).
     ///   - prevHash: the raw hash its first line must chain to (nil: not checked).
     public init(bytes: [UInt8], firstSeq: Int?, prevHash: [UInt8]?) {
+        // Each commit checked on its own on every core (decompression is most of a scan), where
+        // the frames' block headers and the trailers say the commits lie; then the chain between
+        // them in order. A commit that does not check out is checked again in order, alone, so
+        // damage is found and described exactly as a scan one commit at a time would.
+        let offsets = SegmentScan.commitOffsets(in: bytes)
+        let alone = ParallelMap.map(offsets.count) { i in
+            SegmentScan.commit(in: bytes, at: offsets[i], nextSeq: nil, segmentBytes: nil, prevHash: nil)
+        }
         var offset = 0
         var nextSeq = firstSeq
         var segmentBytes = 0
         var prev: [UInt8]? = prevHash
+        var k = 0
         while offset < bytes.count {
-            switch SegmentScan.commit(
-                in: bytes,
-                at: offset,
-                nextSeq: nextSeq,
-                segmentBytes: segmentBytes,
-                prevHash: prev
-            )
+            let checked: Result<Commit, Reason>
+            if k < offsets.count, offsets[k] == offset, case .success(let commit) = alone[k],
+                SegmentScan.chains(commit, nextSeq: nextSeq, segmentBytes: segmentBytes, prevHash: prev)
             {
+                checked = .success(commit)
+            } else {
+                checked = SegmentScan.commit(
+                    in: bytes,
+                    at: offset,
+                    nextSeq: nextSeq,
+                    segmentBytes: segmentBytes,
+                    prevHash: prev
+                )
+            }
+            k += 1
+            switch checked {
             case .success(let commit):
                 commits.append(commit)
                 offset = commit.end
@@ -120,6 +137,30 @@ public struct SegmentScan: Sendable {
             return .failure(Reason(text: "the commit's first line does not chain to the line before it"))
         }
         return .success(Commit(offset: offset, content: content, trailer: trailer))
+    }
+
+    /// Whether a commit that checks out on its own follows the one before it: its first seq, its
+    /// segment size and its first line's `prev` (the checks of `commit` that need that one).
+    static func chains(_ commit: Commit, nextSeq: Int?, segmentBytes: Int?, prevHash: [UInt8]?) -> Bool {
+        if let nextSeq, commit.trailer.firstSeq != nextSeq { return false }
+        if let segmentBytes, commit.trailer.segmentBytes != segmentBytes + commit.content.count { return false }
+        if let prevHash, StoredLine.prev(of: commit.content[...]) != SHA256Hex.hex(prevHash) { return false }
+        return true
+    }
+
+    /// Where the commits of a segment begin, read from each data frame's header and block sizes
+    /// and the trailer after it, without decompressing anything; up to the first place that does
+    /// not read as a frame and its trailer.
+    static func commitOffsets(in bytes: [UInt8]) -> [Int] {
+        var offsets: [Int] = []
+        var offset = 0
+        while offset < bytes.count, let end = LZ4Frame.end(of: bytes, at: offset),
+            let trailer = CommitTrailer.decode(bytes, at: end), trailer.frameLength == end - offset
+        {
+            offsets.append(offset)
+            offset = end + CommitTrailer.size
+        }
+        return offsets
     }
 
     /// Whether a whole commit that checks out on its own starts after `offset`.
