@@ -127,6 +127,27 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
         }
     }
 
+    @Test("a frame's end read from its block sizes is where decompressing it ends; a cut frame has none")
+    func frameEndFromBlockSizes() throws {
+        var rng = SplitMix64(seed: 5)
+        // Incompressible bytes too, which LZ4 stores as uncompressed blocks (the size's high bit).
+        let content = (0..<300_000).map { i in i < 100_000 ? UInt8.random(in: 0...255, using: &rng) : UInt8(i % 7) }
+        for (level, largeBlocks) in [(Int32(0), false), (9, true)] {
+            let frame = LZ4Frame.compress(content, level: level, largeBlocks: largeBlocks)
+            let bytes = [1, 2, 3] + frame + [4, 5]
+            guard case .frame(let decoded, let length) = LZ4Frame.decode(bytes, at: 3) else {
+                Issue.record("the frame does not decode")
+                continue
+            }
+            #expect(decoded == content)
+            #expect(LZ4Frame.end(of: bytes, at: 3) == 3 + length)
+            for cut in [4, 7, 20, frame.count / 2, frame.count - 1] {
+                #expect(LZ4Frame.end(of: Array(frame.prefix(cut)), at: 0) == nil, "cut at \(cut)")
+            }
+            #expect(LZ4Frame.end(of: bytes, at: 0) == nil)
+        }
+    }
+
     @Test("an idempotent retry answers the stored seq; the same id with another payload is refused")
     func idempotency() throws {
         try withTemporaryDirectory { path in
