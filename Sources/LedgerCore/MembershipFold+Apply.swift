@@ -106,6 +106,7 @@ extension MembershipFold {
 
     /// The company's index, refusing an event for a company that has filed nothing before it.
     func filedCompany(_ company: CompanyID, seq: Int, type: EventType) throws(LedgerError) -> Int {
+        if let focus, focus.company == company { return focus.index }
         guard let ci = index[company] else {
             throw LedgerError(
                 "R8",

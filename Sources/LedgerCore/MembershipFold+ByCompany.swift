@@ -38,6 +38,7 @@ extension MembershipFold {
             for g in groups.starts.indices.dropLast() {
                 let company = buffer[Int(all[groups.starts[g]]) - base].event.company!
                 fold.schedule = nil
+                fold.focus = nil
                 var next = 0
                 func applyShared(through key: UInt64) {
                     while next < shared.count, sharedKeys[next] < key {
@@ -56,11 +57,13 @@ extension MembershipFold {
                     fold.runTriggers(through: item.event.on)
                     fold.point = key
                     try fold.apply(item)
+                    if fold.focus == nil { fold.focus = fold.index[company].map { (company, $0) } }
                 }
                 applyShared(through: .max)
                 fold.runTriggers(through: Day(ordinal: Int.max / 2))
             }
         }
+        fold.focus = nil
         return fold
     }
 
@@ -126,7 +129,9 @@ extension MembershipFold {
         case .indexRoundRecorded(let round, _):
             guard let included else { return }
             if included.contains(company) { everIncluded.insert(company) }
-            if let ci = index[company] { countRound(ci, round, included: included, on: item.event.on, seq: item.seq) }
+            if let ci = focus?.index ?? index[company] {
+                countRound(ci, round, included: included, on: item.event.on, seq: item.seq)
+            }
         default:
             break
         }

@@ -26,6 +26,9 @@ public struct MembershipFold: Sendable {
     /// Where the fold stands in (`on`, `seq`) order (`orderKey`): each status change records it,
     /// so that a status can be read at any point of the order once the fold is done.
     var point: UInt64 = 0
+    /// In a fold by company: the company being folded and its index, looked up once instead of
+    /// at each of its events.
+    var focus: (company: CompanyID, index: Int)?
     /// In a fold by company: every recommendation, with its point; `merged` judges them (R10).
     var deferredRecommendations: [(point: UInt64, recommender: CompanyID)] = []
 
