@@ -24,14 +24,25 @@ public struct LoggedEvent: Hashable, Sendable {
 public enum StoredLineDecoder {
     /// The replay view of one stored line, nil when the line is not in the ledger's own form.
     public static func decode(_ line: UnsafeRawBufferPointer) -> LoggedEvent? {
+        var prevOffset = 0
+        return decode(line, prevOffset: &prevOffset)
+    }
+
+    /// The replay view of one stored line, nil when the line is not in the ledger's own form.
+    /// - Parameter prevOffset: set to where the 64 digits of `prev` begin in the line.
+    public static func decode(_ line: UnsafeRawBufferPointer, prevOffset: inout Int) -> LoggedEvent? {
         // The payload's slots live on the stack, outside `RawPayload`: an inline array inside it
         // was copied whole (552 bytes) at every field read.
         withUnsafeTemporaryAllocation(of: Value.self, capacity: FieldName.count) { slots in
-            decode(line, slots: slots.baseAddress!)
+            decode(line, slots: slots.baseAddress!, prevOffset: &prevOffset)
         }
     }
 
-    private static func decode(_ line: UnsafeRawBufferPointer, slots: UnsafeMutablePointer<Value>) -> LoggedEvent? {
+    private static func decode(
+        _ line: UnsafeRawBufferPointer,
+        slots: UnsafeMutablePointer<Value>,
+        prevOffset: inout Int
+    ) -> LoggedEvent? {
         var scanner = Scanner(bytes: line)
         var payload = RawPayload(bytes: line, slots: slots)
         var seq: Int?
@@ -73,6 +84,7 @@ public enum StoredLineDecoder {
                 guard once(32), value.kind == .string, isText(line.slice(value.range)) else { return nil }
             case 4 where line.matches(key, "prev"):
                 guard once(64), value.kind == .string, isLowercaseHex64(line.slice(value.range)) else { return nil }
+                prevOffset = value.range.lowerBound
             default:
                 // A payload field: one of the type's, each once (checked below, once the type is known).
                 guard let field = FieldName.named(line.slice(key)), payload.present & field.bit == 0 else {

@@ -16,6 +16,10 @@ public struct LedgerHistory: Sendable {
     /// An empty history.
     public init() {}
 
+    /// Fewer log bytes than a sealed event takes (about 105): room reserved for a log's events
+    /// is its size over this.
+    static let leastBytesPerEvent = 40
+
     /// How many events the log holds: the seq of the last.
     public var count: Int { events.count }
 
@@ -29,11 +33,12 @@ public struct LedgerHistory: Sendable {
         -> LedgerHistory
     {
         var history = LedgerHistory()
-        // Room for every event at once (a sealed event takes over 40 bytes), not repeated doublings.
+        // Room for every event at once, not repeated doublings.
         let logBytes = try directory.segmentNumbers().reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
-        history.events.reserveCapacity(logBytes / 40 + 16)
-        history.recorded.reserveCapacity(logBytes / 40 + 16)
-        history.ids.reserveCapacity(logBytes / 40 + 16)
+        let room = logBytes / leastBytesPerEvent + 16
+        history.events.reserveCapacity(room)
+        history.recorded.reserveCapacity(room)
+        history.ids.reserveCapacity(room)
         HeapSettings.preferHugePages(&history.events)
         try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
             let decoded = ParallelMap.map(commits.count) { i in decodeCommit(commits[i], segment: segment) }

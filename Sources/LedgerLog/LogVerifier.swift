@@ -47,7 +47,7 @@ public struct LogVerifier: Sendable {
     /// - Throws: `Problem` for the first thing wrong; `LogError` when files cannot be read.
     public func verify(extending digest: Digest? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
         let numbers = try directory.segmentNumbers()
-        let total = progress == nil ? 0 : numbers.reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
+        let total = numbers.reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
         var before = 0
         var expectedSeq = 1
         var prevRaw = LogHead.empty.hash
@@ -55,6 +55,9 @@ public struct LogVerifier: Sendable {
         var prevDigits = HexDigest(repeating: UInt8(ascii: "0"))
         var lastRecorded: Instant?
         var events: [SequencedEvent] = []
+        // Room for every event at once, on large pages, as a replay's (`LedgerHistory.load`).
+        events.reserveCapacity(total / LedgerHistory.leastBytesPerEvent + 16)
+        HeapSettings.preferHugePages(&events)
         var tornTail: String?
         var digestMatched = digest == nil || digest?.seq == 0
         for (i, number) in numbers.enumerated() {
@@ -146,7 +149,9 @@ struct CheckedLine: Sendable {
     /// every field in format (fuzzed to agree with the general decoder: `Tools/fuzz`), else by
     /// the general decoder, which checks every form EventSchemas/ allows and says what is wrong.
     init(line: UnsafeRawBufferPointer) throws(InputError) {
-        if let event = StoredLineDecoder.decode(line), let prev = CheckedLine.prev(in: line) {
+        var prevOffset = 0
+        if let event = StoredLineDecoder.decode(line, prevOffset: &prevOffset) {
+            let prev = line.loadUnaligned(fromByteOffset: prevOffset, as: HexDigest.self)
             self.init(seq: event.seq, prev: prev, recorded: event.recorded, sequenced: event.sequenced)
             return
         }
@@ -165,22 +170,6 @@ struct CheckedLine: Sendable {
         self.prev = prev
         self.recorded = recorded
         self.sequenced = sequenced
-    }
-
-    /// `"prev":"`, eight bytes, as one word.
-    static let prevKey = #""prev":""#.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-
-    /// The 64 bytes after `"prev":"` (in a line the replay decoder accepted, no string holds an
-    /// escaped quote, so the key can only be the key).
-    static func prev(in line: UnsafeRawBufferPointer) -> HexDigest? {
-        var i = 0
-        while i + 8 + 64 <= line.count {
-            if line[i] == UInt8(ascii: "\""), line.loadUnaligned(fromByteOffset: i, as: UInt64.self) == prevKey {
-                return line.loadUnaligned(fromByteOffset: i + 8, as: HexDigest.self)
-            }
-            i += 1
-        }
-        return nil
     }
 }
 
