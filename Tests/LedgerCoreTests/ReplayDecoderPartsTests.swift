@@ -12,7 +12,14 @@ import Testing
             let found = Array(field.key.utf8).withUnsafeBytes { FieldName.named($0) }
             #expect(found == field)
         }
-        for other in ["", "seq", "Company", "companyX", "onn", "employeesInHk", String(repeating: "a", count: 40)] {
+        // Envelope keys, near misses of every length a field has, and other lengths.
+        let others = [
+            "", "v", "id", "by", "seq", "type", "prev", "recorded", "Company", "companyX", "onn", "employeesInHk",
+            "ox", "fool", "nome", "clasp", "untie", "rounds", "sectors", "brNumbeR", "included.", "documentz",
+            "brExpiresOx", "recommendex", "employeesInHX", "xxxxxx", "xxxxxxxx", "xxxxxxxxx",
+            String(repeating: "a", count: 40),
+        ]
+        for other in others {
             #expect(Array(other.utf8).withUnsafeBytes { FieldName.named($0) } == nil)
         }
         #expect(Set(FieldName.allCases.map(\.bit)).count == FieldName.allCases.count)
