@@ -40,14 +40,22 @@ struct ProjectionRows {
         for request in history.requests { try insertFeeRequest(request) }
     }
 
-    /// Inserts every row of many companies' histories: timelines by company, then requests by seq,
-    /// each table in the order of its key (appends to its B-tree, not inserts all over it).
-    func insert(_ histories: [CompanyHistory], progress: ((Int, Int) -> Void)? = nil) throws(ProjectionError) {
-        var requests: [(seq: Int, company: Int32, index: Int32)] = []
+    /// Inserts the profile, company, status and voting rows of many companies' histories (in
+    /// company order, the order of those tables' keys: appends to their B-trees).
+    func insertTimelines(_ histories: [CompanyHistory], progress: ((Int, Int) -> Void)? = nil) throws(ProjectionError) {
         for (i, history) in histories.enumerated() {
             try insertTimelines(history)
-            for (r, request) in history.requests.enumerated() { requests.append((request.seq, Int32(i), Int32(r))) }
             if i % 1000 == 0 { progress?(i, histories.count) }
+        }
+        progress?(histories.count, histories.count)
+    }
+
+    /// Inserts the fee requests of many companies' histories, with their payments and excusals,
+    /// by seq (the order of those tables' keys).
+    func insertRequests(_ histories: [CompanyHistory]) throws(ProjectionError) {
+        var requests: [(seq: Int, company: Int32, index: Int32)] = []
+        for (i, history) in histories.enumerated() {
+            for (r, request) in history.requests.enumerated() { requests.append((request.seq, Int32(i), Int32(r))) }
         }
         requests.sort { $0.seq < $1.seq }
         for request in requests {
@@ -56,7 +64,6 @@ struct ProjectionRows {
                 try insertFeeRequest(requests[Int(request.index)])
             }
         }
-        progress?(histories.count, histories.count)
     }
 
     /// The profile, company, status and voting rows of one company.

@@ -62,17 +62,41 @@ public struct ProjectionStore: Sendable {
         let history = try history ?? LedgerHistory.load(directory)
         let fold = try history.fold()
         let temporary = path + ".new-\(getpid())"
-        unlink(temporary)
-        unlink(temporary + "-journal")
+        let fees = temporary + "-fees"
+        for file in [temporary, temporary + "-journal", fees, fees + "-journal"] { unlink(file) }
+        defer { unlink(fees) }
         do {
-            let db = try SQLiteDatabase(path: temporary, createWithMode: directory.access.fileMode)
-            // The file is not in use until renamed: no journal; one fsync at the end.
-            try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
-            try db.execute(try ProjectionStore.resource("schema.sql"))
+            let histories = fold.histories
+            let mode = directory.access.fileMode
+            // The fee tables (more than half the rows) are written on another core into a file of
+            // their own while the timelines are written here, then copied in whole: SQLite copies
+            // a table and its index into empty ones of the same shape record by record, without
+            // taking the records apart or sorting the index again.
+            let feeTables = BackgroundWork {
+                let db = try ProjectionStore.create(fees, mode: mode)
+                try db.transaction {
+                    try db.withIndexesDeferred { try ProjectionRows(db).insertRequests(histories) }
+                }
+            }
+            let db: SQLiteDatabase
+            do {
+                db = try ProjectionStore.create(temporary, mode: mode)
+                try db.transaction {
+                    try db.withIndexesDeferred { try ProjectionRows(db).insertTimelines(histories, progress: progress) }
+                }
+            } catch {
+                _ = try? feeTables.result()
+                throw error
+            }
+            try feeTables.result()
+            try db.prepare("ATTACH DATABASE ? AS fees").run([.text(fees)])
             try db.transaction {
-                try db.withIndexesDeferred { try ProjectionRows(db).insert(fold.histories, progress: progress) }
+                for table in ["fee_requests", "fee_payments", "excusals"] {
+                    try db.execute("INSERT INTO main.\(table) SELECT * FROM fees.\(table)")
+                }
                 try ProjectionStore.writeCheckpoint(db, history)
             }
+            try db.execute("DETACH DATABASE fees")
         } catch {
             unlink(temporary)
             throw error
@@ -88,6 +112,15 @@ public struct ProjectionStore: Sendable {
         unlink(path + "-journal")
         try ProjectionStore.fsyncFile((path as NSString).deletingLastPathComponent)
         return .rebuilt(seq: seq, reason: reason)
+    }
+
+    /// A new database file with the schema, for a rebuild: not in use until renamed, so no
+    /// journal and no syncs (one fsync at the end).
+    static func create(_ path: String, mode: UInt32) throws -> SQLiteDatabase {
+        let db = try SQLiteDatabase(path: path, createWithMode: mode)
+        try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
+        try db.execute(try ProjectionStore.resource("schema.sql"))
+        return db
     }
 
     /// Brings the database up to date: rebuilds it when missing, unreadable, of another schema
