@@ -23,7 +23,7 @@ public final class FullLogHistory: AppendHistory {
 
     public func open(_ directory: LedgerDirectory, head: LogHead) throws {
         self.directory = directory
-        history = try LedgerHistory.load(directory)
+        history = try LedgerHistory.load(directory, withIDs: true)
     }
 
     public func storedRecords(ids: Set<String>) throws -> [String: StoredRecord] {

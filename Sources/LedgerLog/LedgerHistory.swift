@@ -8,7 +8,7 @@ public struct LedgerHistory: Sendable {
     public private(set) var events: [SequencedEvent] = []
     /// When each event was recorded (R2), by the same index.
     public private(set) var recorded: [Instant] = []
-    /// Each event's id, by the same index.
+    /// Each event's id, by the same index, when loaded `withIDs` (else empty).
     public private(set) var ids: [EventID] = []
     /// The SHA-256 (raw) of the last line of every commit, by the commit's last seq.
     public var commitHashes: [Int: [UInt8]] = [:]
@@ -24,10 +24,14 @@ public struct LedgerHistory: Sendable {
     public var count: Int { events.count }
 
     /// Reads and decodes every stored record, in seq order, a segment's commits on every core.
-    /// - Parameter progress: called after each segment with (log bytes read, log bytes in all).
+    /// - Parameters:
+    ///   - withIDs: also keep every event's id (16 bytes an event, which only an append without
+    ///     its index reads).
+    ///   - progress: called after each segment with (log bytes read, log bytes in all).
     /// - Throws: `LogError` when the log is damaged or a stored line is not a valid record.
     public static func load(
         _ directory: LedgerDirectory,
+        withIDs: Bool = false,
         progress: ((Int, Int) -> Void)? = nil
     ) throws
         -> LedgerHistory
@@ -38,7 +42,7 @@ public struct LedgerHistory: Sendable {
         let room = logBytes / leastBytesPerEvent + 16
         history.events.reserveCapacity(room)
         history.recorded.reserveCapacity(room)
-        history.ids.reserveCapacity(room)
+        if withIDs { history.ids.reserveCapacity(room) }
         HeapSettings.preferHugePages(&history.events)
         try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
             let decoded = ParallelMap.map(commits.count) { i in decodeCommit(commits[i], segment: segment) }
@@ -46,7 +50,7 @@ public struct LedgerHistory: Sendable {
                 for event in try events.get() {
                     history.events.append(event.sequenced)
                     history.recorded.append(event.recorded)
-                    history.ids.append(event.id)
+                    if withIDs { history.ids.append(event.id) }
                 }
                 history.commitHashes[commit.trailer.lastSeq] = commit.trailer.lastHash
             }

@@ -86,7 +86,9 @@ import Testing
                     "recommendations_by_recommender",
                 ]
             )
-            let stored = try index.storedRecords(ids: Set(try LedgerHistory.load(directory).ids.map(\.description)))
+            let stored = try index.storedRecords(
+                ids: Set(try LedgerHistory.load(directory, withIDs: true).ids.map(\.description))
+            )
             #expect(stored.count == 16)
             // An index that is not a database at all is made again, not a reason to refuse appends.
             for suffix in ["-wal", "-shm"] {
