@@ -4,7 +4,7 @@ import CGlibc
 import Glibc
 #endif
 
-/// glibc's allocator settings for the ledger's processes.
+/// glibc's allocator settings, and advice to the kernel about large arrays, for the ledger's processes.
 public enum HeapSettings {
     /// Large blocks (a segment's file and decompressed commits, a commit's decoded events) come
     /// from the heap and go back to it, instead of fresh zeroed pages mapped for each one and
