@@ -46,7 +46,7 @@ import Testing
         return MembershipFold.merged(done)
     }
 
-    @Test("R10: across parts, the recommender's status is read at the recommendation's place in its day")
+    @Test("R10: folded by company, in parts or not, the recommender's status is read at the recommendation's place")
     func crossPartRecommendationsWithinADay() throws {
         // Whichever part each name falls in, parts must judge as the whole fold does.
         for recommender in (1...8).map({ "M\($0)" }) {
@@ -72,7 +72,7 @@ import Testing
             for (lines, accepted) in cases {
                 let events = try sequenced(lines)
                 #expect(((try? MembershipFold.fold(events)) != nil) == accepted, "\(recommender): \(lines.suffix(2))")
-                for parts in [2, 3] {
+                for parts in [1, 2, 3] {
                     #expect(
                         (FoldPropertyTests.partedFold(events, parts: parts) != nil) == accepted,
                         "\(recommender), \(parts) parts: \(lines.suffix(2))"
