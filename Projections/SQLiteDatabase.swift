@@ -27,11 +27,11 @@ final class SQLiteDatabase {
     let handle: OpaquePointer
     let path: String
 
-    /// Opens the database at `path`; when `createWithMode` is given, creates it first with that
-    /// mode if it is missing (SQLite gives its journal and WAL files the database's mode).
     /// Settings of the SQLite library itself, made once, before the first connection.
     private static let librarySettings: Void = { _ = ledger_sqlite3_no_memory_statistics() }()
 
+    /// Opens the database at `path`; when `createWithMode` is given, creates it first with that
+    /// mode if it is missing (SQLite gives its journal and WAL files the database's mode).
     init(path: String, createWithMode mode: UInt32? = nil) throws(ProjectionError) {
         SQLiteDatabase.librarySettings
         let create = mode != nil

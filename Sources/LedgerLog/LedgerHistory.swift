@@ -16,9 +16,15 @@ public struct LedgerHistory: Sendable {
     /// An empty history.
     public init() {}
 
-    /// Fewer log bytes than a sealed event takes (about 105): room reserved for a log's events
-    /// is its size over this.
-    static let leastBytesPerEvent = 40
+    /// An empty array with room for every event of a log of `logBytes` (not repeated doublings),
+    /// on large pages: a fold by company reads it out of order.
+    static func eventStorage(logBytes: Int) -> [SequencedEvent] {
+        // A sealed event takes about 105 bytes of log, an unsealed one more: 40 is fewer than either.
+        var events: [SequencedEvent] = []
+        events.reserveCapacity(logBytes / 40 + 16)
+        HeapSettings.preferHugePages(&events)
+        return events
+    }
 
     /// How many events the log holds: the seq of the last.
     public var count: Int { events.count }
@@ -37,13 +43,10 @@ public struct LedgerHistory: Sendable {
         -> LedgerHistory
     {
         var history = LedgerHistory()
-        // Room for every event at once, not repeated doublings.
-        let logBytes = try directory.segmentNumbers().reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
-        let room = logBytes / leastBytesPerEvent + 16
-        history.events.reserveCapacity(room)
-        history.recorded.reserveCapacity(room)
-        if withIDs { history.ids.reserveCapacity(room) }
-        HeapSettings.preferHugePages(&history.events)
+        let logBytes = directory.bytes(ofSegments: try directory.segmentNumbers())
+        history.events = eventStorage(logBytes: logBytes)
+        history.recorded.reserveCapacity(history.events.capacity)
+        if withIDs { history.ids.reserveCapacity(history.events.capacity) }
         try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
             let decoded = ParallelMap.map(commits.count) { i in decodeCommit(commits[i], segment: segment) }
             for (commit, events) in zip(commits, decoded) {

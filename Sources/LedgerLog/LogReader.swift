@@ -14,7 +14,7 @@ public struct LogReader: Sendable {
         _ body: (_ segment: String, _ commits: [Commit]) throws -> Void
     ) throws {
         let numbers = try directory.segmentNumbers()
-        let total = progress == nil ? 0 : numbers.reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
+        let total = progress == nil ? 0 : directory.bytes(ofSegments: numbers)
         var before = 0
         var nextSeq = 1
         var prev = LogHead.empty.hash

@@ -47,17 +47,14 @@ public struct LogVerifier: Sendable {
     /// - Throws: `Problem` for the first thing wrong; `LogError` when files cannot be read.
     public func verify(extending digest: Digest? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
         let numbers = try directory.segmentNumbers()
-        let total = numbers.reduce(0) { $0 + FileIO.size(directory.segmentPath($1)) }
+        let total = directory.bytes(ofSegments: numbers)
         var before = 0
         var expectedSeq = 1
         var prevRaw = LogHead.empty.hash
         // The previous line's hash as its `prev` must spell it, held inline; a String only at the end.
         var prevDigits = HexDigest(repeating: UInt8(ascii: "0"))
         var lastRecorded: Instant?
-        var events: [SequencedEvent] = []
-        // Room for every event at once, on large pages, as a replay's (`LedgerHistory.load`).
-        events.reserveCapacity(total / LedgerHistory.leastBytesPerEvent + 16)
-        HeapSettings.preferHugePages(&events)
+        var events = LedgerHistory.eventStorage(logBytes: total)
         var tornTail: String?
         var digestMatched = digest == nil || digest?.seq == 0
         for (i, number) in numbers.enumerated() {
