@@ -21,6 +21,14 @@ import Testing
             ])?.rule == "R19"
         )
         #expect(try refusal([E.round("2024", on: "2024-01-01", included: ["NEVER-SEEN"])]) == nil)
+        // Folded company by company, the rounds are checked once, before any company.
+        let events = try sequenced(
+            affiliateC + [
+                E.round("2024", on: "2024-06-01", included: []), E.round("2024", on: "2024-07-01", included: []),
+            ]
+        )
+        let order = try MembershipFold.order(events[...])
+        #expect(throws: LedgerError.self) { try MembershipFold.fold(events[...], order: order, part: 0, of: 1) }
     }
 
     @Test("R20: three missed rounds after joining void the membership from the third's date")
