@@ -2,31 +2,48 @@ import LedgerCore
 
 /// Writes one company's history as rows of the tables in `schema.sql`.
 struct ProjectionRows {
-    let insertCompany: SQLiteStatement
-    let insertProfile: SQLiteStatement
-    let insertStatus: SQLiteStatement
-    let insertVoting: SQLiteStatement
-    let insertRequest: SQLiteStatement
-    let insertPayment: SQLiteStatement
-    let insertExcusal: SQLiteStatement
+    let insertCompany: RowBatch
+    let insertIdentity: RowBatch
+    let insertProfile: RowBatch
+    let insertStatus: RowBatch
+    let insertVoting: RowBatch
+    let insertRequest: RowBatch
+    let insertPayment: RowBatch
+    let insertExcusal: RowBatch
     let deletes: [SQLiteStatement]
 
     init(_ db: SQLiteDatabase) throws(ProjectionError) {
-        insertCompany = try db.prepare("INSERT INTO companies VALUES (?, ?, ?, ?, ?, ?)")
-        insertProfile = try db.prepare("INSERT INTO profile_timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        insertStatus = try db.prepare("INSERT INTO status_timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        insertVoting = try db.prepare("INSERT INTO voting_timeline VALUES (?, ?, ?, ?)")
-        insertRequest = try db.prepare("INSERT INTO fee_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        insertPayment = try db.prepare("INSERT INTO fee_payments VALUES (?, ?, ?, ?)")
-        insertExcusal = try db.prepare("INSERT INTO excusals VALUES (?, ?, ?, ?)")
+        insertCompany = try RowBatch(db, into: "companies", columns: 6)
+        insertIdentity = try RowBatch(db, into: "identity_timeline", columns: 6)
+        insertProfile = try RowBatch(db, into: "profile_timeline", columns: 6)
+        insertStatus = try RowBatch(db, into: "status_timeline", columns: 9)
+        insertVoting = try RowBatch(db, into: "voting_timeline", columns: 4)
+        // due_on is computed by SQLite from requested_on (a generated column).
+        insertRequest = try RowBatch(
+            db,
+            into: "fee_requests (seq, company, term, period, amount_cents, requested_on, settled_on)",
+            columns: 7
+        )
+        insertPayment = try RowBatch(db, into: "fee_payments", columns: 4)
+        insertExcusal = try RowBatch(db, into: "excusals", columns: 4)
         deletes = try [
             "DELETE FROM fee_payments WHERE request_seq IN (SELECT seq FROM fee_requests WHERE company = ?)",
             "DELETE FROM excusals WHERE request_seq IN (SELECT seq FROM fee_requests WHERE company = ?)",
             "DELETE FROM fee_requests WHERE company = ?", "DELETE FROM status_timeline WHERE company = ?",
             "DELETE FROM voting_timeline WHERE company = ?", "DELETE FROM profile_timeline WHERE company = ?",
-            "DELETE FROM companies WHERE company = ?",
+            "DELETE FROM identity_timeline WHERE company = ?", "DELETE FROM companies WHERE company = ?",
         ]
         .map { sql throws(ProjectionError) in try db.prepare(sql) }
+    }
+
+    /// Inserts every row bound and not yet inserted.
+    func flush() throws(ProjectionError) {
+        for batch in [
+            insertCompany, insertIdentity, insertProfile, insertStatus, insertVoting, insertRequest, insertPayment,
+            insertExcusal,
+        ] {
+            try batch.flush()
+        }
     }
 
     /// Removes every row of `company`.
@@ -34,55 +51,96 @@ struct ProjectionRows {
         for statement in deletes { try statement.run([.text(company.rawValue)]) }
     }
 
-    /// Inserts every row of one company's history.
+    /// Inserts every row of one company's history (in the tables once `flush()` has returned).
     func insert(_ history: CompanyHistory) throws(ProjectionError) {
         try insertTimelines(history)
-        for request in history.requests { try insertFeeRequest(request) }
-    }
-
-    /// Inserts the profile, company, status and voting rows of many companies' histories (in
-    /// company order, the order of those tables' keys: appends to their B-trees).
-    func insertTimelines(_ histories: [CompanyHistory], progress: ((Int, Int) -> Void)? = nil) throws(ProjectionError) {
-        for (i, history) in histories.enumerated() {
-            try insertTimelines(history)
-            if i % 1000 == 0 { progress?(i, histories.count) }
+        for request in history.requests {
+            try insertFeeRequest(request)
+            try insertMoney(applied: request)
         }
-        progress?(histories.count, histories.count)
     }
 
-    /// Inserts the fee requests of many companies' histories, with their payments and excusals,
-    /// by seq (the order of those tables' keys).
-    func insertRequests(_ histories: [CompanyHistory]) throws(ProjectionError) {
+    /// The tables `insertTimelines` writes.
+    static let timelineTables = [
+        "companies", "identity_timeline", "profile_timeline", "status_timeline", "voting_timeline",
+    ]
+
+    /// Inserts the company, identity, profile, status and voting rows of many companies' histories
+    /// (in company order, the order of those tables' keys: appends to their B-trees).
+    func insertTimelines(_ histories: [CompanyHistory]) throws(ProjectionError) {
+        for history in histories { try insertTimelines(history) }
+        try flush()
+    }
+
+    /// Inserts the fee requests of many companies' histories in company order (the order of
+    /// `fee_requests`' key), then their payments and excusals by request seq (the order of theirs).
+    /// - Parameter progress: called with (rows written, rows in all).
+    func insertRequests(_ histories: [CompanyHistory], progress: ((Int, Int) -> Void)? = nil) throws(ProjectionError) {
         var requests: [(seq: Int, company: Int32, index: Int32)] = []
-        for (i, history) in histories.enumerated() {
-            for (r, request) in history.requests.enumerated() { requests.append((request.seq, Int32(i), Int32(r))) }
-        }
-        requests.sort { $0.seq < $1.seq }
-        for request in requests {
-            // Read in place: a copy of each request retained and released its arrays and texts.
-            try histories[Int(request.company)].requests.withUnsafeBufferPointer { (requests) throws(ProjectionError) in
-                try insertFeeRequest(requests[Int(request.index)])
+        var rows = 0
+        for history in histories {
+            history.requests.withUnsafeBufferPointer { own in
+                for r in own.indices { rows += 1 + own[r].allocations.count + own[r].excusals.count }
             }
         }
+        for (i, history) in histories.enumerated() {
+            // Read in place: a copy of each request retained and released its arrays and texts.
+            try history.requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
+                for r in own.indices {
+                    try insertFeeRequest(own[r])
+                    requests.append((own[r].seq, Int32(i), Int32(r)))
+                }
+            }
+            if i % 1000 == 0 { progress?(requests.count, rows) }
+        }
+        var written = requests.count
+        requests.sort { $0.seq < $1.seq }
+        for (n, request) in requests.enumerated() {
+            try histories[Int(request.company)].requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
+                let r = Int(request.index)
+                try insertMoney(applied: own[r])
+                written += own[r].allocations.count + own[r].excusals.count
+            }
+            if n % 16384 == 0 { progress?(written, rows) }
+        }
+        try flush()
+        progress?(rows, rows)
     }
 
     /// The profile, company, status and voting rows of one company.
     func insertTimelines(_ history: CompanyHistory) throws(ProjectionError) {
         let company = history.company.rawValue
         let profiles = history.profiles
-        let profileRows = ProjectionRows.lastPerDay(profiles, day: \.on)
-        for (n, i) in profileRows.enumerated() {
-            let end = n + 1 < profileRows.count ? profiles[profileRows[n + 1]].on.description : nil
-            try insertProfile.insert { row in
-                let p = profiles[i].profile
+        let versions = ProjectionRows.lastPerDay(profiles, day: \.on)
+        let identities = ProjectionRows.runs(of: versions, in: profiles) {
+            ($0.profile.name, $0.profile.brNumber, $0.profile.sector) == (
+                $1.profile.name, $1.profile.brNumber, $1.profile.sector
+            )
+        }
+        for run in identities {
+            try insertIdentity.insert { row in
+                let p = profiles[run.first].profile
                 row.text(company)
                 row.text(p.name)
-                row.text(p.brExpiresOn.description)
+                row.text(p.brNumber)
                 row.text(p.sector.rawValue)
+                row.text(profiles[run.first].on.description)
+                row.text(run.next.map { profiles[$0].on.description })
+            }
+        }
+        let flags = ProjectionRows.runs(of: versions, in: profiles) {
+            ($0.profile.brExpiresOn, $0.profile.employeesInHK, $0.profile.isSME)
+                == ($1.profile.brExpiresOn, $1.profile.employeesInHK, $1.profile.isSME)
+        }
+        for run in flags {
+            try insertProfile.insert { row in
+                let p = profiles[run.first].profile
+                row.text(company)
+                row.text(p.brExpiresOn.description)
                 row.integer(Int64(p.employeesInHK))
                 row.integer(p.isSME ? 1 : 0)
-                row.text(profiles[i].on.description)
-                row.text(end)
+                row.text(profiles[run.first].on.description)
+                row.text(run.next.map { profiles[$0].on.description })
             }
         }
         if let p = profiles.last?.profile {
@@ -146,7 +204,7 @@ struct ProjectionRows {
         try row(name, start, to)
     }
 
-    /// A fee request's row, with its payments and excusals.
+    /// A fee request's row.
     func insertFeeRequest(_ request: FeeRequestRecord) throws(ProjectionError) {
         try insertRequest.insert { row in
             row.integer(Int64(request.seq))
@@ -155,9 +213,12 @@ struct ProjectionRows {
             row.text(request.period.description)
             row.integer(request.amount.value)
             row.text(request.requestedOn.description)
-            row.text(request.dueOn.description)
             row.text(request.settledOn?.description)
         }
+    }
+
+    /// The payments and excusals applied to a fee request.
+    func insertMoney(applied request: FeeRequestRecord) throws(ProjectionError) {
         for allocation in request.allocations {
             try insertPayment.insert { row in
                 row.integer(Int64(request.seq))
@@ -179,5 +240,16 @@ struct ProjectionRows {
     /// The positions of the last item of each day: what holds from that day on.
     static func lastPerDay<T>(_ items: [T], day: (T) -> Day) -> [Int] {
         items.indices.filter { $0 + 1 == items.count || day(items[$0 + 1]) != day(items[$0]) }
+    }
+
+    /// Runs of equal items among `positions` of `items` (by `same`): each run's first position,
+    /// and the first position of the next run (nil for the last): one timeline row each.
+    static func runs<T>(of positions: [Int], in items: [T], same: (T, T) -> Bool) -> [(first: Int, next: Int?)] {
+        var runs: [(first: Int, next: Int?)] = []
+        for position in positions where runs.last.map({ !same(items[$0.first], items[position]) }) ?? true {
+            if !runs.isEmpty { runs[runs.count - 1].next = position }
+            runs.append((position, nil))
+        }
+        return runs
     }
 }

@@ -10,7 +10,7 @@ import Glibc
 /// never trusted silently.
 public struct ProjectionStore: Sendable {
     /// The schema version `schema.sql` creates; a database of another version is rebuilt.
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
 
     public let directory: LedgerDirectory
     /// The database file (default `projections.sqlite` in the ledger directory).
@@ -52,7 +52,8 @@ public struct ProjectionStore: Sendable {
 
     /// Builds a new database from the whole log beside the old one and renames it over it, so a
     /// reader sees the old database or the new one, never a half-built one.
-    /// - Parameter progress: called with (companies written, companies in all).
+    /// - Parameter progress: called with (fee rows written, fee rows in all); the timelines are
+    ///   written meanwhile on another thread.
     @discardableResult
     public func rebuild(
         history: LedgerHistory? = nil,
@@ -62,41 +63,38 @@ public struct ProjectionStore: Sendable {
         let history = try history ?? LedgerHistory.load(directory)
         let fold = try history.fold()
         let temporary = path + ".new-\(getpid())"
-        let fees = temporary + "-fees"
-        for file in [temporary, temporary + "-journal", fees, fees + "-journal"] { unlink(file) }
-        defer { unlink(fees) }
+        let timelines = temporary + "-timelines"
+        for file in [temporary, temporary + "-journal", timelines, timelines + "-journal"] { unlink(file) }
+        defer { unlink(timelines) }
         do {
             let histories = fold.histories
             let mode = directory.access.fileMode
-            // The fee tables (more than half the rows) are written on another core into a file of
-            // their own while the timelines are written here, then copied in whole: SQLite copies
-            // a table and its index into empty ones of the same shape record by record, without
-            // taking the records apart or sorting the index again.
-            let feeTables = BackgroundWork {
-                let db = try ProjectionStore.create(fees, mode: mode)
-                try db.transaction {
-                    try db.withIndexesDeferred { try ProjectionRows(db).insertRequests(histories) }
-                }
+            // The timelines are written on another core into a file of their own while the fee
+            // tables are written here, then copied in whole: SQLite copies a table into an empty
+            // one of the same shape record by record, without taking the records apart, and fills
+            // its pages as it goes (written row by row they are left about an eighth empty). The
+            // fee requests stay here: a generated column keeps SQLite from copying their table.
+            let timelineTables = BackgroundWork {
+                let db = try ProjectionStore.create(timelines, mode: mode)
+                try db.transaction { try ProjectionRows(db).insertTimelines(histories) }
             }
             let db: SQLiteDatabase
             do {
                 db = try ProjectionStore.create(temporary, mode: mode)
-                try db.transaction {
-                    try db.withIndexesDeferred { try ProjectionRows(db).insertTimelines(histories, progress: progress) }
-                }
+                try db.transaction { try ProjectionRows(db).insertRequests(histories, progress: progress) }
             } catch {
-                _ = try? feeTables.result()
+                _ = try? timelineTables.result()
                 throw error
             }
-            try feeTables.result()
-            try db.prepare("ATTACH DATABASE ? AS fees").run([.text(fees)])
+            try timelineTables.result()
+            try db.prepare("ATTACH DATABASE ? AS timelines").run([.text(timelines)])
             try db.transaction {
-                for table in ["fee_requests", "fee_payments", "excusals"] {
-                    try db.execute("INSERT INTO main.\(table) SELECT * FROM fees.\(table)")
+                for table in ProjectionRows.timelineTables {
+                    try db.execute("INSERT INTO main.\(table) SELECT * FROM timelines.\(table)")
                 }
                 try ProjectionStore.writeCheckpoint(db, history)
             }
-            try db.execute("DETACH DATABASE fees")
+            try db.execute("DETACH DATABASE timelines")
         } catch {
             unlink(temporary)
             throw error
@@ -204,9 +202,11 @@ public struct ProjectionStore: Sendable {
     ) throws {
         let rows = try ProjectionRows(db)
         for company in companies.sorted() {
+            // The rows still to be flushed are other companies': this delete leaves them be.
             try rows.delete(company)
             if let companyHistory = fold.history(of: company) { try rows.insert(companyHistory) }
         }
+        try rows.flush()
         if getenv("LEDGER_FAULT").map({ String(cString: $0) }) == "project-before-commit" {
             // Fault injection for the crash tests: die with the rows written and not committed.
             _exit(137)

@@ -158,9 +158,10 @@ final class SQLiteStatement {
     /// A row being bound position by position, for bulk inserts: no array of values per row.
     /// `insert { row in row.text(...); row.integer(...) }` binds 1, 2, … in order, then steps.
     struct Row {
-        fileprivate let statement: SQLiteStatement
-        fileprivate var position: Int32 = 0
-        fileprivate var rc = SQLITE_OK
+        let statement: SQLiteStatement
+        /// The last position bound (the next is one more).
+        var position: Int32 = 0
+        var rc = SQLITE_OK
 
         mutating func text(_ value: String) { record(statement.bindText(advance(), value)) }
         mutating func integer(_ value: Int64) { record(sqlite3_bind_int64(statement.handle, advance(), value)) }

@@ -1,6 +1,6 @@
 -- One company's status as of :as_of (CLI.md `status COMPANY`): the query above for :company
 -- alone, through the primary key (company, valid_from) instead of a scan of every company.
-SELECT s.company, p.name, s.status, s.class, s.since, s.reason,
+SELECT s.company, i.name, s.status, s.class, s.since, s.reason,
        CASE WHEN p.br_expires_on < :as_of THEN 'br-expired' END AS br_expired,
        CASE WHEN EXISTS (
            SELECT 1 FROM fee_requests r
@@ -10,6 +10,8 @@ SELECT s.company, p.name, s.status, s.class, s.since, s.reason,
        ) THEN 'in-arrears' END AS in_arrears,
        CASE WHEN p.is_sme = 0 THEN 'not-sme' END AS not_sme
 FROM status_timeline s
+JOIN identity_timeline i
+  ON i.company = s.company AND i.valid_from <= :as_of AND (i.valid_to IS NULL OR i.valid_to > :as_of)
 JOIN profile_timeline p
   ON p.company = s.company AND p.valid_from <= :as_of AND (p.valid_to IS NULL OR p.valid_to > :as_of)
 WHERE s.company = :company AND s.valid_from <= :as_of AND (s.valid_to IS NULL OR s.valid_to > :as_of);

@@ -19,7 +19,8 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
     var rows: [String] = []
     let byRequest = "request_seq IN (SELECT seq FROM fee_requests WHERE company = '\(company ?? "")')"
     for table in [
-        "meta", "companies", "profile_timeline", "status_timeline", "voting_timeline", "fee_requests", "fee_payments",
+        "meta", "companies", "identity_timeline", "profile_timeline", "status_timeline", "voting_timeline",
+        "fee_requests", "fee_payments",
         "excusals",
     ] {
         let count = try db.prepare("SELECT * FROM \(table)").columnNames.count
