@@ -107,9 +107,29 @@ struct ProjectionRows {
         progress?(rows, rows)
     }
 
-    /// The profile, company, status and voting rows of one company.
+    /// The company, identity, profile, status and voting rows of one company.
     func insertTimelines(_ history: CompanyHistory) throws(ProjectionError) {
-        let company = history.company.rawValue
+        try insertCompanyRow(history)
+        try insertIdentityRows(history)
+        try insertProfileRows(history)
+        try insertStatusRows(history)
+    }
+
+    /// The company's latest profile.
+    func insertCompanyRow(_ history: CompanyHistory) throws(ProjectionError) {
+        guard let p = history.profiles.last?.profile else { return }
+        try insertCompany.insert { row in
+            row.text(history.company.rawValue)
+            row.text(p.name)
+            row.text(p.brNumber)
+            row.text(p.brExpiresOn.description)
+            row.text(p.sector.rawValue)
+            row.integer(Int64(p.employeesInHK))
+        }
+    }
+
+    /// The company's name, BR number and sector over time.
+    func insertIdentityRows(_ history: CompanyHistory) throws(ProjectionError) {
         let profiles = history.profiles
         let versions = ProjectionRows.lastPerDay(profiles, day: \.on)
         let identities = ProjectionRows.runs(of: versions, in: profiles) {
@@ -120,7 +140,7 @@ struct ProjectionRows {
         for run in identities {
             try insertIdentity.insert { row in
                 let p = profiles[run.first].profile
-                row.text(company)
+                row.text(history.company.rawValue)
                 row.text(p.name)
                 row.text(p.brNumber)
                 row.text(p.sector.rawValue)
@@ -128,6 +148,12 @@ struct ProjectionRows {
                 row.text(run.next.map { profiles[$0].on.description })
             }
         }
+    }
+
+    /// What R6 and R7 read of the company's profile over time.
+    func insertProfileRows(_ history: CompanyHistory) throws(ProjectionError) {
+        let profiles = history.profiles
+        let versions = ProjectionRows.lastPerDay(profiles, day: \.on)
         let flags = ProjectionRows.runs(of: versions, in: profiles) {
             ($0.profile.brExpiresOn, $0.profile.employeesInHK, $0.profile.isSME)
                 == ($1.profile.brExpiresOn, $1.profile.employeesInHK, $1.profile.isSME)
@@ -135,7 +161,7 @@ struct ProjectionRows {
         for run in flags {
             try insertProfile.insert { row in
                 let p = profiles[run.first].profile
-                row.text(company)
+                row.text(history.company.rawValue)
                 row.text(p.brExpiresOn.description)
                 row.integer(Int64(p.employeesInHK))
                 row.integer(p.isSME ? 1 : 0)
@@ -143,16 +169,12 @@ struct ProjectionRows {
                 row.text(run.next.map { profiles[$0].on.description })
             }
         }
-        if let p = profiles.last?.profile {
-            try insertCompany.insert { row in
-                row.text(company)
-                row.text(p.name)
-                row.text(p.brNumber)
-                row.text(p.brExpiresOn.description)
-                row.text(p.sector.rawValue)
-                row.integer(Int64(p.employeesInHK))
-            }
-        }
+    }
+
+    /// The company's status over time, and its voting rights.
+    func insertStatusRows(_ history: CompanyHistory) throws(ProjectionError) {
+        let company = history.company.rawValue
+        let profiles = history.profiles
         let timeline = history.timeline
         let changes = ProjectionRows.lastPerDay(timeline, day: \.on)
         var votingFrom: Day?
