@@ -34,6 +34,8 @@ final class RowBatch {
         guard row.position == first + columns else {
             throw ProjectionError("\(row.position - first) values bound, not \(columns)")
         }
+        // A NULL there is how a partial batch marks its unused rows: refused, never skipped.
+        guard !row.startsWithNull else { throw ProjectionError("a row's first value is NULL") }
         pending += 1
         if pending == RowBatch.rowsPerStatement { try run() }
     }

@@ -162,11 +162,25 @@ final class SQLiteStatement {
         /// The last position bound (the next is one more).
         var position: Int32 = 0
         var rc = SQLITE_OK
+        /// Whether the row's first value was NULL (`RowBatch` would skip such a row).
+        var startsWithNull = false
+        private let start: Int32
+
+        init(statement: SQLiteStatement, position: Int32 = 0) {
+            self.statement = statement
+            self.position = position
+            start = position
+        }
 
         mutating func text(_ value: String) { record(statement.bindText(advance(), value)) }
         mutating func integer(_ value: Int64) { record(sqlite3_bind_int64(statement.handle, advance(), value)) }
         mutating func text(_ value: String?) {
-            if let value { text(value) } else { record(sqlite3_bind_null(statement.handle, advance())) }
+            guard let value else {
+                let position = advance()
+                if position == start + 1 { startsWithNull = true }
+                return record(sqlite3_bind_null(statement.handle, position))
+            }
+            text(value)
         }
         mutating func blob(_ bytes: [UInt8]) {
             let position = advance()

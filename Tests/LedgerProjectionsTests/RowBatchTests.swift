@@ -33,13 +33,28 @@ import Testing
         }
     }
 
-    @Test("a row bound with too few values is refused")
+    @Test("a row bound with too few values, or with NULL first, is refused; the next row is inserted")
     func shortRow() throws {
         try withTemporaryDirectory { path in
             let db = try SQLiteDatabase(path: path + "/t.sqlite", createWithMode: 0o600)
             try db.execute("CREATE TABLE t (k TEXT NOT NULL PRIMARY KEY, n INTEGER) WITHOUT ROWID")
             let batch = try RowBatch(db, into: "t", columns: 2)
             #expect(throws: ProjectionError.self) { try batch.insert { row in row.text("k") } }
+            // NULL first marks an unused row of a partial batch: a real row with one is refused.
+            #expect(throws: ProjectionError.self) {
+                try batch.insert { row in
+                    row.text(nil)
+                    row.integer(1)
+                }
+            }
+            try batch.insert { row in
+                row.text("k")
+                row.integer(1)
+            }
+            try batch.flush()
+            let counted = try db.prepare("SELECT count(*) FROM t")
+            _ = try counted.step()
+            #expect(counted.integer(0) == 1)
         }
     }
 }
