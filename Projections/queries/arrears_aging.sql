@@ -5,7 +5,8 @@ WITH owed AS (
            r.amount_cents - (SELECT coalesce(sum(f.amount_cents), 0) FROM fee_payments f
                              WHERE f.request_seq = r.seq AND f.paid_on <= :as_of) AS balance_cents
     FROM fee_requests r
-    WHERE r.requested_on <= :as_of
+    -- Settled by :as_of (its payments had reached the amount, R16): owes nothing, summed for nothing.
+    WHERE r.requested_on <= :as_of AND (r.settled_on IS NULL OR r.settled_on > :as_of)
 )
 SELECT CASE
            WHEN julianday(:as_of) - julianday(due_on) <= 0 THEN 'not-due'

@@ -4,7 +4,8 @@ WITH owed AS (
            (SELECT coalesce(sum(f.amount_cents), 0) FROM fee_payments f
             WHERE f.request_seq = r.seq AND f.paid_on <= :as_of) AS paid_cents
     FROM fee_requests r
-    WHERE r.requested_on <= :as_of
+    -- Settled by :as_of (its payments had reached the amount, R16): owes nothing, summed for nothing.
+    WHERE r.requested_on <= :as_of AND (r.settled_on IS NULL OR r.settled_on > :as_of)
 )
 SELECT o.company, o.period, o.amount_cents, o.paid_cents, o.amount_cents - o.paid_cents AS balance_cents,
        o.requested_on, o.due_on,

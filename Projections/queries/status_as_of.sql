@@ -4,6 +4,7 @@ SELECT s.company, i.name, s.status, s.class, s.since, s.reason,
        CASE WHEN EXISTS (
            SELECT 1 FROM fee_requests r
            WHERE r.company = s.company AND r.requested_on <= :as_of
+             AND (r.settled_on IS NULL OR r.settled_on > :as_of)  -- settled by then: nothing to sum
              AND r.amount_cents > (SELECT coalesce(sum(f.amount_cents), 0) FROM fee_payments f
                                    WHERE f.request_seq = r.seq AND f.paid_on <= :as_of)
        ) THEN 'in-arrears' END AS in_arrears,
