@@ -130,41 +130,40 @@ struct ProjectionRows {
 
     /// The company's name, BR number and sector over time.
     func insertIdentityRows(_ history: CompanyHistory) throws(ProjectionError) {
-        let profiles = history.profiles
-        let versions = ProjectionRows.lastPerDay(profiles, day: \.on)
-        let identities = ProjectionRows.runs(of: versions, in: profiles) {
-            ($0.profile.name, $0.profile.brNumber, $0.profile.sector) == (
-                $1.profile.name, $1.profile.brNumber, $1.profile.sector
-            )
-        }
-        for run in identities {
-            try insertIdentity.insert { row in
-                let p = profiles[run.first].profile
-                row.text(history.company.rawValue)
-                row.text(p.name)
-                row.text(p.brNumber)
-                row.text(p.sector.rawValue)
-                row.text(profiles[run.first].on.description)
-                row.text(run.next.map { profiles[$0].on.description })
-            }
+        try insertIntervals(of: history, into: insertIdentity) {
+            ($0.name, $0.brNumber, $0.sector) == ($1.name, $1.brNumber, $1.sector)
+        } values: { row, p in
+            row.text(p.name)
+            row.text(p.brNumber)
+            row.text(p.sector.rawValue)
         }
     }
 
     /// What R6 and R7 read of the company's profile over time.
     func insertProfileRows(_ history: CompanyHistory) throws(ProjectionError) {
+        try insertIntervals(of: history, into: insertProfile) {
+            ($0.brExpiresOn, $0.employeesInHK, $0.isSME) == ($1.brExpiresOn, $1.employeesInHK, $1.isSME)
+        } values: { row, p in
+            row.text(p.brExpiresOn.description)
+            row.integer(Int64(p.employeesInHK))
+            row.integer(p.isSME ? 1 : 0)
+        }
+    }
+
+    /// One row per interval over which the company's profile is the `same` (the profile of each
+    /// day's last version): the company, the profile's `values`, valid_from and valid_to.
+    private func insertIntervals(
+        of history: CompanyHistory,
+        into batch: RowBatch,
+        same: (Profile, Profile) -> Bool,
+        values: (inout SQLiteStatement.Row, Profile) -> Void
+    ) throws(ProjectionError) {
         let profiles = history.profiles
         let versions = ProjectionRows.lastPerDay(profiles, day: \.on)
-        let flags = ProjectionRows.runs(of: versions, in: profiles) {
-            ($0.profile.brExpiresOn, $0.profile.employeesInHK, $0.profile.isSME)
-                == ($1.profile.brExpiresOn, $1.profile.employeesInHK, $1.profile.isSME)
-        }
-        for run in flags {
-            try insertProfile.insert { row in
-                let p = profiles[run.first].profile
+        for run in ProjectionRows.runs(of: versions, in: profiles, same: { same($0.profile, $1.profile) }) {
+            try batch.insert { row in
                 row.text(history.company.rawValue)
-                row.text(p.brExpiresOn.description)
-                row.integer(Int64(p.employeesInHK))
-                row.integer(p.isSME ? 1 : 0)
+                values(&row, profiles[run.first].profile)
                 row.text(profiles[run.first].on.description)
                 row.text(run.next.map { profiles[$0].on.description })
             }
