@@ -15,10 +15,14 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 }
 
-/// One generated event: its input JSON and the instant it is recorded.
+/// One generated event: its input JSON, the instant it is recorded, and the event as the ledger
+/// stores it.
 public struct GeneratedEvent: Sendable {
     public var json: String
     public var recorded: Instant
+    /// The input's event with the amount an append fills in (R15) when the input leaves it out:
+    /// fixed when appended, so a later change of class or schedule does not change it.
+    public var stored: Event
 }
 
 /// Random valid histories: random candidate events (including backdated ones, late and partial
@@ -36,17 +40,40 @@ public struct RandomHistory {
         var rng = SplitMix64(seed: seed)
         var events: [GeneratedEvent] = []
         var sequenced: [SequencedEvent] = []
+        // The fold of the history kept so far: where each company stands, to aim the candidates.
+        var fold = MembershipFold()
+        // Companies whose documents came since their last filing (R11), by the same aim.
+        var documented: Set<String> = []
         var day = Day("2023-01-01")!
         var roundNumber = 0
         var references = 0
         let names = (0..<companies).map { "K\($0)" }
         func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
+        // Mostly a company the event can apply to (status nil: never filed), so that every
+        // history reaches admissions, fee requests, payments, voids and excusals; one time in
+        // four any company, so that refusals are tried too.
+        func company(on day: Day, _ fits: (String, MembershipStatus?) -> Bool) -> String {
+            let fitting = names.filter { fits($0, fold.history(of: CompanyID($0)!)?.change(on: day)?.status) }
+            return fitting.isEmpty || Int.random(in: 0..<4, using: &rng) == 0 ? pick(names) : pick(fitting)
+        }
         func keep(_ json: String, at recorded: Instant) {
             guard let input = try? EventCodec.decodeInput(JSONParser.parse(json)) else { return }
-            let candidate = sequenced + [SequencedEvent(seq: sequenced.count + 1, event: input.event)]
-            guard !validOnly || (try? MembershipFold.fold(candidate)) != nil else { return }
+            let seq = sequenced.count + 1
+            var candidate = sequenced + [SequencedEvent(seq: seq, event: input.event)]
+            let folded = try? MembershipFold.fold(candidate)
+            guard !validOnly || folded != nil else { return }
+            if let folded {
+                fold = folded
+                if case .feeRequested(let period, nil) = input.event.body, let amount = folded.filledAmounts[seq] {
+                    candidate[seq - 1].event.body = .feeRequested(period: period, amount: amount)
+                }
+            }
+            if let company = input.event.company?.rawValue {
+                if input.event.type == .documentsSubmitted { documented.insert(company) }
+                if input.event.type == .applicationFiled { documented.remove(company) }
+            }
             sequenced = candidate
-            events.append(GeneratedEvent(json: json, recorded: recorded))
+            events.append(GeneratedEvent(json: json, recorded: recorded, stored: candidate[seq - 1].event))
         }
         keep(EventJSON.schedule(on: "2020-01-01"), at: Instant("2023-01-01T02:00:00Z")!)
         for attempt in 0..<attempts {
@@ -56,36 +83,54 @@ public struct RandomHistory {
             let on =
                 Int.random(in: 0..<5, using: &rng) == 0 ? day.adding(days: -Int.random(in: 1...40, using: &rng)) : day
             let d = on.description
-            let c = pick(names)
             let period = Period(containing: on).description
+            let applying = { (_: String, status: MembershipStatus?) in status == .applied }
+            let member = { (_: String, status: MembershipStatus?) in status == .active }
             let json: String
             switch Int.random(in: 0..<20, using: &rng) {
             case 0...2:
                 json = EventJSON.filed(
-                    c,
+                    company(on: on) { $1 != .applied && $1 != .active },
                     on: d,
                     memberClass: pick(["full", "affiliate"]),
-                    employees: pick([5, 40, 60, 120]),
-                    brExpiresOn: pick(["2099-12-31", "2024-06-30"])
+                    employees: pick([5, 20, 40, 60, 120]),
+                    // Some registrations lapse within the history (R7).
+                    brExpiresOn: pick(["2099-12-31", on.adding(days: 400).description])
                 )
-            case 3...4: json = EventJSON.documents(c, on: d)
-            case 5...6: json = EventJSON.approved(c, on: d, memberClass: pick(["full", "affiliate"]))
+            case 3...4: json = EventJSON.documents(company(on: on, applying), on: d)
+            case 5...6:
+                let c = company(on: on) { name, status in status == .applied && documented.contains(name) }
+                json = EventJSON.approved(c, on: d, memberClass: pick(["full", "affiliate"]))
             case 7:
                 json =
-                    #"{"type":"RecommendationReceived","company":"\#(c)","on":"\#(d)","recommender":"\#(pick(names))"}"#
+                    #"{"type":"RecommendationReceived","company":"\#(company(on: on, applying))","on":"\#(d)","recommender":"\#(company(on: on, member))"}"#
             case 8...9:
-                json = EventJSON.requested(c, on: d, period: pick([period, Period(containing: on).next.description]))
+                json = EventJSON.requested(
+                    company(on: on, member),
+                    on: d,
+                    period: pick([period, Period(containing: on).next.description])
+                )
             case 10...12:
                 references += 1
                 json = EventJSON.paid(
-                    c,
+                    company(on: on) { $1 == .active || $1 == .void },
                     on: d,
                     amount: pick(["1000", "500", "2000", "2500.50"]),
                     reference: "REF\(references)",
                     period: pick([nil, period])
                 )
             case 13:
-                json = EventJSON.excused(c, on: d, period: period, until: pick([nil, on.adding(days: 40).description]))
+                // Mostly the Board excusing the request that made a member void (R18).
+                let c = company(on: on) { $1 == .active || $1 == .void }
+                let reason = fold.history(of: CompanyID(c)!)?.change(on: on)?.reason ?? ""
+                let voiding = reason.hasPrefix("non-payment:") ? String(reason.dropFirst("non-payment:".count)) : nil
+                json = EventJSON.excused(
+                    c,
+                    on: d,
+                    period: voiding
+                        ?? pick([period, Period(startYear: Period(containing: on).startYear - 1).description]),
+                    until: pick([nil, on.adding(days: 40).description])
+                )
             case 14:
                 roundNumber += 1
                 json = EventJSON.round(
@@ -95,26 +140,29 @@ public struct RandomHistory {
                 )
             case 15:
                 json =
-                    #"{"type":"ClassChanged","company":"\#(c)","on":"\#(d)","class":"\#(pick(["full", "affiliate"]))"}"#
+                    #"{"type":"ClassChanged","company":"\#(company(on: on, member))","on":"\#(d)","class":"\#(pick(["full", "affiliate"]))"}"#
             case 16:
-                // Every third a rename too (the AGM roll reads a member's name as of its date),
-                // chosen without a draw so that the seeds keep their histories.
+                let c = company(on: on) { $1 != nil }
+                // Every third a rename too (the AGM roll reads a member's name as of its date).
                 let name = attempt.isMultiple(of: 3) ? #","name":"\#(c) Holdings \#(attempt) Ltd""# : ""
                 json =
                     #"{"type":"ProfileUpdated","company":"\#(c)","on":"\#(d)","employeesInHK":\#(pick([5, 45, 55, 150]))\#(name)}"#
-            case 17: json = #"{"type":"MemberResigned","company":"\#(c)","on":"\#(d)"}"#
-            case 18: json = #"{"type":"ApplicationRejected","company":"\#(c)","on":"\#(d)","reason":"incomplete"}"#
+            case 17: json = #"{"type":"MemberResigned","company":"\#(pick(names))","on":"\#(d)"}"#
+            case 18:
+                json =
+                    #"{"type":"ApplicationRejected","company":"\#(pick(names))","on":"\#(d)","reason":"incomplete"}"#
             default:
-                guard !events.isEmpty else { continue }
-                json = EventJSON.reversal(of: Int.random(in: 1...events.count, using: &rng), on: day.description)
+                // Any event but the fee schedule (seq 1), which every filled-in amount needs (R13, R15).
+                guard events.count > 1 else { continue }
+                json = EventJSON.reversal(of: Int.random(in: 2...events.count, using: &rng), on: day.description)
             }
             keep(json, at: recorded)
         }
         return events
     }
 
-    /// The generated events as the fold takes them, seqs from 1.
-    public static func sequenced(_ events: [GeneratedEvent]) throws -> [SequencedEvent] {
-        try LedgerTestSupport.sequenced(events.map(\.json))
+    /// The generated events as the ledger stores them (amounts filled in), seqs from 1.
+    public static func sequenced(_ events: [GeneratedEvent]) -> [SequencedEvent] {
+        events.enumerated().map { SequencedEvent(seq: $0 + 1, event: $1.stored) }
     }
 }
