@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "LedgerProjections",
-            dependencies: ["LedgerCore", "LedgerLog", "CSQLite"],
+            dependencies: ["LedgerCore", "LedgerLog", "CSQLite", "CGlibc"],
             path: "Projections",
             exclude: ["README.md"],
             resources: [.copy("schema.sql"), .copy("queries")],

@@ -11,6 +11,11 @@
 extern int ledger_sched_getaffinity(int pid, size_t size, void *mask) __asm__("sched_getaffinity");
 /* getrandom: the Glibc module does not include sys/random.h. */
 #include <sys/random.h>
+/* sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE), also a GNU extension: starts writing a file's
+   dirty pages to the disk without waiting for them. */
+extern int ledger_sync_file_range(int fd, long long offset, long long bytes, unsigned int flags)
+    __asm__("sync_file_range");
+#define LEDGER_SYNC_FILE_RANGE_WRITE 2
 #endif
 /* A hint to bring memory into the cache before it is read: Swift has no prefetch of its own. */
 static inline void ledger_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }

@@ -9,18 +9,19 @@ extension MembershipFold {
     /// recommendation is judged by `merged`, from the recommender's timeline at the
     /// recommendation's place in the order. Each company's state stays in cache while its
     /// events are folded, where the fold in one piece visits every company's state in turn.
-    /// - Parameter order: `order(events)`, computed once for every part.
+    /// Nothing puts the whole log in order: each company's events are put in order on their own.
+    /// - Parameter reversed: `reversedSeqs(events)`, computed once for every part.
     /// - Throws: `LedgerError` for a broken rule (not necessarily the first in order: the whole
     ///   fold says which).
     public static func fold(
         _ events: ArraySlice<SequencedEvent>,
-        order: [Int],
+        reversed: Set<Int>,
         part: Int,
         of parts: Int
     ) throws(LedgerError) -> MembershipFold {
         var fold = MembershipFold()
         fold.defersRecommendations = true
-        let (shared, groups) = grouped(events, order: order, part: part, of: parts)
+        let (shared, groups) = grouped(events, reversed: reversed, part: part, of: parts)
         // The rounds' lists as sets, once (R20 asks every company whether a round included it).
         var included: [Set<CompanyID>?] = []
         for position in shared {
@@ -35,8 +36,19 @@ extension MembershipFold {
         try events.withUnsafeBufferPointer { (buffer) throws(LedgerError) in
             let base = events.startIndex
             let all = groups.positions
+            // One company's events by (on, seq): mostly in that order already, as they were logged.
+            var keyed: [(key: UInt64, index: Int)] = []
             for g in groups.starts.indices.dropLast() {
-                let company = buffer[Int(all[groups.starts[g]]) - base].event.company!
+                keyed.removeAll(keepingCapacity: true)
+                for i in groups.starts[g]..<groups.starts[g + 1] {
+                    // A company's events lie all over the log: reading their keys one after
+                    // another, with nothing waiting on each, overlaps the waits for memory.
+                    let index = Int(all[i]) - base
+                    prefetch(buffer.baseAddress! + index)
+                    keyed.append((orderKey(buffer[index].event.on, buffer[index].seq), index))
+                }
+                sortNearlySorted(&keyed)
+                let company = buffer[keyed[0].index].event.company!
                 fold.schedule = nil
                 fold.focus = nil
                 var next = 0
@@ -46,13 +58,8 @@ extension MembershipFold {
                         next += 1
                     }
                 }
-                for i in groups.starts[g]..<groups.starts[g + 1] {
-                    // A company's events lie all over the log: each would be a wait for memory.
-                    if i + prefetchDistance < all.count {
-                        prefetch(buffer.baseAddress! + (Int(all[i + prefetchDistance]) - base))
-                    }
-                    let item = buffer[Int(all[i]) - base]
-                    let key = orderKey(item.event.on, item.seq)
+                for (key, index) in keyed {
+                    let item = buffer[index]
                     applyShared(through: key)
                     fold.runTriggers(through: item.event.on)
                     fold.point = key
@@ -67,8 +74,18 @@ extension MembershipFold {
         return fold
     }
 
-    /// How many events ahead a fold by company asks for an event's memory.
-    static let prefetchDistance = 4
+    /// Sorts by key an array that is sorted but for a few items (an insertion sort: linear then).
+    static func sortNearlySorted(_ items: inout [(key: UInt64, index: Int)]) {
+        for i in items.indices.dropFirst() where items[i].key < items[i - 1].key {
+            let item = items[i]
+            var j = i
+            while j > 0 && items[j - 1].key > item.key {
+                items[j] = items[j - 1]
+                j -= 1
+            }
+            items[j] = item
+        }
+    }
 
     /// Asks for an event's bytes (the lines it spans) to be brought into the cache.
     static func prefetch(_ event: UnsafePointer<SequencedEvent>) {
@@ -77,20 +94,23 @@ extension MembershipFold {
         ledger_prefetch(bytes + MemoryLayout<SequencedEvent>.size - 1)
     }
 
-    /// The positions (of `order`) of the events every company shares, and those of the part's
-    /// companies grouped by company, each group in order: a counting sort, stable.
+    /// The positions of the events every company shares, in (`on`, `seq`) order, and those of
+    /// the part's companies grouped by company, each group in seq order: a counting sort. Reversed
+    /// events and reversals are left out (R26).
     static func grouped(
         _ events: ArraySlice<SequencedEvent>,
-        order: [Int],
+        reversed: Set<Int>,
         part: Int,
         of parts: Int
     ) -> (shared: [Int], groups: (positions: [UInt32], starts: [Int])) {
+        precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
         var shared: [Int] = []
         var numbers: [CompanyID: Int32] = [:]
         var counts: [Int] = []
         var mine: [(position: UInt32, company: Int32)] = []
-        mine.reserveCapacity(order.count / parts + 1)
-        for position in order {
+        mine.reserveCapacity(events.count / parts + 1)
+        for position in events.indices where events[position].event.type != .eventReversed {
+            if !reversed.isEmpty && reversed.contains(events[position].seq) { continue }
             guard let company = events[position].event.company else {
                 shared.append(position)
                 continue
@@ -107,6 +127,7 @@ extension MembershipFold {
             counts[Int(number)] += 1
             mine.append((UInt32(position), number))
         }
+        shared.sort { orderKey(events[$0].event.on, events[$0].seq) < orderKey(events[$1].event.on, events[$1].seq) }
         var starts = [0]
         starts.reserveCapacity(counts.count + 1)
         for count in counts { starts.append(starts.last! + count) }
