@@ -17,19 +17,17 @@ public enum HeapSettings {
         #endif
     }
 
-    /// Asks for 2 MiB pages under an array's storage (its whole capacity): an array of millions
-    /// of events read out of order (a fold by company) otherwise misses the TLB at every read.
-    public static func preferHugePages<T>(_ array: inout [T]) {
+    /// Asks for 2 MiB pages under an array's storage (its whole capacity, uninitialized too): an
+    /// array of millions of events read out of order (a fold by company) otherwise misses the TLB
+    /// at every read.
+    public static func preferHugePages(_ storage: UnsafeMutableRawBufferPointer) {
         #if canImport(Glibc)
-        let bytes = array.capacity * MemoryLayout<T>.stride
-        array.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress, bytes >= hugePage else { return }
-            // Whole pages inside the storage only; advice never changes what the memory holds.
-            let start = (UInt(bitPattern: base) + UInt(pageSize) - 1) & ~UInt(pageSize - 1)
-            let end = (UInt(bitPattern: base) + UInt(bytes)) & ~UInt(pageSize - 1)
-            guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-            _ = madvise(pointer, Int(end - start), MADV_HUGEPAGE)
-        }
+        guard let base = storage.baseAddress, storage.count >= hugePage else { return }
+        // Whole pages inside the storage only; advice never changes what the memory holds.
+        let start = (UInt(bitPattern: base) + UInt(pageSize) - 1) & ~UInt(pageSize - 1)
+        let end = (UInt(bitPattern: base) + UInt(storage.count)) & ~UInt(pageSize - 1)
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, Int(end - start), MADV_HUGEPAGE)
         #endif
     }
 

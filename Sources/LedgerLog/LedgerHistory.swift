@@ -16,20 +16,24 @@ public struct LedgerHistory: Sendable {
     /// An empty history.
     public init() {}
 
+    /// Room for every event of a log of `logBytes`, by a guess on the generous side: a sealed
+    /// event takes about 105 bytes of log, an unsealed one more, and 40 is fewer than either.
+    static func capacity(logBytes: Int) -> Int { logBytes / 40 + 16 }
+
     /// An empty array with room for every event of a log of `logBytes` (not repeated doublings),
     /// on large pages: a fold by company reads it out of order.
     static func eventStorage(logBytes: Int) -> [SequencedEvent] {
-        // A sealed event takes about 105 bytes of log, an unsealed one more: 40 is fewer than either.
-        var events: [SequencedEvent] = []
-        events.reserveCapacity(logBytes / 40 + 16)
-        HeapSettings.preferHugePages(&events)
-        return events
+        [SequencedEvent](unsafeUninitializedCapacity: capacity(logBytes: logBytes)) { storage, count in
+            HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(storage))
+            count = 0
+        }
     }
 
     /// How many events the log holds: the seq of the last.
     public var count: Int { events.count }
 
-    /// Reads and decodes every stored record, in seq order, a segment's commits on every core.
+    /// Reads and decodes every stored record, in seq order, a segment's commits on every core,
+    /// each event straight into its place (seq - 1) in the arrays the history keeps.
     /// - Parameters:
     ///   - withIDs: also keep every event's id (16 bytes an event, which only an append without
     ///     its index reads).
@@ -42,59 +46,116 @@ public struct LedgerHistory: Sendable {
     ) throws
         -> LedgerHistory
     {
-        var history = LedgerHistory()
-        let logBytes = directory.bytes(ofSegments: try directory.segmentNumbers())
-        history.events = eventStorage(logBytes: logBytes)
-        history.recorded.reserveCapacity(history.events.capacity)
-        if withIDs { history.ids.reserveCapacity(history.events.capacity) }
-        try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
-            let decoded = ParallelMap.map(commits.count) { i in decodeCommit(commits[i], segment: segment) }
-            for (commit, events) in zip(commits, decoded) {
-                for event in try events.get() {
-                    history.events.append(event.sequenced)
-                    history.recorded.append(event.recorded)
-                    if withIDs { history.ids.append(event.id) }
-                }
-                history.commitHashes[commit.trailer.lastSeq] = commit.trailer.lastHash
+        var capacity = capacity(logBytes: directory.bytes(ofSegments: try directory.segmentNumbers()))
+        while true {
+            if let history = try load(directory, capacity: capacity, withIDs: withIDs, progress: progress) {
+                return history
             }
+            // A log whose events pack tighter than the guess: read again, with more room.
+            capacity *= 4
         }
-        return history
     }
 
-    /// A commit's lines decoded, each checked to hold the seq it stands at.
-    static func decodeCommit(_ commit: Commit, segment: String) -> Result<[LoggedEvent], any Error> {
-        var events: [LoggedEvent] = []
-        events.reserveCapacity(commit.trailer.lastSeq - commit.trailer.firstSeq + 1)
+    /// `load` into arrays of `capacity` events; nil when the log holds more.
+    static func load(
+        _ directory: LedgerDirectory,
+        capacity: Int,
+        withIDs: Bool,
+        progress: ((Int, Int) -> Void)?
+    ) throws -> LedgerHistory? {
+        var history = LedgerHistory()
+        var fits = true
+        // Instants and ids are plain values: slots left unwritten need no clearing on failure.
+        history.recorded = try [Instant](unsafeUninitializedCapacity: capacity) { recorded, recordedCount in
+            history.ids = try [EventID](unsafeUninitializedCapacity: withIDs ? capacity : 0) { ids, idCount in
+                history.events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { events, count in
+                    HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(events))
+                    let slots = EventSlots(events: events, recorded: recorded, ids: withIDs ? ids : nil)
+                    try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
+                        guard fits, let last = commits.last else { return }
+                        guard last.trailer.lastSeq <= capacity else {
+                            fits = false
+                            return
+                        }
+                        let decoded = ParallelMap.map(commits.count) { i in
+                            Result { try decodeCommit(commits[i], segment: segment, into: slots) }
+                        }
+                        for (k, result) in decoded.enumerated() {
+                            if case .failure(let error) = result {
+                                // The commits before it stay; those after it that did decode go.
+                                for later in commits.indices.dropFirst(k + 1) {
+                                    if case .success = decoded[later] { slots.clear(commits[later].trailer) }
+                                }
+                                count = commits[k].trailer.firstSeq - 1
+                                throw error
+                            }
+                            history.commitHashes[commits[k].trailer.lastSeq] = commits[k].trailer.lastHash
+                        }
+                        count = last.trailer.lastSeq
+                    }
+                    if !fits {
+                        events.baseAddress!.deinitialize(count: count)
+                        count = 0
+                    }
+                }
+                idCount = withIDs ? history.events.count : 0
+            }
+            recordedCount = history.events.count
+        }
+        return fits ? history : nil
+    }
+
+    /// Where a load puts each event: the arrays' storage, by seq - 1.
+    struct EventSlots: @unchecked Sendable {
+        // Each commit's tasks write only their own seqs' slots.
+        let events: UnsafeMutableBufferPointer<SequencedEvent>
+        let recorded: UnsafeMutableBufferPointer<Instant>
+        let ids: UnsafeMutableBufferPointer<EventID>?
+
+        func put(_ event: LoggedEvent) {
+            (events.baseAddress! + (event.seq - 1)).initialize(to: event.sequenced)
+            recorded[event.seq - 1] = event.recorded
+            ids?[event.seq - 1] = event.id
+        }
+
+        /// Deinitializes the slots of a commit's seqs, all put.
+        func clear(_ trailer: CommitTrailer) {
+            clear(from: trailer.firstSeq, upTo: trailer.lastSeq + 1)
+        }
+
+        func clear(from first: Int, upTo end: Int) {
+            (events.baseAddress! + (first - 1)).deinitialize(count: end - first)
+        }
+    }
+
+    /// Decodes a commit's lines into their slots, each checked to hold the seq it stands at;
+    /// on failure, the slots it had put are cleared.
+    static func decodeCommit(_ commit: Commit, segment: String, into slots: EventSlots) throws {
         var seq = commit.trailer.firstSeq
-        return Result {
+        do {
             try commit.content.withUnsafeBytes { raw in
                 try StoredLine.forEach(in: raw) { range throws(LogError) in
+                    func corrupt(_ reason: String) -> LogError {
+                        LogError(.corrupt, reason, file: segment, offset: commit.offset, seq: seq)
+                    }
                     let event: LoggedEvent
                     do {
                         event = try LedgerHistory.decode(UnsafeRawBufferPointer(rebasing: raw[range]))
                     } catch {
-                        throw LogError(
-                            .corrupt,
-                            "stored line is not a valid record: \(error)",
-                            file: segment,
-                            offset: commit.offset,
-                            seq: seq
-                        )
+                        throw corrupt("stored line is not a valid record: \(error)")
                     }
-                    guard event.seq == seq else {
-                        throw LogError(
-                            .corrupt,
-                            "a stored line holds the wrong seq",
-                            file: segment,
-                            offset: commit.offset,
-                            seq: seq
-                        )
+                    guard event.seq == seq else { throw corrupt("a stored line holds the wrong seq") }
+                    // The scan checked the commit's lines against its trailer's seqs.
+                    guard seq <= commit.trailer.lastSeq else {
+                        throw corrupt("the commit holds more lines than its trailer says")
                     }
-                    events.append(event)
+                    slots.put(event)
                     seq += 1
                 }
             }
-            return events
+        } catch {
+            slots.clear(from: commit.trailer.firstSeq, upTo: seq)
+            throw error
         }
     }
 

@@ -1,0 +1,36 @@
+import LedgerCore
+import LedgerTestSupport
+import Testing
+
+@testable import LedgerLog
+
+@Suite struct HistoryLoadTests {
+    /// A load puts each event straight into its place in arrays sized by a guess from the log's
+    /// bytes; a log that holds more events than the guess is read again with more room.
+    @Test(
+        "a load with too little room for the log's events gives nothing, and the load retried with more gives every event"
+    )
+    func loadBeyondGuessedRoom() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let lines = [EventJSON.schedule()] + simpleEvents(companies: 6)
+            // Three commits of ten or more events each.
+            for batch in stride(from: 0, to: lines.count, by: 11) {
+                try append(Array(lines[batch..<min(lines.count, batch + 11)]), to: directory)
+            }
+            let loaded = try LedgerHistory.load(directory, withIDs: true)
+            #expect(loaded.count == lines.count)
+            #expect(loaded.events.map(\.seq) == Array(1...lines.count))
+            for room in [1, 11, lines.count - 1] {
+                #expect(try LedgerHistory.load(directory, capacity: room, withIDs: true, progress: nil) == nil)
+            }
+            let exact = try #require(
+                try LedgerHistory.load(directory, capacity: lines.count, withIDs: true, progress: nil)
+            )
+            #expect(exact.events == loaded.events)
+            #expect(exact.recorded == loaded.recorded)
+            #expect(exact.ids == loaded.ids)
+            #expect(exact.commitHashes == loaded.commitHashes)
+        }
+    }
+}
