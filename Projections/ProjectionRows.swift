@@ -60,51 +60,51 @@ struct ProjectionRows {
         }
     }
 
-    /// The tables a rebuild writes on another core into a file of their own (`insertCopiedRows`)
-    /// and then copies in whole, while it writes the others in place (`insertInPlaceRows`): the
-    /// two shares take about as long (at `hongkong`, some 22 s each on this machine).
-    static let copiedTables = ["profile_timeline", "fee_payments", "excusals"]
+    /// The tables `insertTimelines` writes.
+    static let timelineTables = [
+        "companies", "identity_timeline", "profile_timeline", "status_timeline", "voting_timeline",
+    ]
 
-    /// The company, identity, status and voting rows and the fee requests of many companies'
-    /// histories, in company order (the order of those tables' keys: appends to their B-trees).
-    /// - Parameter progress: called with (companies written, companies in all).
-    func insertInPlaceRows(
-        _ histories: [CompanyHistory],
-        progress: ((Int, Int) -> Void)? = nil
-    )
-        throws(ProjectionError)
-    {
-        for (i, history) in histories.enumerated() {
-            try insertCompanyRow(history)
-            try insertIdentityRows(history)
-            try insertStatusRows(history)
-            // Read in place: a copy of each request retained and released its arrays and texts.
-            try history.requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
-                for r in own.indices { try insertFeeRequest(own[r]) }
-            }
-            if i % 1000 == 0 { progress?(i, histories.count) }
-        }
+    /// Inserts the company, identity, profile, status and voting rows of many companies' histories
+    /// (in company order, the order of those tables' keys: appends to their B-trees).
+    func insertTimelines(_ histories: [CompanyHistory]) throws(ProjectionError) {
+        for history in histories { try insertTimelines(history) }
         try flush()
-        progress?(histories.count, histories.count)
     }
 
-    /// The profile rows of many companies' histories in company order, then their fee requests'
-    /// payments and excusals by request seq (the order of those tables' keys).
-    func insertCopiedRows(_ histories: [CompanyHistory]) throws(ProjectionError) {
+    /// Inserts the fee requests of many companies' histories in company order (the order of
+    /// `fee_requests`' key), then their payments and excusals by request seq (the order of theirs).
+    /// - Parameter progress: called with (rows written, rows in all).
+    func insertRequests(_ histories: [CompanyHistory], progress: ((Int, Int) -> Void)? = nil) throws(ProjectionError) {
         var requests: [(seq: Int, company: Int32, index: Int32)] = []
-        for (i, history) in histories.enumerated() {
-            try insertProfileRows(history)
+        var rows = 0
+        for history in histories {
             history.requests.withUnsafeBufferPointer { own in
-                for r in own.indices { requests.append((own[r].seq, Int32(i), Int32(r))) }
+                for r in own.indices { rows += 1 + own[r].allocations.count + own[r].excusals.count }
             }
         }
-        requests.sort { $0.seq < $1.seq }
-        for request in requests {
-            try histories[Int(request.company)].requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
-                try insertMoney(applied: own[Int(request.index)])
+        for (i, history) in histories.enumerated() {
+            // Read in place: a copy of each request retained and released its arrays and texts.
+            try history.requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
+                for r in own.indices {
+                    try insertFeeRequest(own[r])
+                    requests.append((own[r].seq, Int32(i), Int32(r)))
+                }
             }
+            if i % 1000 == 0 { progress?(requests.count, rows) }
+        }
+        var written = requests.count
+        requests.sort { $0.seq < $1.seq }
+        for (n, request) in requests.enumerated() {
+            try histories[Int(request.company)].requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
+                let r = Int(request.index)
+                try insertMoney(applied: own[r])
+                written += own[r].allocations.count + own[r].excusals.count
+            }
+            if n % 16384 == 0 { progress?(written, rows) }
         }
         try flush()
+        progress?(rows, rows)
     }
 
     /// The company, identity, profile, status and voting rows of one company.

@@ -53,8 +53,8 @@ public struct ProjectionStore: Sendable {
 
     /// Builds a new database from the whole log beside the old one and renames it over it, so a
     /// reader sees the old database or the new one, never a half-built one.
-    /// - Parameter progress: called with (companies written, companies in all) by the rows
-    ///   written in place; the others are written meanwhile on another thread.
+    /// - Parameter progress: called with (fee rows written, fee rows in all); the timelines are
+    ///   written meanwhile on another thread.
     @discardableResult
     public func rebuild(
         history: LedgerHistory? = nil,
@@ -64,20 +64,20 @@ public struct ProjectionStore: Sendable {
         let history = try history ?? LedgerHistory.load(directory)
         let fold = try history.fold()
         let temporary = path + ".new-\(getpid())"
-        let copied = temporary + "-copied"
-        for file in [temporary, temporary + "-journal", copied, copied + "-journal"] { unlink(file) }
-        defer { unlink(copied) }
+        let timelines = temporary + "-timelines"
+        for file in [temporary, temporary + "-journal", timelines, timelines + "-journal"] { unlink(file) }
+        defer { unlink(timelines) }
         do {
             let histories = fold.histories
             let mode = directory.access.fileMode
-            // Half the rows are written on another core into a file of their own while the rest
-            // are written here, then copied in whole: SQLite copies a table into an empty one of
-            // the same shape record by record, without taking the records apart, and fills its
-            // pages as it goes (written row by row they are left about an eighth empty). The fee
-            // requests stay here: a generated column keeps SQLite from copying their table.
-            let copiedRows = BackgroundWork {
-                let db = try ProjectionStore.create(copied, mode: mode)
-                try db.transaction { try ProjectionRows(db).insertCopiedRows(histories) }
+            // The timelines are written on another core into a file of their own while the fee
+            // tables are written here, then copied in whole: SQLite copies a table into an empty
+            // one of the same shape record by record, without taking the records apart, and fills
+            // its pages as it goes (written row by row they are left about an eighth empty). The
+            // fee requests stay here: a generated column keeps SQLite from copying their table.
+            let timelineTables = BackgroundWork {
+                let db = try ProjectionStore.create(timelines, mode: mode)
+                try db.transaction { try ProjectionRows(db).insertTimelines(histories) }
             }
             let db: SQLiteDatabase
             do {
@@ -85,25 +85,25 @@ public struct ProjectionStore: Sendable {
                 // The rows go to the disk as they are written, not all in the final fsync.
                 var reports = 0
                 try db.transaction {
-                    try ProjectionRows(db).insertInPlaceRows(histories) { done, all in
+                    try ProjectionRows(db).insertRequests(histories) { done, all in
                         progress?(done, all)
                         reports += 1
-                        if reports % 16 == 0 { ProjectionStore.startWriteback(temporary) }
+                        if reports % 32 == 0 { ProjectionStore.startWriteback(temporary) }
                     }
                 }
             } catch {
-                _ = try? copiedRows.result()
+                _ = try? timelineTables.result()
                 throw error
             }
-            try copiedRows.result()
-            try db.prepare("ATTACH DATABASE ? AS copied").run([.text(copied)])
+            try timelineTables.result()
+            try db.prepare("ATTACH DATABASE ? AS timelines").run([.text(timelines)])
             try db.transaction {
-                for table in ProjectionRows.copiedTables {
-                    try db.execute("INSERT INTO main.\(table) SELECT * FROM copied.\(table)")
+                for table in ProjectionRows.timelineTables {
+                    try db.execute("INSERT INTO main.\(table) SELECT * FROM timelines.\(table)")
                 }
                 try ProjectionStore.writeCheckpoint(db, history)
             }
-            try db.execute("DETACH DATABASE copied")
+            try db.execute("DETACH DATABASE timelines")
         } catch {
             unlink(temporary)
             throw error

@@ -22,7 +22,7 @@ extension Ledger {
 
             func run() throws {
                 let store = ProjectionStore(directory: try options.open(), path: database.out)
-                let outcome = try ProgressBar.around("rebuild", unit: .companies) { try store.rebuild(progress: $0) }
+                let outcome = try ProgressBar.around("rebuild", unit: .rows) { try store.rebuild(progress: $0) }
                 print(outcome.note ?? "")
             }
         }

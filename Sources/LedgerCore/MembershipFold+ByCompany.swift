@@ -35,20 +35,10 @@ extension MembershipFold {
         let sharedKeys = shared.map { orderKey(events[$0].event.on, events[$0].seq) }
         try events.withUnsafeBufferPointer { (buffer) throws(LedgerError) in
             let base = events.startIndex
-            let all = groups.positions
-            // One company's events by (on, seq): mostly in that order already, as they were logged.
-            var keyed: [(key: UInt64, index: Int)] = []
+            let all = groups.keys
             for g in groups.starts.indices.dropLast() {
-                keyed.removeAll(keepingCapacity: true)
-                for i in groups.starts[g]..<groups.starts[g + 1] {
-                    // A company's events lie all over the log: reading their keys one after
-                    // another, with nothing waiting on each, overlaps the waits for memory.
-                    let index = Int(all[i]) - base
-                    prefetch(buffer.baseAddress! + index)
-                    keyed.append((orderKey(buffer[index].event.on, buffer[index].seq), index))
-                }
-                sortNearlySorted(&keyed)
-                let company = buffer[keyed[0].index].event.company!
+                let group = groups.starts[g]..<groups.starts[g + 1]
+                let company = buffer[position(all[group.lowerBound])].event.company!
                 fold.schedule = nil
                 fold.focus = nil
                 var next = 0
@@ -58,8 +48,13 @@ extension MembershipFold {
                         next += 1
                     }
                 }
-                for (key, index) in keyed {
-                    let item = buffer[index]
+                for i in group {
+                    // A company's events lie all over the log: each would be a wait for memory.
+                    if i + prefetchDistance < group.upperBound {
+                        prefetch(buffer.baseAddress! + position(all[i + prefetchDistance]))
+                    }
+                    let item = buffer[position(all[i])]
+                    let key = orderKey(item.event.on, item.seq)
                     applyShared(through: key)
                     fold.runTriggers(through: item.event.on)
                     fold.point = key
@@ -74,16 +69,22 @@ extension MembershipFold {
         return fold
     }
 
-    /// Sorts by key an array that is sorted but for a few items (an insertion sort: linear then).
-    static func sortNearlySorted(_ items: inout [(key: UInt64, index: Int)]) {
-        for i in items.indices.dropFirst() where items[i].key < items[i - 1].key {
-            let item = items[i]
+    /// How many events ahead a fold by company asks for an event's memory.
+    static let prefetchDistance = 4
+
+    /// The position, in a buffer of the events, that a grouping key (`grouped`) stands for.
+    static func position(_ key: UInt64) -> Int { Int(key & 0xFFFF_FFFF) }
+
+    /// Sorts a range of keys that is sorted but for a few (an insertion sort: linear then).
+    static func sortNearlySorted(_ keys: inout [UInt64], _ range: Range<Int>) {
+        for i in range.dropFirst() where keys[i] < keys[i - 1] {
+            let key = keys[i]
             var j = i
-            while j > 0 && items[j - 1].key > item.key {
-                items[j] = items[j - 1]
+            while j > range.lowerBound && keys[j - 1] > key {
+                keys[j] = keys[j - 1]
                 j -= 1
             }
-            items[j] = item
+            keys[j] = key
         }
     }
 
@@ -94,50 +95,59 @@ extension MembershipFold {
         ledger_prefetch(bytes + MemoryLayout<SequencedEvent>.size - 1)
     }
 
-    /// The positions of the events every company shares, in (`on`, `seq`) order, and those of
-    /// the part's companies grouped by company, each group in seq order: a counting sort. Reversed
-    /// events and reversals are left out (R26).
+    /// The positions of the events every company shares, in (`on`, `seq`) order, and the part's
+    /// companies' events grouped by company, each group in (`on`, `seq`) order: a counting sort of
+    /// the log, then a sort of each group, which is nearly in order already. Each of those events
+    /// is a key, (`on`, position in the buffer) packed to sort as (`on`, `seq`) does (R4, R5), read
+    /// here in one pass over the log so that no group is put in order by reading its events.
+    /// Reversed events and reversals are left out (R26).
     static func grouped(
         _ events: ArraySlice<SequencedEvent>,
         reversed: Set<Int>,
         part: Int,
         of parts: Int
-    ) -> (shared: [Int], groups: (positions: [UInt32], starts: [Int])) {
-        precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
-        var shared: [Int] = []
-        var numbers: [CompanyID: Int32] = [:]
-        var counts: [Int] = []
-        var mine: [(position: UInt32, company: Int32)] = []
-        mine.reserveCapacity(events.count / parts + 1)
-        for position in events.indices where events[position].event.type != .eventReversed {
-            if !reversed.isEmpty && reversed.contains(events[position].seq) { continue }
-            guard let company = events[position].event.company else {
-                shared.append(position)
-                continue
+    ) -> (shared: [Int], groups: (keys: [UInt64], starts: [Int])) {
+        events.withUnsafeBufferPointer { buffer in
+            precondition(buffer.count < 1 << 32, "a fold holds fewer than 2^32 events")
+            var shared: [Int] = []
+            var numbers: [CompanyID: Int32] = [:]
+            var counts: [Int] = []
+            var mine: [(key: UInt64, company: Int32)] = []
+            mine.reserveCapacity(buffer.count / parts + 1)
+            for position in buffer.indices where buffer[position].event.type != .eventReversed {
+                if !reversed.isEmpty && reversed.contains(buffer[position].seq) { continue }
+                guard let company = buffer[position].event.company else {
+                    shared.append(events.startIndex + position)
+                    continue
+                }
+                guard parts == 1 || MembershipFold.part(of: company, parts) == part else { continue }
+                let number: Int32
+                if let known = numbers[company] {
+                    number = known
+                } else {
+                    number = Int32(counts.count)
+                    numbers[company] = number
+                    counts.append(0)
+                }
+                counts[Int(number)] += 1
+                // Positions follow seqs, so (on, position) orders as (on, seq) does.
+                mine.append((orderKey(buffer[position].event.on, position), number))
             }
-            guard parts == 1 || MembershipFold.part(of: company, parts) == part else { continue }
-            let number: Int32
-            if let known = numbers[company] {
-                number = known
-            } else {
-                number = Int32(counts.count)
-                numbers[company] = number
-                counts.append(0)
+            shared.sort {
+                orderKey(events[$0].event.on, events[$0].seq) < orderKey(events[$1].event.on, events[$1].seq)
             }
-            counts[Int(number)] += 1
-            mine.append((UInt32(position), number))
+            var starts = [0]
+            starts.reserveCapacity(counts.count + 1)
+            for count in counts { starts.append(starts.last! + count) }
+            var next = starts
+            var keys = [UInt64](repeating: 0, count: mine.count)
+            for item in mine {
+                keys[next[Int(item.company)]] = item.key
+                next[Int(item.company)] += 1
+            }
+            for g in starts.indices.dropLast() { sortNearlySorted(&keys, starts[g]..<starts[g + 1]) }
+            return (shared, (keys, starts))
         }
-        shared.sort { orderKey(events[$0].event.on, events[$0].seq) < orderKey(events[$1].event.on, events[$1].seq) }
-        var starts = [0]
-        starts.reserveCapacity(counts.count + 1)
-        for count in counts { starts.append(starts.last! + count) }
-        var next = starts
-        var positions = [UInt32](repeating: 0, count: mine.count)
-        for item in mine {
-            positions[next[Int(item.company)]] = item.position
-            next[Int(item.company)] += 1
-        }
-        return (shared, (positions, starts))
     }
 
     /// A schedule or an index round as it bears on one company (R13, R20, R21).
