@@ -146,28 +146,9 @@ public struct MembershipFold: Sendable {
     /// without reversed events and reversals, each reversal checked (R26).
     /// - Parameter events: in seq order, as a ledger holds them.
     public static func order(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> [Int] {
-        let reversed = try reversedSeqs(events)
-        // Sort (date, seq) keys of positions, not events: events are large values.
-        precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
-        var order: [UInt64] = []
-        order.reserveCapacity(events.count)
-        for i in events.indices where events[i].event.type != .eventReversed {
-            if !reversed.isEmpty && reversed.contains(events[i].seq) { continue }
-            // Positions follow seqs here, so (date, position) orders as (date, seq) does (R4, R5).
-            order.append(orderKey(events[i].event.on, i - events.startIndex))
-        }
-        order.sort()
-        return order.map { events.startIndex + Int($0 & 0xFFFF_FFFF) }
-    }
-
-    /// The seqs the reversals among `events` reverse, each reversal checked (R26): a reversal
-    /// names an earlier event, not a reversal, and not one already reversed.
-    /// - Parameter events: in seq order, as a ledger holds them.
-    public static func reversedSeqs(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> Set<Int> {
         assert(events.indices.dropFirst().allSatisfy { events[$0 - 1].seq < events[$0].seq }, "events in seq order")
         var reversed: Set<Int> = []
-        for i in events.indices where events[i].event.type == .eventReversed {
-            let item = events[i]
+        for item in events where item.event.type == .eventReversed {
             guard case .eventReversed(let target, _) = item.event.body else { continue }
             // Found by bisection, not a table by seq: an append folds a few events of a long log.
             guard target < item.seq, target >= 1, let type = type(ofSeq: target, in: events) else {
@@ -188,7 +169,17 @@ public struct MembershipFold: Sendable {
                 throw LedgerError("R26", seq: item.seq, "seq \(target) is already reversed")
             }
         }
-        return reversed
+        // Sort (date, seq) keys of positions, not events: events are large values.
+        precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
+        var order: [UInt64] = []
+        order.reserveCapacity(events.count)
+        for i in events.indices where events[i].event.type != .eventReversed {
+            if !reversed.isEmpty && reversed.contains(events[i].seq) { continue }
+            // Positions follow seqs here, so (date, position) orders as (date, seq) does (R4, R5).
+            order.append(orderKey(events[i].event.on, i - events.startIndex))
+        }
+        order.sort()
+        return order.map { events.startIndex + Int($0 & 0xFFFF_FFFF) }
     }
 
     /// The type of the event at `seq` among `events` (in seq order), nil if none is there.

@@ -235,11 +235,9 @@ public struct LedgerHistory: Sendable {
     public static func fold(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> MembershipFold {
         let parts = min(AvailableCores.count, 8)
         guard events.count >= LedgerHistory.eventsForParts else { return try MembershipFold.fold(events) }
-        let reversed = try MembershipFold.reversedSeqs(events)
+        let order = try MembershipFold.order(events)
         let folds = ParallelMap.map(parts) { part in
-            Result { () throws(LedgerError) in
-                try MembershipFold.fold(events, reversed: reversed, part: part, of: parts)
-            }
+            Result { () throws(LedgerError) in try MembershipFold.fold(events, order: order, part: part, of: parts) }
         }
         var done: [MembershipFold] = []
         for fold in folds {
