@@ -56,7 +56,8 @@ public struct LedgerHistory: Sendable {
         }
     }
 
-    /// `load` into arrays of `capacity` events; nil when the log holds more.
+    /// `load` into arrays of `capacity` events; nil when the log holds more (the segments after
+    /// the first that does not fit are still read and checked, not decoded).
     static func load(
         _ directory: LedgerDirectory,
         capacity: Int,
@@ -152,6 +153,15 @@ public struct LedgerHistory: Sendable {
                     slots.put(event)
                     seq += 1
                 }
+            }
+            guard seq == commit.trailer.lastSeq + 1 else {
+                throw LogError(
+                    .corrupt,
+                    "the commit holds fewer lines than its trailer says",
+                    file: segment,
+                    offset: commit.offset,
+                    seq: seq
+                )
             }
         } catch {
             slots.clear(from: commit.trailer.firstSeq, upTo: seq)
