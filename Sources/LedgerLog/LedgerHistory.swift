@@ -85,7 +85,12 @@ public struct LedgerHistory: Sendable {
                             if case .failure(let error) = result {
                                 // The commits before it stay; those after it that did decode go.
                                 for later in commits.indices.dropFirst(k + 1) {
-                                    if case .success = decoded[later] { slots.clear(commits[later].trailer) }
+                                    if case .success = decoded[later] {
+                                        slots.clear(
+                                            from: commits[later].trailer.firstSeq,
+                                            upTo: commits[later].trailer.lastSeq + 1
+                                        )
+                                    }
                                 }
                                 count = commits[k].trailer.firstSeq - 1
                                 throw error
@@ -119,11 +124,7 @@ public struct LedgerHistory: Sendable {
             ids?[event.seq - 1] = event.id
         }
 
-        /// Deinitializes the slots of a commit's seqs, all put.
-        func clear(_ trailer: CommitTrailer) {
-            clear(from: trailer.firstSeq, upTo: trailer.lastSeq + 1)
-        }
-
+        /// Deinitializes the slots of seqs `first..<end`, all put.
         func clear(from first: Int, upTo end: Int) {
             (events.baseAddress! + (first - 1)).deinitialize(count: end - first)
         }
@@ -133,12 +134,12 @@ public struct LedgerHistory: Sendable {
     /// on failure, the slots it had put are cleared.
     static func decodeCommit(_ commit: Commit, segment: String, into slots: EventSlots) throws {
         var seq = commit.trailer.firstSeq
+        func corrupt(_ reason: String) -> LogError {
+            LogError(.corrupt, reason, file: segment, offset: commit.offset, seq: seq)
+        }
         do {
             try commit.content.withUnsafeBytes { raw in
                 try StoredLine.forEach(in: raw) { range throws(LogError) in
-                    func corrupt(_ reason: String) -> LogError {
-                        LogError(.corrupt, reason, file: segment, offset: commit.offset, seq: seq)
-                    }
                     let event: LoggedEvent
                     do {
                         event = try LedgerHistory.decode(UnsafeRawBufferPointer(rebasing: raw[range]))
@@ -155,13 +156,7 @@ public struct LedgerHistory: Sendable {
                 }
             }
             guard seq == commit.trailer.lastSeq + 1 else {
-                throw LogError(
-                    .corrupt,
-                    "the commit holds fewer lines than its trailer says",
-                    file: segment,
-                    offset: commit.offset,
-                    seq: seq
-                )
+                throw corrupt("the commit holds fewer lines than its trailer says")
             }
         } catch {
             slots.clear(from: commit.trailer.firstSeq, upTo: seq)
