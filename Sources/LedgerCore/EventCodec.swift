@@ -5,12 +5,7 @@ public struct EventInput: Hashable, Sendable {
     public var id: String?
     public var version: Int
     /// `type` then the payload fields in stored order, amounts in stored form.
-    public var payload: [String: JSONValue]
-    /// The payload's keys in stored order.
-    public var payloadOrder: [String]
-
-    /// The payload as a JSON object in stored order.
-    public var payloadMembers: [(key: String, value: JSONValue)] { payloadOrder.map { ($0, payload[$0]!) } }
+    public var payload: EventPayload
 }
 
 /// Turns JSON objects into events and back, by the field table of `EventType`.
@@ -18,39 +13,56 @@ public enum EventCodec {
     /// Envelope fields of a stored record, in stored order (EVENTS.md).
     public static let envelopeFields = ["seq", "type", "v", "id", "recorded", "by", "prev"]
 
+    /// An object's members, looked up by a scan: an event has a handful.
+    typealias Members = [(key: String, value: JSONValue)]
+
     /// Checks one input object: known type, known fields only, no nulls, every value in format.
     /// - Throws: `InputError` naming the field at fault.
     public static func decodeInput(_ value: JSONValue) throws(InputError) -> EventInput {
         guard case .object(let members) = value else {
             throw InputError("an event must be a JSON object, not \(value.typeName)")
         }
-        var fields: [String: JSONValue] = [:]
-        for member in members {
-            if fields[member.key] != nil { throw InputError(field: member.key, "appears twice") }
-            if member.value == .null { throw InputError(field: member.key, "null is not allowed") }
-            fields[member.key] = member.value
-        }
-        let type = try eventType(fields)
+        try checkDistinct(members, allowingNull: false)
+        let type = try eventType(members)
         var id: String?
-        if let raw = fields.removeValue(forKey: "id") {
+        if let raw = member("id", in: members) {
             guard case .string(let text) = raw, let uuid = normalisedUUID(text) else {
                 throw InputError(field: "id", "must be a UUID string")
             }
             id = uuid
         }
         var version = EventType.currentVersion
-        if let raw = fields.removeValue(forKey: "v") {
+        if let raw = member("v", in: members) {
             guard case .number(let text) = raw, let v = Int(text), v == EventType.currentVersion else {
                 throw InputError(field: "v", "must be \(EventType.currentVersion), the only schema version")
             }
             version = v
         }
-        fields.removeValue(forKey: "type")
+        let fields = members.filter { $0.key != "type" && $0.key != "id" && $0.key != "v" }
         return try decodePayload(type: type, fields: fields, id: id, version: version)
     }
 
-    static func eventType(_ fields: [String: JSONValue]) throws(InputError) -> EventType {
-        guard let raw = fields["type"] else { throw InputError(field: "type", "is missing") }
+    /// Refuses an object that names a key twice (or, unless allowed, holds a null), at the first
+    /// such member in order.
+    static func checkDistinct(_ members: Members, allowingNull: Bool) throws(InputError) {
+        // An event's few keys are compared pairwise; a long (hostile) object is hashed.
+        var seen: Set<String> = []
+        for (i, member) in members.enumerated() {
+            let repeated =
+                members.count <= 16
+                ? members[..<i].contains { $0.key == member.key } : !seen.insert(member.key).inserted
+            if repeated { throw InputError(field: member.key, "appears twice") }
+            if !allowingNull && member.value == .null { throw InputError(field: member.key, "null is not allowed") }
+        }
+    }
+
+    /// The value of `key` among members that name each key once.
+    static func member(_ key: String, in members: Members) -> JSONValue? {
+        members.first { $0.key == key }?.value
+    }
+
+    static func eventType(_ members: Members) throws(InputError) -> EventType {
+        guard let raw = member("type", in: members) else { throw InputError(field: "type", "is missing") }
         guard case .string(let name) = raw else { throw InputError(field: "type", "must be a string") }
         guard let type = EventType(rawValue: name) else {
             throw InputError(field: "type", "unknown event type \"\(name)\"")
@@ -58,33 +70,32 @@ public enum EventCodec {
         return type
     }
 
+    /// Builds the input from the payload fields (no envelope field among them, each key once).
     static func decodePayload(
         type: EventType,
-        fields: [String: JSONValue],
+        fields: Members,
         id: String?,
         version: Int
     ) throws(InputError) -> EventInput {
         let specs = type.fields
-        let known = Set(specs.map(\.name))
-        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+        // The first unknown field by name, whatever order the input gave them in.
+        if let unknown = fields.lazy.map(\.key).filter({ key in !specs.contains { $0.name == key } }).min() {
             throw InputError(field: unknown, "unknown field for \(type.rawValue)")
         }
-        var payload: [String: JSONValue] = ["type": .string(type.rawValue)]
-        var order = ["type"]
+        var payload = EventPayload(type: type)
         for spec in specs {
-            guard let raw = fields[spec.name] else {
+            guard let raw = member(spec.name, in: fields) else {
                 if spec.isRequired { throw InputError(field: spec.name, "is missing") }
                 continue
             }
-            payload[spec.name] = try FieldFormat.normalise(raw, as: spec.kind, field: spec.name)
-            order.append(spec.name)
+            payload.append(spec.name, try FieldFormat.normalise(raw, as: spec.kind, field: spec.name))
         }
         let event = try makeEvent(type: type, payload)
-        return EventInput(event: event, id: id, version: version, payload: payload, payloadOrder: order)
+        return EventInput(event: event, id: id, version: version, payload: payload)
     }
 
     /// Builds the typed event from normalised fields (all formats already checked).
-    static func makeEvent(type: EventType, _ p: [String: JSONValue]) throws(InputError) -> Event {
+    static func makeEvent(type: EventType, _ p: EventPayload) throws(InputError) -> Event {
         try makeEvent(type: type, from: JSONPayload { p[$0] })
     }
 

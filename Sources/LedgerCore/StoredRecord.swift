@@ -9,7 +9,7 @@ public struct StoredRecord: Sendable {
     public var prev: String
     public var event: Event
     /// `type` and payload fields as stored, amounts in stored form.
-    public var payload: [String: JSONValue]
+    public var payload: EventPayload
     /// The exact stored bytes, without the `\n`.
     public var line: [UInt8]
 
@@ -24,7 +24,7 @@ public struct StoredRecord: Sendable {
         recorded: Instant,
         by: String,
         prev: String,
-        payload: [(key: String, value: JSONValue)]
+        payload: EventPayload
     ) -> [UInt8] {
         var line = unchained(
             seq: seq,
@@ -47,19 +47,20 @@ public struct StoredRecord: Sendable {
         version: Int,
         recorded: String,
         by: String,
-        payload: [(key: String, value: JSONValue)]
+        payload: EventPayload
     ) -> UnchainedLine {
         var writer = JSONWriter()
         writer.beginObject()
         writer.writeMember("seq", .number(String(seq)))
-        writer.writeMember(payload[0].key, payload[0].value)  // type
+        let members = payload.members
+        writer.writeMember(members[0].key, members[0].value)  // type
         writer.writeMember("v", .number(String(version)))
         writer.writeMember("id", .string(id))
         writer.writeMember("recorded", .string(recorded))
         writer.writeMember("by", .string(by))
         writer.writeMember("prev", .string(UnchainedLine.blank))
         let prevOffset = writer.bytes.count - 1 - UnchainedLine.blank.utf8.count
-        for member in payload.dropFirst() { writer.writeMember(member.key, member.value) }
+        for member in members.dropFirst() { writer.writeMember(member.key, member.value) }
         writer.endObject()
         return UnchainedLine(bytes: writer.bytes, prevOffset: prevOffset)
     }
@@ -74,13 +75,9 @@ public struct StoredRecord: Sendable {
             throw InputError(error.description)
         }
         guard case .object(let members) = value else { throw InputError("a stored record must be a JSON object") }
-        var fields: [String: JSONValue] = [:]
-        for member in members {
-            if fields[member.key] != nil { throw InputError(field: member.key, "appears twice") }
-            fields[member.key] = member.value
-        }
+        try EventCodec.checkDistinct(members, allowingNull: true)
         func take(_ key: String) throws(InputError) -> JSONValue {
-            guard let v = fields.removeValue(forKey: key) else { throw InputError(field: key, "is missing") }
+            guard let v = EventCodec.member(key, in: members) else { throw InputError(field: key, "is missing") }
             return v
         }
         guard case .number(let seqText) = try take("seq"), let seq = Int(seqText), seq >= 1 else {
@@ -98,12 +95,13 @@ public struct StoredRecord: Sendable {
         guard case .string(let prev) = try take("prev"), prev.utf8.count == 64,
             prev.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
         else { throw InputError(field: "prev", "must be 64 lowercase hex digits") }
-        let type = try EventCodec.eventType(fields)
-        fields.removeValue(forKey: "type")
+        let type = try EventCodec.eventType(members)
+        let fields = members.filter { !EventCodec.envelopeFields.contains($0.key) }
         let input = try EventCodec.decodePayload(type: type, fields: fields, id: id, version: version)
-        for (key, value) in input.payload where key != "type" && fields[key] != value {
+        for member in input.payload.members.dropFirst()
+        where EventCodec.member(member.key, in: fields) != member.value {
             // Stored amounts are already in stored form; anything else means the line was not written by us.
-            throw InputError(field: key, "is not in stored form")
+            throw InputError(field: member.key, "is not in stored form")
         }
         return StoredRecord(
             seq: seq,

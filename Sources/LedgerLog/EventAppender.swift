@@ -220,9 +220,9 @@ public struct EventAppender: Sendable {
         let filledAmounts = fold.filledAmounts
         let unchained = ParallelMap.map(toEncode.count, chunk: 256) { k in
             let item = toEncode[k]
-            var members = item.input.payloadMembers
-            if let filled = filledAmounts[item.seq], item.input.payload["amount"] == nil {
-                members.append(("amount", .string(filled.description)))
+            var payload = item.input.payload
+            if let filled = filledAmounts[item.seq] {
+                payload = payload.filling("amount", with: .string(filled.description))
             }
             return StoredRecord.unchained(
                 seq: item.seq,
@@ -230,7 +230,7 @@ public struct EventAppender: Sendable {
                 version: item.input.version,
                 recorded: recorded,
                 by: actor,
-                payload: members
+                payload: payload
             )
         }
         var prev = Array(writer.head.hashHex.utf8)
@@ -250,9 +250,10 @@ public struct EventAppender: Sendable {
     }
 
     /// The same payload, comparing amounts in stored form and ignoring an amount the ledger filled in.
-    static func isSamePayload(_ input: EventInput, _ stored: [String: JSONValue]) -> Bool {
-        var stored = stored
-        if input.event.type == .feeRequested && input.payload["amount"] == nil { stored["amount"] = nil }
+    static func isSamePayload(_ input: EventInput, _ stored: EventPayload) -> Bool {
+        if input.event.type == .feeRequested && input.payload["amount"] == nil {
+            return stored.removing("amount") == input.payload
+        }
         return stored == input.payload
     }
 

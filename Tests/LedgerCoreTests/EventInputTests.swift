@@ -49,6 +49,14 @@ import Testing
             (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","id":"not-a-uuid"}"#, "id"),
             (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","v":2}"#, "v"),
             (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","seq":5}"#, "seq"),
+            (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","on":"2024-01-02"}"#, "on"),
+            // The first unknown field by name, not by place.
+            (#"{"type":"MemberResigned","company":"A","on":"2024-01-01","zeta":1,"alpha":2}"#, "alpha"),
+            // Past sixteen members, repeats are found by hashing instead of pairwise.
+            (
+                #"{"type":"MemberResigned","company":"A","on":"2024-01-01","#
+                    + (1...16).map { #""x\#($0)":1,"# }.joined() + #""company":"B"}"#, "company"
+            ),
         ]
     )
     func badInput(text: String, field: String) {
@@ -90,7 +98,7 @@ import Testing
             recorded: Instant("2024-05-01T02:00:00Z")!,
             by: "clerk \"one\"",
             prev: String(repeating: "a", count: 64),
-            payload: input.payloadMembers
+            payload: input.payload
         )
         let record = try StoredRecord.decode(line: line)
         #expect(record.event == input.event)
