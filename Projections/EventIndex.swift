@@ -165,11 +165,11 @@ public final class EventIndex: AppendHistory {
             let prev = try first.withUnsafeBytes { raw throws in try StoredRecord.decode(line: Array(raw)).prev }
             guard prev == hash else { throw IndexMismatch() }
         }
-        try insert(lines, head: head)
+        try insert(lines, logged: try LedgerHistory.decode(lines: lines), head: head)
     }
 
-    /// Indexes stored lines and records the head, in one transaction.
-    private func insert(_ lines: [[UInt8]], head: LogHead) throws {
+    /// Indexes stored lines (`logged`: the same, decoded) and records the head, in one transaction.
+    private func insert(_ lines: [[UInt8]], logged: [LoggedEvent], head: LogHead) throws {
         try db!.transaction {
             let insertEvent = try db!.prepare("INSERT INTO events VALUES (?, ?, ?, ?)")
             let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
@@ -178,8 +178,7 @@ public final class EventIndex: AppendHistory {
             let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
             // Each company once: most of a batch's events name a company named before.
             var named: Set<CompanyID> = []
-            // Decoded on every core first; the rows go in one by one.
-            for (line, logged) in zip(lines, try LedgerHistory.decode(lines: lines)) {
+            for (line, logged) in zip(lines, logged) {
                 var company = logged.event.company?.rawValue
                 if case .eventReversed(let target, _) = logged.event.body {
                     company = try self.company(ofSeq: target)
@@ -396,9 +395,9 @@ public final class EventIndex: AppendHistory {
         }
     }
 
-    public func appended(_ lines: [[UInt8]], head: LogHead) throws {
+    public func appended(_ lines: [[UInt8]], logged: [LoggedEvent], head: LogHead) throws {
         guard !lines.isEmpty else { return }
-        try insert(lines, head: head)
+        try insert(lines, logged: logged, head: head)
         try foldBackWAL()
     }
 }

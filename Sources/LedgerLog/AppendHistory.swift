@@ -10,8 +10,8 @@ public protocol AppendHistory: AnyObject {
     func storedRecords(ids: Set<String>) throws -> [String: StoredRecord]
     /// The stored events to fold with `fresh`, and the companies to judge (nil: all of them).
     func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?)
-    /// Told of the lines just made durable, and the new head.
-    func appended(_ lines: [[UInt8]], head: LogHead) throws
+    /// Told of the lines just made durable (and the same lines as replay reads them), and the new head.
+    func appended(_ lines: [[UInt8]], logged: [LoggedEvent], head: LogHead) throws
 }
 
 /// The whole log as the append's history: every append reads and folds all of it.
@@ -40,5 +40,5 @@ public final class FullLogHistory: AppendHistory {
         (history.events, nil)
     }
 
-    public func appended(_ lines: [[UInt8]], head: LogHead) throws {}
+    public func appended(_ lines: [[UInt8]], logged: [LoggedEvent], head: LogHead) throws {}
 }

@@ -76,7 +76,7 @@ public struct EventAppender: Sendable {
             try writer.append(batch.lines)
             durable(batch.acks)
             // The index is derived: if it misses these lines, the next open catches it up from the log.
-            try? history.appended(batch.lines, head: writer.head)
+            try? history.appended(batch.lines, logged: batch.logged, head: writer.head)
             do {
                 try writer.sealIfFull()
             } catch {
@@ -129,6 +129,8 @@ public struct EventAppender: Sendable {
     /// A batch checked and encoded under the writer lock, ready to be written.
     struct PreparedBatch {
         var lines: [[UInt8]]
+        /// The new lines as replay reads them, for the history to index.
+        var logged: [LoggedEvent]
         var acks: [AppendAck]
         /// The stored events the rules were checked over, and the companies judged.
         var stored: [SequencedEvent]
@@ -162,7 +164,7 @@ public struct EventAppender: Sendable {
         let full = try history.storedRecords(ids: Set(inputs.compactMap(\.id)))
         var acks: [AppendAck?] = Array(repeating: nil, count: inputs.count)
         var batchIDs: [String: Int] = [:]
-        var fresh: [(line: Int, input: EventInput, seq: Int, id: String)] = []
+        var fresh: [(line: Int, input: EventInput, seq: Int, id: String, key: EventID)] = []
         // Ids for the events that bring none, drawn at once.
         var newIDs = EventID.random(count: inputs.lazy.filter { $0.id == nil }.count).makeIterator()
         for (i, input) in inputs.enumerated() {
@@ -188,7 +190,8 @@ public struct EventAppender: Sendable {
                 continue
             }
             let seq = writer.head.seq + fresh.count + 1
-            let id = input.id ?? newIDs.next()!.description
+            let key = input.id.flatMap(EventID.init(stored:)) ?? newIDs.next()!
+            let id = input.id ?? key.description
             if input.id != nil { batchIDs[id] = i }
             if input.event.on > now.hongKongDay {
                 throw LedgerError(
@@ -198,7 +201,7 @@ public struct EventAppender: Sendable {
                     "on \(input.event.on) is after \(now.hongKongDay), the Hong Kong date of its recording"
                 )
             }
-            fresh.append((i + 1, input, seq, id))
+            fresh.append((i + 1, input, seq, id, key))
         }
         let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: $0.input.event) }
         let (stored, judged) = try history.events(judging: freshEvents)
@@ -218,7 +221,7 @@ public struct EventAppender: Sendable {
         let recorded = now.description
         let toEncode = fresh
         let filledAmounts = fold.filledAmounts
-        let unchained = ParallelMap.map(toEncode.count, chunk: 256) { k in
+        var unchained = ParallelMap.map(toEncode.count, chunk: 256) { k in
             let item = toEncode[k]
             var payload = item.input.payload
             if let filled = filledAmounts[item.seq] {
@@ -234,19 +237,33 @@ public struct EventAppender: Sendable {
             )
         }
         var prev = Array(writer.head.hashHex.utf8)
-        var lines: [[UInt8]] = []
-        lines.reserveCapacity(unchained.count)
-        for (item, var line) in zip(fresh, unchained) {
-            line.chain(after: prev)
-            prev = SHA256Hex.hexDigits(SHA256Hex.digest(line.bytes))
-            lines.append(line.bytes)
+        for k in unchained.indices {
+            // Chained in place: a copy of the line would share its bytes, then copy them to write `prev`.
+            unchained[k].chain(after: prev)
+            prev = SHA256Hex.hexDigits(SHA256Hex.digest(unchained[k].bytes))
+            let item = (line: fresh[k].line, seq: fresh[k].seq, id: fresh[k].id)
             acks[item.line - 1] = AppendAck(seq: item.seq, id: item.id, hash: String(decoding: prev, as: UTF8.self))
+        }
+        let lines = unchained.map(\.bytes)
+        let logged = fresh.map { item in
+            var event = item.input.event
+            if case .feeRequested(let period, nil) = event.body, let filled = filledAmounts[item.seq] {
+                event.body = .feeRequested(period: period, amount: filled)
+            }
+            return LoggedEvent(seq: item.seq, recorded: now, id: item.key, event: event)
         }
         // Repeats of an id inside the batch answer the first one's seq.
         for (i, input) in inputs.enumerated() where acks[i] == nil {
             acks[i] = acks[batchIDs[input.id!]!]
         }
-        return PreparedBatch(lines: lines, acks: acks.map { $0! }, stored: stored, judged: judged, fold: fold)
+        return PreparedBatch(
+            lines: lines,
+            logged: logged,
+            acks: acks.map { $0! },
+            stored: stored,
+            judged: judged,
+            fold: fold
+        )
     }
 
     /// The same payload, comparing amounts in stored form and ignoring an amount the ledger filled in.
