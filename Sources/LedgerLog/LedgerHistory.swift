@@ -20,15 +20,6 @@ public struct LedgerHistory: Sendable {
     /// event takes about 105 bytes of log, an unsealed one more, and 40 is fewer than either.
     static func capacity(logBytes: Int) -> Int { logBytes / 40 + 16 }
 
-    /// An empty array with room for every event of a log of `logBytes` (not repeated doublings),
-    /// on large pages: a fold by company reads it out of order.
-    static func eventStorage(logBytes: Int) -> [SequencedEvent] {
-        [SequencedEvent](unsafeUninitializedCapacity: capacity(logBytes: logBytes)) { storage, count in
-            HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(storage))
-            count = 0
-        }
-    }
-
     /// How many events the log holds: the seq of the last.
     public var count: Int { events.count }
 
@@ -115,13 +106,18 @@ public struct LedgerHistory: Sendable {
     struct EventSlots: @unchecked Sendable {
         // Each commit's tasks write only their own seqs' slots.
         let events: UnsafeMutableBufferPointer<SequencedEvent>
-        let recorded: UnsafeMutableBufferPointer<Instant>
+        let recorded: UnsafeMutableBufferPointer<Instant>?
         let ids: UnsafeMutableBufferPointer<EventID>?
 
         func put(_ event: LoggedEvent) {
-            (events.baseAddress! + (event.seq - 1)).initialize(to: event.sequenced)
-            recorded[event.seq - 1] = event.recorded
+            put(event.sequenced)
+            recorded?[event.seq - 1] = event.recorded
             ids?[event.seq - 1] = event.id
+        }
+
+        /// Puts an event alone (its recording and id kept elsewhere, or not at all).
+        func put(_ event: SequencedEvent) {
+            (events.baseAddress! + (event.seq - 1)).initialize(to: event)
         }
 
         /// Deinitializes the slots of seqs `first..<end`, all put.

@@ -46,86 +46,126 @@ public struct LogVerifier: Sendable {
     /// - Parameter progress: called after each commit with (log bytes checked, log bytes in all).
     /// - Throws: `Problem` for the first thing wrong; `LogError` when files cannot be read.
     public func verify(extending digest: Digest? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
+        try verify(extending: digest, progress: progress, room: nil)
+    }
+
+    /// `verify`, first with room for `room` events (nil: a guess from the log's bytes).
+    func verify(extending digest: Digest?, progress: ((Int, Int) -> Void)?, room: Int?) throws -> Summary {
         let numbers = try directory.segmentNumbers()
         let total = directory.bytes(ofSegments: numbers)
+        var capacity = room ?? LedgerHistory.capacity(logBytes: total)
+        while true {
+            var events: [SequencedEvent] = []
+            if let summary = try verify(numbers, total: total, capacity: capacity, into: &events, digest, progress) {
+                do {
+                    BackgroundRelease.release(try LedgerHistory.fold(events[...]))
+                } catch {
+                    throw Problem(seq: error.seq, reason: "the history breaks a rule: \(error)")
+                }
+                BackgroundRelease.release(events)
+                return summary
+            }
+            // A log whose events pack tighter than the guess: checked again, with more room.
+            capacity *= 4
+        }
+    }
+
+    /// Everything but the rules, each event checked put straight into its place (seq - 1) of
+    /// `events`, which has room for `capacity`; nil when the log holds more events than that.
+    private func verify(
+        _ numbers: [Int],
+        total: Int,
+        capacity: Int,
+        into events: inout [SequencedEvent],
+        _ digest: Digest?,
+        _ progress: ((Int, Int) -> Void)?
+    ) throws -> Summary? {
         var before = 0
         var expectedSeq = 1
         var prevRaw = LogHead.empty.hash
         // The previous line's hash as its `prev` must spell it, held inline; a String only at the end.
         var prevDigits = HexDigest(repeating: UInt8(ascii: "0"))
         var lastRecorded: Instant?
-        var events = LedgerHistory.eventStorage(logBytes: total)
         var tornTail: String?
         var digestMatched = digest == nil || digest?.seq == 0
-        for (i, number) in numbers.enumerated() {
-            let name = directory.segmentName(number)
-            let bytes = try FileIO.read(directory.segmentPath(number))
-            let scan = SegmentScan(bytes: bytes, firstSeq: expectedSeq, prevHash: prevRaw)
-            for commit in scan.commits {
-                // Schemas and hashes line by line on every core; the chain and the order after.
-                let checks = LineCheck.all(in: commit.content)
-                for checked in checks {
-                    func problem(_ reason: String) -> Problem {
-                        Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
+        var fits = true
+        events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { storage, count in
+            HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(storage))
+            let slots = LedgerHistory.EventSlots(events: storage, recorded: nil, ids: nil)
+            segments: for (i, number) in numbers.enumerated() {
+                let name = directory.segmentName(number)
+                let bytes = try FileIO.read(directory.segmentPath(number))
+                let scan = SegmentScan(bytes: bytes, firstSeq: expectedSeq, prevHash: prevRaw)
+                for commit in scan.commits {
+                    let ranges = StoredLine.ranges(in: commit.content)
+                    guard expectedSeq - 1 + ranges.count <= capacity else {
+                        fits = false
+                        break segments
                     }
-                    let record: CheckedLine
-                    switch checked.record {
-                    case .success(let decoded): record = decoded
-                    case .failure(let error): throw problem("the line does not match its schema: \(error)")
-                    }
-                    guard record.seq == expectedSeq else {
-                        throw problem("found seq \(record.seq), expected \(expectedSeq)")
-                    }
-                    guard record.prev == prevDigits else {
-                        throw problem(
-                            "prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten"
-                        )
-                    }
-                    if let lastRecorded, record.recorded < lastRecorded {
-                        throw problem("R2: recorded \(record.recorded) is before the previous line's \(lastRecorded)")
-                    }
-                    if record.sequenced.event.on > record.recorded.hongKongDay {
-                        throw problem(
-                            "R2: on \(record.sequenced.event.on) is after the Hong Kong date of its recording"
-                        )
-                    }
-                    lastRecorded = record.recorded
-                    prevDigits = checked.hashHex
-                    if let digest, digest.seq == record.seq {
-                        guard digest.hash == prevDigits.text else {
+                    // Schemas and hashes line by line on every core; the chain and the order after.
+                    let checks = LineCheck.all(ranges, in: commit.content, firstSeq: expectedSeq, into: slots)
+                    for (k, checked) in checks.enumerated() {
+                        func problem(_ reason: String) -> Problem {
+                            // The events this commit put after the line at fault go.
+                            for later in checks.indices.dropFirst(k) where checks[later].placed {
+                                slots.clear(from: expectedSeq + later - k, upTo: expectedSeq + later - k + 1)
+                            }
+                            return Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
+                        }
+                        let record: CheckedLine
+                        switch checked.record {
+                        case .success(let decoded): record = decoded
+                        case .failure(let error): throw problem("the line does not match its schema: \(error)")
+                        }
+                        guard record.seq == expectedSeq else {
+                            throw problem("found seq \(record.seq), expected \(expectedSeq)")
+                        }
+                        guard record.prev == prevDigits else {
                             throw problem(
-                                "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
+                                "prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten"
                             )
                         }
-                        digestMatched = true
+                        if let lastRecorded, record.recorded < lastRecorded {
+                            throw problem(
+                                "R2: recorded \(record.recorded) is before the previous line's \(lastRecorded)"
+                            )
+                        }
+                        if record.on > record.recorded.hongKongDay {
+                            throw problem("R2: on \(record.on) is after the Hong Kong date of its recording")
+                        }
+                        lastRecorded = record.recorded
+                        prevDigits = checked.hashHex
+                        if let digest, digest.seq == record.seq {
+                            guard digest.hash == prevDigits.text else {
+                                throw problem(
+                                    "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
+                                )
+                            }
+                            digestMatched = true
+                        }
+                        count = expectedSeq
+                        expectedSeq += 1
                     }
-                    events.append(record.sequenced)
-                    expectedSeq += 1
+                    if let last = checks.last { prevRaw = Array(last.hash) }
+                    progress?(before + commit.end, total)
                 }
-                if let last = checks.last { prevRaw = Array(last.hash) }
-                progress?(before + commit.end, total)
-            }
-            before += bytes.count
-            if let damage = scan.damage {
-                if i == numbers.count - 1 && !damage.hasGoodCommitsAfter {
-                    tornTail = "\(name) byte offset \(damage.offset): \(damage.reason)"
-                } else {
-                    throw Problem(seq: expectedSeq, segment: name, offset: damage.offset, reason: damage.reason)
+                before += bytes.count
+                if let damage = scan.damage {
+                    if i == numbers.count - 1 && !damage.hasGoodCommitsAfter {
+                        tornTail = "\(name) byte offset \(damage.offset): \(damage.reason)"
+                    } else {
+                        throw Problem(seq: expectedSeq, segment: name, offset: damage.offset, reason: damage.reason)
+                    }
                 }
             }
         }
+        guard fits else { return nil }
         if !digestMatched, let digest {
             throw Problem(
                 seq: digest.seq,
                 reason: "the ledger ends at seq \(expectedSeq - 1), before the digest's seq \(digest.seq)"
             )
         }
-        do {
-            BackgroundRelease.release(try LedgerHistory.fold(events[...]))
-        } catch {
-            throw Problem(seq: error.seq, reason: "the history breaks a rule: \(error)")
-        }
-        BackgroundRelease.release(events)
         return Summary(
             events: expectedSeq - 1,
             segments: numbers.count,
@@ -135,38 +175,34 @@ public struct LogVerifier: Sendable {
     }
 }
 
-/// What verify needs of a stored line, checked against its schema.
+/// What verify checks of a stored line in order, after its schema: the event itself goes
+/// straight to its slot.
 struct CheckedLine: Sendable {
     var seq: Int
     var prev: HexDigest
     var recorded: Instant
-    var sequenced: SequencedEvent
+    var on: Day
 
     /// The line read by the replay decoder, which accepts only lines in the ledger's own form with
     /// every field in format (fuzzed to agree with the general decoder: `Tools/fuzz`), else by
     /// the general decoder, which checks every form EventSchemas/ allows and says what is wrong.
-    init(line: UnsafeRawBufferPointer) throws(InputError) {
+    static func decode(_ line: UnsafeRawBufferPointer) throws(InputError) -> (CheckedLine, SequencedEvent) {
         var prevOffset = 0
         if let event = StoredLineDecoder.decode(line, prevOffset: &prevOffset) {
             let prev = line.loadUnaligned(fromByteOffset: prevOffset, as: HexDigest.self)
-            self.init(seq: event.seq, prev: prev, recorded: event.recorded, sequenced: event.sequenced)
-            return
+            return (
+                CheckedLine(seq: event.seq, prev: prev, recorded: event.recorded, on: event.event.on), event.sequenced
+            )
         }
         let record = try StoredRecord.decode(line: Array(line))
         // The general decoder has checked that `prev` is 64 lowercase hex digits.
-        self.init(
+        let checked = CheckedLine(
             seq: record.seq,
             prev: HexDigest(Array(record.prev.utf8)),
             recorded: record.recorded,
-            sequenced: record.sequenced
+            on: record.event.on
         )
-    }
-
-    init(seq: Int, prev: HexDigest, recorded: Instant, sequenced: SequencedEvent) {
-        self.seq = seq
-        self.prev = prev
-        self.recorded = recorded
-        self.sequenced = sequenced
+        return (checked, record.sequenced)
     }
 }
 
@@ -199,16 +235,31 @@ struct LineCheck: Sendable {
     /// The line's SHA-256, and its digits as the next line's `prev` spells them.
     var hash: SHA256Digest
     var hashHex: HexDigest
+    /// Whether its event was put in its slot: it holds the seq its place in the commit says.
+    var placed: Bool
 
-    /// The check of each line of `content`, in order, read in place.
-    static func all(in content: [UInt8]) -> [LineCheck] {
-        let ranges = StoredLine.ranges(in: content)
-        return ParallelMap.map(ranges.count, chunk: 256) { i in
+    /// The check of each line of `content` (at `ranges`), in order, read in place; each event
+    /// that holds the seq its place says (from `firstSeq`) is put in its slot.
+    static func all(
+        _ ranges: [Range<Int>],
+        in content: [UInt8],
+        firstSeq: Int,
+        into slots: LedgerHistory.EventSlots
+    ) -> [LineCheck] {
+        ParallelMap.map(ranges.count, chunk: 256) { i in
             content.withUnsafeBytes { all in
                 let line = UnsafeRawBufferPointer(rebasing: all[ranges[i]])
-                let record = Result { () throws(InputError) in try CheckedLine(line: line) }
+                var placed = false
+                let record = Result { () throws(InputError) in
+                    let (checked, event) = try CheckedLine.decode(line)
+                    if event.seq == firstSeq + i {
+                        slots.put(event)
+                        placed = true
+                    }
+                    return checked
+                }
                 let hash = SHA256.hash(data: line)
-                return LineCheck(record: record, hash: hash, hashHex: HexDigest(hexOf: hash))
+                return LineCheck(record: record, hash: hash, hashHex: HexDigest(hexOf: hash), placed: placed)
             }
         }
     }

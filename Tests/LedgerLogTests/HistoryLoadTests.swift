@@ -33,4 +33,21 @@ import Testing
             #expect(exact.commitHashes == loaded.commitHashes)
         }
     }
+
+    /// Verify puts each checked event in its place the same way, and checks again with more room.
+    @Test("verify with too little room for the log's events checks again with more, and finds what it finds with room")
+    func verifyBeyondGuessedRoom() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let lines = [EventJSON.schedule()] + simpleEvents(companies: 6)
+            for batch in stride(from: 0, to: lines.count, by: 11) {
+                try append(Array(lines[batch..<min(lines.count, batch + 11)]), to: directory)
+            }
+            let guessed = try LogVerifier(directory).verify()
+            #expect(guessed.events == lines.count)
+            for room in [1, 11, lines.count - 1, lines.count] {
+                #expect(try LogVerifier(directory).verify(extending: nil, progress: nil, room: room) == guessed)
+            }
+        }
+    }
 }
