@@ -12,12 +12,7 @@ import Testing
     )
     func loadBeyondGuessedRoom() throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            let lines = [EventJSON.schedule()] + simpleEvents(companies: 6)
-            // Three commits of ten or more events each.
-            for batch in stride(from: 0, to: lines.count, by: 11) {
-                try append(Array(lines[batch..<min(lines.count, batch + 11)]), to: directory)
-            }
+            let (directory, lines) = try threeCommits(at: path + "/l")
             let loaded = try LedgerHistory.load(directory, withIDs: true)
             #expect(loaded.count == lines.count)
             #expect(loaded.events.map(\.seq) == Array(1...lines.count))
@@ -38,16 +33,22 @@ import Testing
     @Test("verify with too little room for the log's events checks again with more, and finds what it finds with room")
     func verifyBeyondGuessedRoom() throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            let lines = [EventJSON.schedule()] + simpleEvents(companies: 6)
-            for batch in stride(from: 0, to: lines.count, by: 11) {
-                try append(Array(lines[batch..<min(lines.count, batch + 11)]), to: directory)
-            }
+            let (directory, lines) = try threeCommits(at: path + "/l")
             let guessed = try LogVerifier(directory).verify()
             #expect(guessed.events == lines.count)
             for room in [1, 11, lines.count - 1, lines.count] {
                 #expect(try LogVerifier(directory).verify(extending: nil, progress: nil, room: room) == guessed)
             }
         }
+    }
+
+    /// A ledger of three commits of ten or more events each, and the events' input lines.
+    func threeCommits(at path: String) throws -> (LedgerDirectory, [String]) {
+        let directory = try LedgerDirectory.create(at: path)
+        let lines = [EventJSON.schedule()] + simpleEvents(companies: 6)
+        for batch in stride(from: 0, to: lines.count, by: 11) {
+            try append(Array(lines[batch..<min(lines.count, batch + 11)]), to: directory)
+        }
+        return (directory, lines)
     }
 }
