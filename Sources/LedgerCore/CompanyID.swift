@@ -20,5 +20,13 @@ public struct CompanyID: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String { rawValue }
+
+    /// FNV-1a over the id's bytes: the same in every process, and cheap (a fold picks a
+    /// company's part and number by it).
+    public var fnv1a: UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash
+    }
     public static func < (lhs: CompanyID, rhs: CompanyID) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -86,7 +86,7 @@ extension MembershipFold {
         of parts: Int
     ) -> (shared: [Int], groups: (positions: [UInt32], starts: [Int])) {
         var shared: [Int] = []
-        var numbers: [CompanyID: Int32] = [:]
+        var numbers = CompanyNumbering()
         var counts: [Int] = []
         var mine: [(position: UInt32, company: Int32)] = []
         mine.reserveCapacity(order.count / parts + 1)
@@ -95,15 +95,10 @@ extension MembershipFold {
                 shared.append(position)
                 continue
             }
-            guard parts == 1 || MembershipFold.part(of: company, parts) == part else { continue }
-            let number: Int32
-            if let known = numbers[company] {
-                number = known
-            } else {
-                number = Int32(counts.count)
-                numbers[company] = number
-                counts.append(0)
-            }
+            let hash = company.fnv1a
+            guard parts == 1 || MembershipFold.part(ofHash: hash, parts) == part else { continue }
+            let number = numbers.number(of: company, hash: hash)
+            if Int(number) == counts.count { counts.append(0) }
             counts[Int(number)] += 1
             mine.append((UInt32(position), number))
         }

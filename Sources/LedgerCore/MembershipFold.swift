@@ -100,12 +100,10 @@ public struct MembershipFold: Sendable {
     }
 
     /// The part (of `parts`) a company's events fold in.
-    static func part(of company: CompanyID, _ parts: Int) -> Int {
-        // FNV-1a over the id: the same part in every fold of the process, and cheap.
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in company.rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return Int(hash % UInt64(parts))
-    }
+    static func part(of company: CompanyID, _ parts: Int) -> Int { part(ofHash: company.fnv1a, parts) }
+
+    /// The part of a company whose `fnv1a` is `hash`.
+    static func part(ofHash hash: UInt64, _ parts: Int) -> Int { Int(hash % UInt64(parts)) }
 
     /// Folds over disjoint companies (`fold(_:order:part:of:)`) put together as one, or nil when
     /// a recommendation does not hold (R10): the whole fold then says which.

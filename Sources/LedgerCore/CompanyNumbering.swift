@@ -1,0 +1,48 @@
+/// Numbers companies 0, 1, 2, … in the order they are first met, for a fold that groups
+/// millions of events by company.
+///
+/// An open-addressing table keyed by the FNV-1a hash of the id (`CompanyID.fnv1a`, which a fold
+/// in parts computes anyway), the id itself compared only when the hashes match. Swift's
+/// `Dictionary` hashed every id with SipHash and searched a table that misses the cache: 8% of
+/// a one-core replay at 100,000 companies.
+struct CompanyNumbering {
+    /// Each slot's hash and number; number -1 marks an empty slot.
+    private var slots: [(hash: UInt64, number: Int32)]
+    /// The companies by number.
+    private(set) var companies: [CompanyID] = []
+
+    init(expected: Int = 0) {
+        var size = 16
+        while size < expected * 2 { size *= 2 }
+        slots = Array(repeating: (0, -1), count: size)
+    }
+
+    /// The company's number, given one if it has none yet.
+    mutating func number(of company: CompanyID, hash: UInt64) -> Int32 {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry.number < 0 { break }
+            if entry.hash == hash, companies[Int(entry.number)] == company { return entry.number }
+            slot = (slot + 1) & mask
+        }
+        let number = Int32(companies.count)
+        companies.append(company)
+        slots[slot] = (hash, number)
+        // At most half full, so that a search meets an empty slot soon.
+        if companies.count * 2 > slots.count { grow() }
+        return number
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: (0, -1), count: old.count * 2)
+        let mask = slots.count - 1
+        for entry in old where entry.number >= 0 {
+            var slot = Int(truncatingIfNeeded: entry.hash) & mask
+            while slots[slot].number >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = entry
+        }
+    }
+}
