@@ -11,11 +11,7 @@ struct CompanyNumbering {
     /// The companies by number.
     private(set) var companies: [CompanyID] = []
 
-    init(expected: Int = 0) {
-        var size = 16
-        while size < expected * 2 { size *= 2 }
-        slots = Array(repeating: (0, -1), count: size)
-    }
+    init() { slots = Array(repeating: (0, -1), count: 16) }
 
     /// The company's number, given one if it has none yet.
     mutating func number(of company: CompanyID, hash: UInt64) -> Int32 {

@@ -164,6 +164,8 @@ public struct EventAppender: Sendable {
         let full = try history.storedRecords(ids: Set(inputs.compactMap(\.id)))
         var acks: [AppendAck?] = Array(repeating: nil, count: inputs.count)
         var batchIDs: [String: Int] = [:]
+        // Each id as stored text (the line, the acknowledgement) and as a value (the index): both
+        // are read for every event, so neither is made from the other twice.
         var fresh: [(line: Int, input: EventInput, seq: Int, id: String, key: EventID)] = []
         // Ids for the events that bring none, drawn at once.
         var newIDs = EventID.random(count: inputs.lazy.filter { $0.id == nil }.count).makeIterator()
@@ -241,7 +243,7 @@ public struct EventAppender: Sendable {
             // Chained in place: a copy of the line would share its bytes, then copy them to write `prev`.
             unchained[k].chain(after: prev)
             prev = SHA256Hex.hexDigits(SHA256Hex.digest(unchained[k].bytes))
-            let item = (line: fresh[k].line, seq: fresh[k].seq, id: fresh[k].id)
+            let item = fresh[k]
             acks[item.line - 1] = AppendAck(seq: item.seq, id: item.id, hash: String(decoding: prev, as: UTF8.self))
         }
         let lines = unchained.map(\.bytes)

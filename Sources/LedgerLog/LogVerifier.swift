@@ -104,47 +104,52 @@ public struct LogVerifier: Sendable {
                     }
                     // Schemas and hashes line by line on every core; the chain and the order after.
                     let checks = LineCheck.all(ranges, in: commit.content, firstSeq: expectedSeq, into: slots)
-                    for (k, checked) in checks.enumerated() {
-                        func problem(_ reason: String) -> Problem {
-                            // The events this commit put after the line at fault go.
-                            for later in checks.indices.dropFirst(k) where checks[later].placed {
-                                slots.clear(from: expectedSeq + later - k, upTo: expectedSeq + later - k + 1)
+                    let firstSeq = expectedSeq
+                    do {
+                        for checked in checks {
+                            func problem(_ reason: String) -> Problem {
+                                Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
                             }
-                            return Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
-                        }
-                        let record: CheckedLine
-                        switch checked.record {
-                        case .success(let decoded): record = decoded
-                        case .failure(let error): throw problem("the line does not match its schema: \(error)")
-                        }
-                        guard record.seq == expectedSeq else {
-                            throw problem("found seq \(record.seq), expected \(expectedSeq)")
-                        }
-                        guard record.prev == prevDigits else {
-                            throw problem(
-                                "prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten"
-                            )
-                        }
-                        if let lastRecorded, record.recorded < lastRecorded {
-                            throw problem(
-                                "R2: recorded \(record.recorded) is before the previous line's \(lastRecorded)"
-                            )
-                        }
-                        if record.on > record.recorded.hongKongDay {
-                            throw problem("R2: on \(record.on) is after the Hong Kong date of its recording")
-                        }
-                        lastRecorded = record.recorded
-                        prevDigits = checked.hashHex
-                        if let digest, digest.seq == record.seq {
-                            guard digest.hash == prevDigits.text else {
+                            let record: CheckedLine
+                            switch checked.record {
+                            case .success(let decoded): record = decoded
+                            case .failure(let error): throw problem("the line does not match its schema: \(error)")
+                            }
+                            guard record.seq == expectedSeq else {
+                                throw problem("found seq \(record.seq), expected \(expectedSeq)")
+                            }
+                            guard record.prev == prevDigits else {
                                 throw problem(
-                                    "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
+                                    "prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten"
                                 )
                             }
-                            digestMatched = true
+                            if let lastRecorded, record.recorded < lastRecorded {
+                                throw problem(
+                                    "R2: recorded \(record.recorded) is before the previous line's \(lastRecorded)"
+                                )
+                            }
+                            if record.on > record.recorded.hongKongDay {
+                                throw problem("R2: on \(record.on) is after the Hong Kong date of its recording")
+                            }
+                            lastRecorded = record.recorded
+                            prevDigits = checked.hashHex
+                            if let digest, digest.seq == record.seq {
+                                guard digest.hash == prevDigits.text else {
+                                    throw problem(
+                                        "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
+                                    )
+                                }
+                                digestMatched = true
+                            }
+                            count = expectedSeq
+                            expectedSeq += 1
                         }
-                        count = expectedSeq
-                        expectedSeq += 1
+                    } catch {
+                        // The events this commit put from the line at fault on go with it.
+                        for k in checks.indices.dropFirst(expectedSeq - firstSeq) where checks[k].placed {
+                            slots.clear(from: firstSeq + k, upTo: firstSeq + k + 1)
+                        }
+                        throw error
                     }
                     if let last = checks.last { prevRaw = Array(last.hash) }
                     progress?(before + commit.end, total)
