@@ -9,58 +9,64 @@ extension MembershipFold {
     /// recommendation is judged by `merged`, from the recommender's timeline at the
     /// recommendation's place in the order. Each company's state stays in cache while its
     /// events are folded, where the fold in one piece visits every company's state in turn.
-    /// - Parameter order: `order(events)`, computed once for every part.
+    /// - Parameter reversed: `reversedSeqs(events)`, computed once for every part.
     /// - Throws: `LedgerError` for a broken rule (not necessarily the first in order: the whole
     ///   fold says which).
     public static func fold(
         _ events: ArraySlice<SequencedEvent>,
-        order: [Int],
+        reversed: Set<Int>,
         part: Int,
         of parts: Int
     ) throws(LedgerError) -> MembershipFold {
         var fold = MembershipFold()
         fold.defersRecommendations = true
-        let (shared, groups) = grouped(events, order: order, part: part, of: parts)
+        let (shared, groups) = grouped(events, reversed: reversed, part: part, of: parts)
+        let base = events.startIndex
         // The rounds' lists as sets, once (R20 asks every company whether a round included it).
         var included: [Set<CompanyID>?] = []
-        for position in shared {
-            guard case .indexRoundRecorded(let round, let list) = events[position].event.body else {
+        for key in shared {
+            let item = events[base + position(key)]
+            guard case .indexRoundRecorded(let round, let list) = item.event.body else {
                 included.append(nil)
                 continue
             }
-            try fold.checkRound(round, on: events[position].event.on, seq: events[position].seq)
+            try fold.checkRound(round, on: item.event.on, seq: item.seq)
             included.append(Set(parts == 1 ? list : list.filter { MembershipFold.part(of: $0, parts) == part }))
         }
-        let sharedKeys = shared.map { orderKey(events[$0].event.on, events[$0].seq) }
         try events.withUnsafeBufferPointer { (buffer) throws(LedgerError) in
-            let base = events.startIndex
-            let all = groups.positions
+            let all = groups.keys
             for g in groups.starts.indices.dropLast() {
-                let company = buffer[Int(all[groups.starts[g]]) - base].event.company!
+                let company = buffer[position(all[groups.starts[g]])].event.company!
                 fold.schedule = nil
                 fold.focus = nil
                 var next = 0
                 func applyShared(through key: UInt64) {
-                    while next < shared.count, sharedKeys[next] < key {
-                        fold.applyShared(buffer[shared[next] - base], included: included[next], to: company)
+                    while next < shared.count, shared[next] < key {
+                        fold.applyShared(buffer[position(shared[next])], included: included[next], to: company)
                         next += 1
                     }
                 }
                 for i in groups.starts[g]..<groups.starts[g + 1] {
                     // A company's events lie all over the log: each would be a wait for memory.
                     if i + prefetchDistance < all.count {
-                        prefetch(buffer.baseAddress! + (Int(all[i + prefetchDistance]) - base))
+                        prefetch(buffer.baseAddress! + position(all[i + prefetchDistance]))
                     }
-                    let item = buffer[Int(all[i]) - base]
-                    let key = orderKey(item.event.on, item.seq)
+                    let key = all[i]
                     applyShared(through: key)
+                    let item = buffer[position(key)]
                     fold.runTriggers(through: item.event.on)
-                    fold.point = key
+                    fold.point = orderKey(item.event.on, item.seq)
                     try fold.apply(item)
-                    if fold.focus == nil { fold.focus = fold.index[company].map { (company, $0) } }
+                    if fold.focus == nil {
+                        fold.focus = fold.index[company].map { (company, $0) }
+                        if let ci = fold.focus?.index { fold.reserve(ci, for: groups.counts[g]) }
+                    }
                 }
                 applyShared(through: .max)
                 fold.runTriggers(through: Day(ordinal: Int.max / 2))
+                // Only this company's payments could repeat its references (R16): the memory goes
+                // to the next company's, not to fresh pages.
+                if let ci = fold.focus?.index { fold.companies[ci].references = [] }
             }
         }
         fold.focus = nil
@@ -77,41 +83,98 @@ extension MembershipFold {
         ledger_prefetch(bytes + MemoryLayout<SequencedEvent>.size - 1)
     }
 
-    /// The positions (of `order`) of the events every company shares, and those of the part's
-    /// companies grouped by company, each group in order: a counting sort, stable.
+    /// The position (from the start of the events) a `grouped` key stands for.
+    @inline(__always)
+    static func position(_ key: UInt64) -> Int { Int(key & 0xFFFF_FFFF) }
+
+    /// What grouping learned of one company's events: how many there are, how many add to each
+    /// of its growing lists, and whether they are in date order as they are in seq order.
+    struct CompanyEvents {
+        var count: Int32 = 0
+        var requests: Int32 = 0
+        var profiles: Int32 = 0
+        var payments: Int32 = 0
+        /// The latest date among them so far.
+        var latestDay = Int32.min
+        /// Whether one is dated before an earlier seq of the company (a backdated entry).
+        var isBackdated = false
+    }
+
+    /// Makes room in company `ci`'s lists for what its events will add, so that they are
+    /// allocated once, at their size, not grown by doubling (a fold of a whole ledger holds them all).
+    mutating func reserve(_ ci: Int, for counts: CompanyEvents) {
+        companies[ci].history.requests.reserveCapacity(Int(counts.requests))
+        companies[ci].history.profiles.reserveCapacity(Int(counts.profiles))
+        companies[ci].references.reserveCapacity(Int(counts.payments))
+    }
+
+    /// The events every company shares and those of the part's companies grouped by company, as
+    /// `orderKey`s of (date, position) in the order the fold applies them (R4, R5), without
+    /// reversed events and reversals (`reversed`); with what was learned of each group's events.
+    ///
+    /// A counting sort of the events in seq order, stable: a company's events stay in seq order,
+    /// so only a company with a backdated event has its few keys sorted, never the whole log.
     static func grouped(
         _ events: ArraySlice<SequencedEvent>,
-        order: [Int],
+        reversed: Set<Int>,
         part: Int,
         of parts: Int
-    ) -> (shared: [Int], groups: (positions: [UInt32], starts: [Int])) {
-        var shared: [Int] = []
+    ) -> (shared: [UInt64], groups: (keys: [UInt64], starts: [Int], counts: [CompanyEvents])) {
+        precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
+        var shared: [UInt64] = []
         var numbers = CompanyNumbering()
-        var counts: [Int] = []
-        var mine: [(position: UInt32, company: Int32)] = []
-        mine.reserveCapacity(order.count / parts + 1)
-        for position in order {
-            guard let company = events[position].event.company else {
-                shared.append(position)
-                continue
-            }
-            let hash = company.fnv1a
-            guard parts == 1 || MembershipFold.part(ofHash: hash, parts) == part else { continue }
-            let number = numbers.number(of: company, hash: hash)
-            if Int(number) == counts.count { counts.append(0) }
-            counts[Int(number)] += 1
-            mine.append((UInt32(position), number))
+        var counts: [CompanyEvents] = []
+        var mine: [(position: UInt32, company: Int32, day: Int32)] = []
+        mine.reserveCapacity(events.count / parts + 1)
+        // The reversed events by position, a bit each: read in order, where a set would be a
+        // wait for memory at every event.
+        var isReversed = [UInt64](repeating: 0, count: (events.count + 63) / 64)
+        for seq in reversed {
+            guard let index = index(ofSeq: seq, in: events) else { continue }
+            let position = index - events.startIndex
+            isReversed[position >> 6] |= 1 << UInt64(position & 63)
         }
+        events.withUnsafeBufferPointer { buffer in
+            // Fields read in place: a copy of each event would retain and release its payload.
+            for position in buffer.indices {
+                let type = buffer[position].event.type
+                if type == .eventReversed || isReversed[position >> 6] & (1 << UInt64(position & 63)) != 0 { continue }
+                let day = Int32(truncatingIfNeeded: buffer[position].event.on.ordinal)
+                guard let company = buffer[position].event.company else {
+                    shared.append(orderKey(dayOrdinal: day, position))
+                    continue
+                }
+                let hash = company.fnv1a
+                guard parts == 1 || MembershipFold.part(ofHash: hash, parts) == part else { continue }
+                let number = Int(numbers.number(of: company, hash: hash))
+                if number == counts.count { counts.append(CompanyEvents()) }
+                counts[number].count += 1
+                if day < counts[number].latestDay { counts[number].isBackdated = true }
+                counts[number].latestDay = max(counts[number].latestDay, day)
+                switch type {
+                case .feeRequested: counts[number].requests += 1
+                case .feePaid: counts[number].payments += 1
+                case .applicationFiled, .profileUpdated: counts[number].profiles += 1
+                default: break
+                }
+                mine.append((UInt32(position), Int32(number), day))
+            }
+        }
+        shared.sort()
         var starts = [0]
         starts.reserveCapacity(counts.count + 1)
-        for count in counts { starts.append(starts.last! + count) }
+        for company in counts { starts.append(starts.last! + Int(company.count)) }
         var next = starts
-        var positions = [UInt32](repeating: 0, count: mine.count)
+        var keys = [UInt64](repeating: 0, count: mine.count)
         for item in mine {
-            positions[next[Int(item.company)]] = item.position
-            next[Int(item.company)] += 1
+            let company = Int(item.company)
+            keys[next[company]] = orderKey(dayOrdinal: item.day, Int(item.position))
+            next[company] += 1
         }
-        return (shared, (positions, starts))
+        for company in counts.indices where counts[company].isBackdated {
+            keys[starts[company]..<starts[company + 1]].sort()
+        }
+        return (shared, (keys, starts, counts))
     }
 
     /// A schedule or an index round as it bears on one company (R13, R20, R21).

@@ -105,7 +105,7 @@ public struct MembershipFold: Sendable {
     /// The part of a company whose `fnv1a` is `hash`.
     static func part(ofHash hash: UInt64, _ parts: Int) -> Int { Int(hash % UInt64(parts)) }
 
-    /// Folds over disjoint companies (`fold(_:order:part:of:)`) put together as one, or nil when
+    /// Folds over disjoint companies (`fold(_:reversed:part:of:)`) put together as one, or nil when
     /// a recommendation does not hold (R10): the whole fold then says which.
     public static func merged(_ parts: [MembershipFold]) -> MembershipFold? {
         var whole = parts.first ?? MembershipFold()
@@ -137,16 +137,41 @@ public struct MembershipFold: Sendable {
 
     /// A point of the fold's order, (`on`, `seq`) packed to sort as they do (R4, R5).
     static func orderKey(_ day: Day, _ seq: Int) -> UInt64 {
-        UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: day.ordinal)) ^ 0x8000_0000) << 32 | UInt64(seq)
+        orderKey(dayOrdinal: Int32(truncatingIfNeeded: day.ordinal), seq)
+    }
+
+    /// `orderKey` of a day held as its ordinal.
+    static func orderKey(dayOrdinal: Int32, _ seq: Int) -> UInt64 {
+        UInt64(UInt32(bitPattern: dayOrdinal) ^ 0x8000_0000) << 32 | UInt64(seq)
     }
 
     /// The positions of `events` in the order the fold applies them: by (date, seq) (R4, R5),
     /// without reversed events and reversals, each reversal checked (R26).
     /// - Parameter events: in seq order, as a ledger holds them.
     public static func order(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> [Int] {
+        let reversed = try reversedSeqs(events)
+        // Sort (date, seq) keys of positions, not events: events are large values.
+        precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
+        var order: [UInt64] = []
+        order.reserveCapacity(events.count)
+        for i in events.indices where events[i].event.type != .eventReversed {
+            if !reversed.isEmpty && reversed.contains(events[i].seq) { continue }
+            // Positions follow seqs here, so (date, position) orders as (date, seq) does (R4, R5).
+            order.append(orderKey(events[i].event.on, i - events.startIndex))
+        }
+        order.sort()
+        return order.map { events.startIndex + Int($0 & 0xFFFF_FFFF) }
+    }
+
+    /// The seqs that reversals take out of the fold, each reversal checked: it names an earlier
+    /// event, not a reversal, not reversed already (R26).
+    /// - Parameter events: in seq order, as a ledger holds them.
+    public static func reversedSeqs(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> Set<Int> {
         assert(events.indices.dropFirst().allSatisfy { events[$0 - 1].seq < events[$0].seq }, "events in seq order")
         var reversed: Set<Int> = []
-        for item in events where item.event.type == .eventReversed {
+        // Types read in place: a copy of every event would retain and release its payload.
+        for i in events.indices where events[i].event.type == .eventReversed {
+            let item = events[i]
             guard case .eventReversed(let target, _) = item.event.body else { continue }
             // Found by bisection, not a table by seq: an append folds a few events of a long log.
             guard target < item.seq, target >= 1, let type = type(ofSeq: target, in: events) else {
@@ -167,28 +192,29 @@ public struct MembershipFold: Sendable {
                 throw LedgerError("R26", seq: item.seq, "seq \(target) is already reversed")
             }
         }
-        // Sort (date, seq) keys of positions, not events: events are large values.
-        precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
-        var order: [UInt64] = []
-        order.reserveCapacity(events.count)
-        for i in events.indices where events[i].event.type != .eventReversed {
-            if !reversed.isEmpty && reversed.contains(events[i].seq) { continue }
-            // Positions follow seqs here, so (date, position) orders as (date, seq) does (R4, R5).
-            order.append(orderKey(events[i].event.on, i - events.startIndex))
-        }
-        order.sort()
-        return order.map { events.startIndex + Int($0 & 0xFFFF_FFFF) }
+        return reversed
     }
 
     /// The type of the event at `seq` among `events` (in seq order), nil if none is there.
     static func type(ofSeq seq: Int, in events: ArraySlice<SequencedEvent>) -> EventType? {
+        index(ofSeq: seq, in: events).map { events[$0].event.type }
+    }
+
+    /// The index of the event at `seq` among `events` (in seq order), nil if none is there.
+    static func index(ofSeq seq: Int, in events: ArraySlice<SequencedEvent>) -> Int? {
+        // Where it stands when the seqs have no gaps (a ledger's history): one look, no search.
+        if let first = events.first?.seq, seq >= first, seq - first < events.count,
+            events[events.startIndex + (seq - first)].seq == seq
+        {
+            return events.startIndex + (seq - first)
+        }
         var low = events.startIndex
         var high = events.endIndex
         while low < high {
             let middle = low + (high - low) / 2
             if events[middle].seq < seq { low = middle + 1 } else { high = middle }
         }
-        return low < events.endIndex && events[low].seq == seq ? events[low].event.type : nil
+        return low < events.endIndex && events[low].seq == seq ? low : nil
     }
 
     /// Applies `events` at `order`'s positions, with the time-driven changes between them.

@@ -229,16 +229,18 @@ public struct LedgerHistory: Sendable {
 
     /// Folds `events` (a whole history in seq order), exactly as `MembershipFold.fold` does.
     /// A long history is folded company by company, in parts by company, one per core
-    /// (`MembershipFold.fold(_:order:part:of:)`). If a part finds a broken rule, or a
+    /// (`MembershipFold.fold(_:reversed:part:of:)`). If a part finds a broken rule, or a
     /// recommendation does not hold, the whole fold runs again, to report the first broken rule
     /// in order.
     /// - Throws: `LedgerError` for the first event, in (`on`, `seq`) order, that breaks a rule.
     public static func fold(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> MembershipFold {
         let parts = min(AvailableCores.count, 8)
         guard events.count >= LedgerHistory.eventsForParts else { return try MembershipFold.fold(events) }
-        let order = try MembershipFold.order(events)
+        let reversed = try MembershipFold.reversedSeqs(events)
         let folds = ParallelMap.map(parts) { part in
-            Result { () throws(LedgerError) in try MembershipFold.fold(events, order: order, part: part, of: parts) }
+            Result { () throws(LedgerError) in
+                try MembershipFold.fold(events, reversed: reversed, part: part, of: parts)
+            }
         }
         var done: [MembershipFold] = []
         for fold in folds {

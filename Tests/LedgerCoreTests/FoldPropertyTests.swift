@@ -19,12 +19,12 @@ import Testing
     func partsEqualWhole(seed: UInt64) throws {
         let events = RandomHistory.sequenced(RandomHistory.generate(seed: seed))
         let whole = try MembershipFold.fold(events)
-        let order = try MembershipFold.order(events[...])
+        let reversed = try MembershipFold.reversedSeqs(events[...])
         for parts in [1, 2, 3, 7] {
             let merged = try #require(
                 MembershipFold.merged(
                     try (0..<parts).map { part in
-                        try MembershipFold.fold(events[...], order: order, part: part, of: parts)
+                        try MembershipFold.fold(events[...], reversed: reversed, part: part, of: parts)
                     }
                 )
             )
@@ -35,10 +35,10 @@ import Testing
 
     /// Folded in `parts` parts and merged; nil when a part or the merge refuses.
     static func partedFold(_ events: [SequencedEvent], parts: Int) -> MembershipFold? {
-        guard let order = try? MembershipFold.order(events[...]) else { return nil }
+        guard let reversed = try? MembershipFold.reversedSeqs(events[...]) else { return nil }
         var done: [MembershipFold] = []
         for part in 0..<parts {
-            guard let fold = try? MembershipFold.fold(events[...], order: order, part: part, of: parts) else {
+            guard let fold = try? MembershipFold.fold(events[...], reversed: reversed, part: part, of: parts) else {
                 return nil
             }
             done.append(fold)

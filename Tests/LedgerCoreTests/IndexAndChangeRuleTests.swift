@@ -27,8 +27,8 @@ import Testing
                 E.round("2024", on: "2024-06-01", included: []), E.round("2024", on: "2024-07-01", included: []),
             ]
         )
-        let order = try MembershipFold.order(events[...])
-        #expect(throws: LedgerError.self) { try MembershipFold.fold(events[...], order: order, part: 0, of: 1) }
+        let reversed = try MembershipFold.reversedSeqs(events[...])
+        #expect(throws: LedgerError.self) { try MembershipFold.fold(events[...], reversed: reversed, part: 0, of: 1) }
     }
 
     @Test("R20: three missed rounds after joining void the membership from the third's date")

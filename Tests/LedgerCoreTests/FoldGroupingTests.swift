@@ -1,0 +1,69 @@
+import LedgerTestSupport
+import Testing
+
+@testable import LedgerCore
+
+@Suite struct FoldGroupingTests {
+    /// The seqs of one group's keys, in the order the fold applies them.
+    static func seqs(_ keys: ArraySlice<UInt64>, _ events: [SequencedEvent]) -> [Int] {
+        keys.map { events[MembershipFold.position($0)].seq }
+    }
+
+    @Test("R4, R5: grouped by company, a backdated event is put before the later-dated events of its company")
+    func backdatedEventSortedIn() throws {
+        let events = try sequenced([
+            E.schedule(), E.filed("A", on: "2024-04-01"), E.filed("B", on: "2024-04-01"),
+            E.documents("A", on: "2024-04-10"), E.documents("B", on: "2024-04-02"),
+            // Backdated: dated before A's documents, appended after them.
+            #"{"type":"ProfileUpdated","company":"A","on":"2024-04-05","employeesInHK":12}"#,
+            E.approved("B", on: "2024-04-15"),
+        ])
+        let (shared, groups) = MembershipFold.grouped(events[...], reversed: [], part: 0, of: 1)
+        #expect(Self.seqs(shared[...], events) == [1])
+        #expect(groups.starts == [0, 3, 6])
+        #expect(Self.seqs(groups.keys[0..<3], events) == [2, 6, 4])
+        #expect(Self.seqs(groups.keys[3..<6], events) == [3, 5, 7])
+        #expect(groups.counts.map(\.isBackdated) == [true, false])
+        #expect(groups.counts.map(\.profiles) == [2, 1])
+    }
+
+    @Test("R26: grouping leaves out reversed events and the reversals themselves")
+    func reversedLeftOut() throws {
+        let events = try sequenced([
+            E.schedule(), E.filed("A", on: "2024-04-01"), E.documents("A", on: "2024-04-10"),
+            E.reversal(of: 3, on: "2024-04-11"), E.documents("A", on: "2024-04-12"),
+        ])
+        let reversed = try MembershipFold.reversedSeqs(events[...])
+        #expect(reversed == [3])
+        let (shared, groups) = MembershipFold.grouped(events[...], reversed: reversed, part: 0, of: 1)
+        #expect(Self.seqs(shared[...], events) == [1])
+        #expect(Self.seqs(groups.keys[...], events) == [2, 5])
+    }
+
+    @Test("R4, R5: over random histories with backdated events, every group is in (date, seq) order")
+    func randomGroupsInOrder() throws {
+        var backdated = 0
+        for seed in FoldPropertyTests.seeds {
+            let events = RandomHistory.sequenced(RandomHistory.generate(seed: seed))
+            let reversed = try MembershipFold.reversedSeqs(events[...])
+            for parts in [1, 3] {
+                for part in 0..<parts {
+                    let (_, groups) = MembershipFold.grouped(events[...], reversed: reversed, part: part, of: parts)
+                    for g in groups.counts.indices {
+                        let keys = groups.keys[groups.starts[g]..<groups.starts[g + 1]]
+                        let order = keys.map {
+                            MembershipFold.orderKey(
+                                events[MembershipFold.position($0)].event.on,
+                                events[MembershipFold.position($0)].seq
+                            )
+                        }
+                        #expect(order == order.sorted(), "seed \(seed), part \(part) of \(parts)")
+                        if groups.counts[g].isBackdated { backdated += 1 }
+                    }
+                }
+            }
+        }
+        // The property holds only if some histories do backdate a company's event.
+        #expect(backdated > 0)
+    }
+}
