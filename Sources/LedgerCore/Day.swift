@@ -3,9 +3,17 @@
 /// Hong Kong keeps UTC+08:00 all year, so a date never depends on a guessed time zone.
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01.
-    public var ordinal: Int
+    public var ordinal: Int {
+        get { Int(days) }
+        set { days = Int32(clamping: newValue) }
+    }
+    /// Four bytes, not eight: every event, request and status change holds dates, and a replay
+    /// of millions of events holds them all (years 1–9999 need ±3.7 million days).
+    private var days: Int32
 
-    public init(ordinal: Int) { self.ordinal = ordinal }
+    /// The day `ordinal` days after 1970-01-01, clamped to what four bytes hold (past any real
+    /// date either way: a fold's "after every date" is such a day).
+    public init(ordinal: Int) { days = Int32(clamping: ordinal) }
 
     /// The date `year-month-day`, or nil when it is not a real calendar date.
     public init?(year: Int, month: Int, day: Int) {
@@ -19,7 +27,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         let mp = (month + 9) % 12
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        ordinal = era * 146_097 + doe - 719_468
+        self.init(ordinal: era * 146_097 + doe - 719_468)
     }
 
     /// Parses `YYYY-MM-DD`; nil unless it is exactly that shape and a real date (2025-02-29 is not).
@@ -107,5 +115,5 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
-    public static func < (lhs: Day, rhs: Day) -> Bool { lhs.ordinal < rhs.ordinal }
+    public static func < (lhs: Day, rhs: Day) -> Bool { lhs.days < rhs.days }
 }

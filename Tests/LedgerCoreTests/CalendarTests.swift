@@ -27,6 +27,19 @@ import Testing
         }
     }
 
+    @Test("R1: every real date round-trips through its ordinal; an ordinal past four bytes stays past them all")
+    func r1OrdinalRange() throws {
+        for text in ["0001-01-01", "1970-01-01", "2026-12-03", "9999-12-31"] {
+            let day = try #require(Day(text))
+            #expect(Day(ordinal: day.ordinal) == day)
+            #expect(Day(ordinal: day.ordinal).description == text)
+        }
+        let last = try #require(Day("9999-12-31"))
+        #expect(Day(ordinal: Int.max / 2) > last)
+        #expect(Day(ordinal: Int.max / 2).adding(days: 1) > last)
+        #expect(Day(ordinal: Int.min / 2) < Day("0001-01-01")!)
+    }
+
     @Test("R1/R2: 01:00 in Hong Kong is the previous day in UTC, and the Hong Kong date counts")
     func r1HongKongDate() {
         let instant = Instant("2024-03-31T17:00:00Z")!
