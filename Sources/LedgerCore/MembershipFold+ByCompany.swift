@@ -34,9 +34,9 @@ extension MembershipFold {
             included.append(Set(parts == 1 ? list : list.filter { MembershipFold.part(of: $0, parts) == part }))
         }
         try events.withUnsafeBufferPointer { (buffer) throws(LedgerError) in
-            let all = groups.keys
+            let all = groups.positions
             for g in groups.starts.indices.dropLast() {
-                let company = buffer[position(all[groups.starts[g]])].event.company!
+                let company = buffer[Int(all[groups.starts[g]])].event.company!
                 fold.schedule = nil
                 fold.focus = nil
                 var next = 0
@@ -49,11 +49,10 @@ extension MembershipFold {
                 for i in groups.starts[g]..<groups.starts[g + 1] {
                     // A company's events lie all over the log: each would be a wait for memory.
                     if i + prefetchDistance < all.count {
-                        prefetch(buffer.baseAddress! + position(all[i + prefetchDistance]))
+                        prefetch(buffer.baseAddress! + Int(all[i + prefetchDistance]))
                     }
-                    let key = all[i]
-                    applyShared(through: key)
-                    let item = buffer[position(key)]
+                    let item = buffer[Int(all[i])]
+                    applyShared(through: orderKey(item.event.on, Int(all[i])))
                     fold.runTriggers(through: item.event.on)
                     fold.point = orderKey(item.event.on, item.seq)
                     try fold.apply(item)
@@ -83,7 +82,7 @@ extension MembershipFold {
         ledger_prefetch(bytes + MemoryLayout<SequencedEvent>.size - 1)
     }
 
-    /// The position (from the start of the events) a `grouped` key stands for.
+    /// The position (from the start of the events) a key of `grouped`'s shared events stands for.
     @inline(__always)
     static func position(_ key: UInt64) -> Int { Int(key & 0xFFFF_FFFF) }
 
@@ -108,9 +107,10 @@ extension MembershipFold {
         companies[ci].references.reserveCapacity(Int(counts.payments))
     }
 
-    /// The events every company shares and those of the part's companies grouped by company, as
-    /// `orderKey`s of (date, position) in the order the fold applies them (R4, R5), without
-    /// reversed events and reversals (`reversed`); with what was learned of each group's events.
+    /// The events every company shares, as `orderKey`s of (date, position), and the positions of
+    /// those of the part's companies, grouped by company; each in the order the fold applies them
+    /// (R4, R5), without reversed events and reversals (`reversed`); with what was learned of
+    /// each group's events.
     ///
     /// A counting sort of the events in seq order, stable: a company's events stay in seq order,
     /// so only a company with a backdated event has its few keys sorted, never the whole log.
@@ -119,12 +119,13 @@ extension MembershipFold {
         reversed: Set<Int>,
         part: Int,
         of parts: Int
-    ) -> (shared: [UInt64], groups: (keys: [UInt64], starts: [Int], counts: [CompanyEvents])) {
+    ) -> (shared: [UInt64], groups: (positions: [UInt32], starts: [Int], counts: [CompanyEvents])) {
         precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
         var shared: [UInt64] = []
         var numbers = CompanyNumbering()
         var counts: [CompanyEvents] = []
-        var mine: [(position: UInt32, company: Int32, day: Int32)] = []
+        // Four bytes each for position and company: at hongkong a part holds ten million of them.
+        var mine: [(position: UInt32, company: Int32)] = []
         mine.reserveCapacity(events.count / parts + 1)
         // The reversed events by position, a bit each: read in order, where a set would be a
         // wait for memory at every event.
@@ -157,7 +158,7 @@ extension MembershipFold {
                 case .applicationFiled, .profileUpdated: counts[number].profiles += 1
                 default: break
                 }
-                mine.append((UInt32(position), Int32(number), day))
+                mine.append((UInt32(position), Int32(number)))
             }
         }
         shared.sort()
@@ -165,16 +166,19 @@ extension MembershipFold {
         starts.reserveCapacity(counts.count + 1)
         for company in counts { starts.append(starts.last! + Int(company.count)) }
         var next = starts
-        var keys = [UInt64](repeating: 0, count: mine.count)
+        var positions = [UInt32](repeating: 0, count: mine.count)
         for item in mine {
             let company = Int(item.company)
-            keys[next[company]] = orderKey(dayOrdinal: item.day, Int(item.position))
+            positions[next[company]] = item.position
             next[company] += 1
         }
         for company in counts.indices where counts[company].isBackdated {
-            keys[starts[company]..<starts[company + 1]].sort()
+            positions[starts[company]..<starts[company + 1]].sort {
+                orderKey(events[events.startIndex + Int($0)].event.on, Int($0))
+                    < orderKey(events[events.startIndex + Int($1)].event.on, Int($1))
+            }
         }
-        return (shared, (keys, starts, counts))
+        return (shared, (positions, starts, counts))
     }
 
     /// A schedule or an index round as it bears on one company (R13, R20, R21).

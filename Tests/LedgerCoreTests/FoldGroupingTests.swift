@@ -4,9 +4,14 @@ import Testing
 @testable import LedgerCore
 
 @Suite struct FoldGroupingTests {
-    /// The seqs of one group's keys, in the order the fold applies them.
+    /// The seqs of shared keys, in the order the fold applies them.
     static func seqs(_ keys: ArraySlice<UInt64>, _ events: [SequencedEvent]) -> [Int] {
         keys.map { events[MembershipFold.position($0)].seq }
+    }
+
+    /// The seqs at a group's positions, in the order the fold applies them.
+    static func seqs(_ positions: ArraySlice<UInt32>, _ events: [SequencedEvent]) -> [Int] {
+        positions.map { events[Int($0)].seq }
     }
 
     @Test("R4, R5: grouped by company, a backdated event is put before the later-dated events of its company")
@@ -21,8 +26,8 @@ import Testing
         let (shared, groups) = MembershipFold.grouped(events[...], reversed: [], part: 0, of: 1)
         #expect(Self.seqs(shared[...], events) == [1])
         #expect(groups.starts == [0, 3, 6])
-        #expect(Self.seqs(groups.keys[0..<3], events) == [2, 6, 4])
-        #expect(Self.seqs(groups.keys[3..<6], events) == [3, 5, 7])
+        #expect(Self.seqs(groups.positions[0..<3], events) == [2, 6, 4])
+        #expect(Self.seqs(groups.positions[3..<6], events) == [3, 5, 7])
         #expect(groups.counts.map(\.isBackdated) == [true, false])
         #expect(groups.counts.map(\.profiles) == [2, 1])
     }
@@ -37,7 +42,7 @@ import Testing
         #expect(reversed == [3])
         let (shared, groups) = MembershipFold.grouped(events[...], reversed: reversed, part: 0, of: 1)
         #expect(Self.seqs(shared[...], events) == [1])
-        #expect(Self.seqs(groups.keys[...], events) == [2, 5])
+        #expect(Self.seqs(groups.positions[...], events) == [2, 5])
     }
 
     @Test("R4, R5: over random histories with backdated events, every group is in (date, seq) order")
@@ -50,12 +55,9 @@ import Testing
                 for part in 0..<parts {
                     let (_, groups) = MembershipFold.grouped(events[...], reversed: reversed, part: part, of: parts)
                     for g in groups.counts.indices {
-                        let keys = groups.keys[groups.starts[g]..<groups.starts[g + 1]]
-                        let order = keys.map {
-                            MembershipFold.orderKey(
-                                events[MembershipFold.position($0)].event.on,
-                                events[MembershipFold.position($0)].seq
-                            )
+                        let positions = groups.positions[groups.starts[g]..<groups.starts[g + 1]]
+                        let order = positions.map {
+                            MembershipFold.orderKey(events[Int($0)].event.on, events[Int($0)].seq)
                         }
                         #expect(order == order.sorted(), "seed \(seed), part \(part) of \(parts)")
                         if groups.counts[g].isBackdated { backdated += 1 }
