@@ -53,7 +53,7 @@ public struct FeeRequestRecord: Hashable, Sendable {
     public var dueOn: Day
     public var amount: Cents
     /// Money applied to it, in fold order (`allocate` adds to it).
-    public private(set) var allocations: [Allocation] = []
+    public private(set) var allocations = Allocations()
     /// In fold order: a later one replaces an earlier one from its `on`.
     public var excusals: [Excusal] = []
 
