@@ -7,7 +7,7 @@ public struct LedgerHistory: Sendable {
     /// Every event in seq order: seq `s` at index `s - 1`.
     public private(set) var events: [SequencedEvent] = []
     /// When each event was recorded (R2), by the same index.
-    public private(set) var recorded: [Instant] = []
+    public private(set) var recorded = RecordedInstants()
     /// Each event's id, by the same index, when loaded `withIDs` (else empty).
     public private(set) var ids: [EventID] = []
     /// The SHA-256 (raw) of the last line of every commit, by the commit's last seq.
@@ -57,47 +57,47 @@ public struct LedgerHistory: Sendable {
     ) throws -> LedgerHistory? {
         var history = LedgerHistory()
         var fits = true
-        // Instants and ids are plain values: slots left unwritten need no clearing on failure.
-        history.recorded = try [Instant](unsafeUninitializedCapacity: capacity) { recorded, recordedCount in
-            history.ids = try [EventID](unsafeUninitializedCapacity: withIDs ? capacity : 0) { ids, idCount in
-                history.events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { events, count in
-                    HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(events))
-                    let slots = EventSlots(events: events, recorded: recorded, ids: withIDs ? ids : nil)
-                    try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
-                        guard fits, let last = commits.last else { return }
-                        guard last.trailer.lastSeq <= capacity else {
-                            fits = false
-                            return
-                        }
-                        let decoded = ParallelMap.map(commits.count) { i in
-                            Result { try decodeCommit(commits[i], segment: segment, into: slots) }
-                        }
-                        for (k, result) in decoded.enumerated() {
-                            if case .failure(let error) = result {
-                                // The commits before it stay; those after it that did decode go.
-                                for later in commits.indices.dropFirst(k + 1) {
-                                    if case .success = decoded[later] {
-                                        slots.clear(
-                                            from: commits[later].trailer.firstSeq,
-                                            upTo: commits[later].trailer.lastSeq + 1
-                                        )
-                                    }
+        // Ids are plain values: slots left unwritten need no clearing on failure.
+        history.ids = try [EventID](unsafeUninitializedCapacity: withIDs ? capacity : 0) { ids, idCount in
+            history.events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { events, count in
+                HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(events))
+                let slots = EventSlots(events: events, ids: withIDs ? ids : nil)
+                try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
+                    guard fits, let last = commits.last else { return }
+                    guard last.trailer.lastSeq <= capacity else {
+                        fits = false
+                        return
+                    }
+                    let decoded = ParallelMap.map(commits.count) { i in
+                        Result { try decodeCommit(commits[i], segment: segment, into: slots) }
+                    }
+                    for (k, result) in decoded.enumerated() {
+                        if case .failure(let error) = result {
+                            // The commits before it stay; those after it that did decode go.
+                            for later in commits.indices.dropFirst(k + 1) {
+                                if case .success = decoded[later] {
+                                    slots.clear(
+                                        from: commits[later].trailer.firstSeq,
+                                        upTo: commits[later].trailer.lastSeq + 1
+                                    )
                                 }
-                                count = commits[k].trailer.firstSeq - 1
-                                throw error
                             }
-                            history.commitHashes[commits[k].trailer.lastSeq] = commits[k].trailer.lastHash
+                            count = commits[k].trailer.firstSeq - 1
+                            throw error
                         }
-                        count = last.trailer.lastSeq
+                        if case .success(let runs) = result {
+                            history.recorded.append(runs: runs, upTo: commits[k].trailer.lastSeq)
+                        }
+                        history.commitHashes[commits[k].trailer.lastSeq] = commits[k].trailer.lastHash
                     }
-                    if !fits {
-                        events.baseAddress!.deinitialize(count: count)
-                        count = 0
-                    }
+                    count = last.trailer.lastSeq
                 }
-                idCount = withIDs ? history.events.count : 0
+                if !fits {
+                    events.baseAddress!.deinitialize(count: count)
+                    count = 0
+                }
             }
-            recordedCount = history.events.count
+            idCount = withIDs ? history.events.count : 0
         }
         return fits ? history : nil
     }
@@ -106,16 +106,14 @@ public struct LedgerHistory: Sendable {
     struct EventSlots: @unchecked Sendable {
         // Each commit's tasks write only their own seqs' slots.
         let events: UnsafeMutableBufferPointer<SequencedEvent>
-        let recorded: UnsafeMutableBufferPointer<Instant>?
         let ids: UnsafeMutableBufferPointer<EventID>?
 
         func put(_ event: LoggedEvent) {
             put(event.sequenced)
-            recorded?[event.seq - 1] = event.recorded
             ids?[event.seq - 1] = event.id
         }
 
-        /// Puts an event alone (its recording and id kept elsewhere, or not at all).
+        /// Puts an event alone (its id kept elsewhere, or not at all).
         func put(_ event: SequencedEvent) {
             (events.baseAddress! + (event.seq - 1)).initialize(to: event)
         }
@@ -128,8 +126,14 @@ public struct LedgerHistory: Sendable {
 
     /// Decodes a commit's lines into their slots, each checked to hold the seq it stands at;
     /// on failure, the slots it had put are cleared.
-    static func decodeCommit(_ commit: Commit, segment: String, into slots: EventSlots) throws {
+    /// - Returns: where the recorded instant changes in the commit: (index, instant) runs.
+    static func decodeCommit(
+        _ commit: Commit,
+        segment: String,
+        into slots: EventSlots
+    ) throws -> [(start: Int, instant: Instant)] {
         var seq = commit.trailer.firstSeq
+        var runs: [(start: Int, instant: Instant)] = []
         func corrupt(_ reason: String) -> LogError {
             LogError(.corrupt, reason, file: segment, offset: commit.offset, seq: seq)
         }
@@ -148,12 +152,14 @@ public struct LedgerHistory: Sendable {
                         throw corrupt("the commit holds more lines than its trailer says")
                     }
                     slots.put(event)
+                    if event.recorded != runs.last?.instant { runs.append((seq - 1, event.recorded)) }
                     seq += 1
                 }
             }
             guard seq == commit.trailer.lastSeq + 1 else {
                 throw corrupt("the commit holds fewer lines than its trailer says")
             }
+            return runs
         } catch {
             slots.clear(from: commit.trailer.firstSeq, upTo: seq)
             throw error
@@ -209,13 +215,7 @@ public struct LedgerHistory: Sendable {
     /// backwards (R2), so this is a prefix, found by bisection.
     public func known(at instant: Instant?) -> ArraySlice<SequencedEvent> {
         guard let instant else { return events[...] }
-        var low = 0
-        var high = recorded.count
-        while low < high {
-            let middle = (low + high) / 2
-            if recorded[middle] <= instant { low = middle + 1 } else { high = middle }
-        }
-        return events[..<low]
+        return events[..<recorded.count(recordedAtOrBefore: instant)]
     }
 
     /// Below this many events one fold in one piece is as quick.

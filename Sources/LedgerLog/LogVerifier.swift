@@ -91,7 +91,7 @@ public struct LogVerifier: Sendable {
         var fits = true
         events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { storage, count in
             HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(storage))
-            let slots = LedgerHistory.EventSlots(events: storage, recorded: nil, ids: nil)
+            let slots = LedgerHistory.EventSlots(events: storage, ids: nil)
             segments: for (i, number) in numbers.enumerated() {
                 let name = directory.segmentName(number)
                 let bytes = try FileIO.read(directory.segmentPath(number))

@@ -194,7 +194,7 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
             let input = try EventCodec.decodeInput(try JSONParser.parse(EventJSON.schedule(on: "2021-01-01")))
             try EventAppender(directory: directory, clock: .system, actor: "t").append([input]) { _ in }
             #expect(
-                try LedgerHistory.load(directory).recorded == [
+                Array(try LedgerHistory.load(directory).recorded) == [
                     Instant("2099-01-01T00:00:00Z")!, Instant("2099-01-01T00:00:00Z")!,
                 ]
             )
