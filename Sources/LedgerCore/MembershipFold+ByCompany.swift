@@ -75,6 +75,9 @@ extension MembershipFold {
     /// How many events ahead a fold by company asks for an event's memory.
     static let prefetchDistance = 4
 
+    /// How many events ahead grouping asks for the numbering's slot of an event's company.
+    static let numberingDistance = 8
+
     /// Asks for an event's bytes (the lines it spans) to be brought into the cache.
     static func prefetch(_ event: UnsafePointer<SequencedEvent>) {
         let bytes = UnsafeRawPointer(event)
@@ -138,6 +141,11 @@ extension MembershipFold {
         events.withUnsafeBufferPointer { buffer in
             // Fields read in place: a copy of each event would retain and release its payload.
             for position in buffer.indices {
+                if position + numberingDistance < buffer.count,
+                    let ahead = buffer[position + numberingDistance].event.company
+                {
+                    numbers.prefetch(hash: ahead.fnv1a)
+                }
                 let type = buffer[position].event.type
                 if type == .eventReversed || isReversed[position >> 6] & (1 << UInt64(position & 63)) != 0 { continue }
                 let day = Int32(truncatingIfNeeded: buffer[position].event.on.ordinal)
