@@ -116,7 +116,7 @@ extension MembershipFold {
     /// each group's events.
     ///
     /// A counting sort of the events in seq order, stable: a company's events stay in seq order,
-    /// so only a company with a backdated event has its few keys sorted, never the whole log.
+    /// so only a company with a backdated event has its few positions sorted, never the whole log.
     static func grouped(
         _ events: ArraySlice<SequencedEvent>,
         reversed: Set<Int>,

@@ -173,7 +173,8 @@ public struct MembershipFold: Sendable {
         for i in events.indices where events[i].event.type == .eventReversed {
             let item = events[i]
             guard case .eventReversed(let target, _) = item.event.body else { continue }
-            // Found by bisection, not a table by seq: an append folds a few events of a long log.
+            // Found where its seq puts it, else by bisection; not a table by seq: an append folds
+            // a few events of a long log.
             guard target < item.seq, target >= 1, let type = type(ofSeq: target, in: events) else {
                 throw LedgerError(
                     "R26",
