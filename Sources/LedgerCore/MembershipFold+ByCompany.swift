@@ -130,14 +130,7 @@ extension MembershipFold {
         // Four bytes each for position and company: at hongkong a part holds ten million of them.
         var mine: [(position: UInt32, company: Int32)] = []
         mine.reserveCapacity(events.count / parts + 1)
-        // The reversed events by position, a bit each: read in order, where a set would be a
-        // wait for memory at every event.
-        var isReversed = [UInt64](repeating: 0, count: (events.count + 63) / 64)
-        for seq in reversed {
-            guard let index = index(ofSeq: seq, in: events) else { continue }
-            let position = index - events.startIndex
-            isReversed[position >> 6] |= 1 << UInt64(position & 63)
-        }
+        let leftOut = LeftOutEvents(events, reversed: reversed)
         events.withUnsafeBufferPointer { buffer in
             // Fields read in place: a copy of each event would retain and release its payload.
             for position in buffer.indices {
@@ -147,7 +140,7 @@ extension MembershipFold {
                     numbers.prefetch(hash: ahead.fnv1a)
                 }
                 let type = buffer[position].event.type
-                if type == .eventReversed || isReversed[position >> 6] & (1 << UInt64(position & 63)) != 0 { continue }
+                if leftOut.contains(position, type: type) { continue }
                 let day = Int32(truncatingIfNeeded: buffer[position].event.on.ordinal)
                 guard let company = buffer[position].event.company else {
                     shared.append(orderKey(dayOrdinal: day, position))

@@ -152,10 +152,10 @@ public struct MembershipFold: Sendable {
         let reversed = try reversedSeqs(events)
         // Sort (date, seq) keys of positions, not events: events are large values.
         precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
+        let leftOut = LeftOutEvents(events, reversed: reversed)
         var order: [UInt64] = []
         order.reserveCapacity(events.count)
-        for i in events.indices where events[i].event.type != .eventReversed {
-            if !reversed.isEmpty && reversed.contains(events[i].seq) { continue }
+        for i in events.indices where !leftOut.contains(i - events.startIndex, type: events[i].event.type) {
             // Positions follow seqs here, so (date, position) orders as (date, seq) does (R4, R5).
             order.append(orderKey(events[i].event.on, i - events.startIndex))
         }

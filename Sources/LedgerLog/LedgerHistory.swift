@@ -72,7 +72,11 @@ public struct LedgerHistory: Sendable {
                         Result { try decodeCommit(commits[i], segment: segment, into: slots) }
                     }
                     for (k, result) in decoded.enumerated() {
-                        if case .failure(let error) = result {
+                        switch result {
+                        case .success(let runs):
+                            history.recorded.append(runs: runs, upTo: commits[k].trailer.lastSeq)
+                            history.commitHashes[commits[k].trailer.lastSeq] = commits[k].trailer.lastHash
+                        case .failure(let error):
                             // The commits before it stay; those after it that did decode go.
                             for later in commits.indices.dropFirst(k + 1) {
                                 if case .success = decoded[later] {
@@ -85,10 +89,6 @@ public struct LedgerHistory: Sendable {
                             count = commits[k].trailer.firstSeq - 1
                             throw error
                         }
-                        if case .success(let runs) = result {
-                            history.recorded.append(runs: runs, upTo: commits[k].trailer.lastSeq)
-                        }
-                        history.commitHashes[commits[k].trailer.lastSeq] = commits[k].trailer.lastHash
                     }
                     count = last.trailer.lastSeq
                 }
