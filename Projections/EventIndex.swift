@@ -353,6 +353,24 @@ public final class EventIndex: AppendHistory {
         return try statement.step() ? statement.blob(0) : nil
     }
 
+    /// The last seq recorded at or before `instant`, of a log whose last is `head`: the events
+    /// known at it (R4) are those up to it. Recorded instants never go backwards (R2), so a
+    /// bisection reads a few stored lines, not every one.
+    func lastSeq(recordedAtOrBefore instant: Instant, head: Int) throws -> Int {
+        let statement = try db!.prepare("SELECT line FROM events WHERE seq = ?")
+        // Seqs up to `known` were recorded by then; those after `unknown` were not.
+        var (known, unknown) = (0, head)
+        while known < unknown {
+            let middle = known + (unknown - known + 1) / 2
+            try statement.bind([.integer(Int64(middle))])
+            guard try statement.step(), let raw = statement.rawBlob(0) else {
+                throw ProjectionError("seq \(middle) is missing from the append index")
+            }
+            if try LedgerHistory.decode(raw).recorded <= instant { known = middle } else { unknown = middle - 1 }
+        }
+        return known
+    }
+
     /// The stored events after `seq`, in order, each with the company it concerns (a reversal:
     /// its target's; nil for a schedule, a round, or a reversal of one).
     func events(after seq: Int) throws -> [(event: SequencedEvent, company: String?)] {

@@ -30,6 +30,7 @@ extension Ledger {
                 )
             let found = try view.rows(
                 options,
+                companies: only,
                 projected: { try $0.statusRows(on: $1, companies: only) },
                 replayed: { $0.statusRows(on: $1, companies: only) }
             )
@@ -114,8 +115,9 @@ extension Ledger {
             guard let id = CompanyID(company) else {
                 throw InputError(field: "COMPANY", "\"\(company)\" is not a company id")
             }
-            let (fold, day) = try view.fold(options)
-            defer { BackgroundRelease.release(fold) }  // A whole ledger's fold: not freed before exit.
+            let (fold, day) = try view.fold(options, companies: [id])
+            // A whole ledger's, when the append index could not answer: not freed before exit.
+            defer { BackgroundRelease.release(fold) }
             guard let history = fold.history(of: id), history.change(on: day) != nil else {
                 throw InputError(field: "COMPANY", "\(company) has filed nothing by \(day)")
             }

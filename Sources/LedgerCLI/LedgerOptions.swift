@@ -108,10 +108,15 @@ struct ViewOptions: ParsableArguments {
 
     var outputFormat: OutputFormat { format ?? (isatty(1) != 0 ? .table : .json) }
 
-    /// The fold of what was known at `--known-at`, and the as-of date.
-    func fold(_ options: some LedgerAccess) throws -> (MembershipFold, Day) {
+    /// The fold of what was known at `--known-at` (about `companies` alone, when named), and the
+    /// as-of date.
+    func fold(_ options: some LedgerAccess, companies: Set<CompanyID>? = nil) throws -> (MembershipFold, Day) {
         let now = try options.now()
-        let fold = try ViewOptions.replay(try options.open(), knownAt: try knownAtInstant(now: now))
+        let fold = try ViewOptions.replay(
+            try options.open(),
+            knownAt: try knownAtInstant(now: now),
+            companies: companies
+        )
         return (fold, try asOfDay(now: now))
     }
 
@@ -120,14 +125,23 @@ struct ViewOptions: ParsableArguments {
         try ProgressBar.around("replay", unit: .bytes) { try LedgerHistory.load(directory, progress: $0) }
     }
 
-    /// The fold of the events known at `knownAt` (of `history`, when already read). The events
-    /// are freed on a background thread: a view reads only the fold, and freeing a whole
-    /// ledger's events before exit took seconds.
+    /// The fold of the events known at `knownAt` (of `history`, when already read). A view of
+    /// named `companies` folds theirs alone, from the append index when it is at the log's head
+    /// (`CompanyReplay`: milliseconds where a whole replay of a large ledger takes seconds). The
+    /// events of a whole replay are freed on a background thread: a view reads only the fold,
+    /// and freeing a whole ledger's events before exit took seconds.
     static func replay(
         _ directory: LedgerDirectory,
         history: LedgerHistory? = nil,
-        knownAt: Instant
+        head: LogHead? = nil,
+        knownAt: Instant,
+        companies: Set<CompanyID>? = nil
     ) throws -> MembershipFold {
+        if history == nil, let companies, let head = head ?? (try? LogHead.quick(directory)) ?? nil,
+            let fold = try CompanyReplay.fold(of: companies, knownAt: knownAt, in: directory, head: head)
+        {
+            return fold
+        }
         let events = try history ?? ViewOptions.history(directory)
         let fold = try events.fold(knownAt: knownAt)
         BackgroundRelease.release(events)
@@ -135,9 +149,11 @@ struct ViewOptions: ParsableArguments {
     }
 
     /// A view's rows: from the SQLite projections (caught up first) when the question is about
-    /// present knowledge, else by replaying the events known at `--known-at`.
+    /// present knowledge, else by replaying the events known at `--known-at` (only `companies`'
+    /// when the view names them).
     func rows<Row>(
         _ options: some LedgerAccess,
+        companies: Set<CompanyID>? = nil,
         projected: (ProjectionStore, Day) throws -> [Row],
         replayed: (MembershipFold, Day) -> [Row]
     ) throws -> [Row] {
@@ -167,7 +183,13 @@ struct ViewOptions: ParsableArguments {
                 Console.note("projections unavailable (\(error)); answering by replay")
             }
         }
-        let fold = try ViewOptions.replay(directory, history: history, knownAt: knownAt)
+        let fold = try ViewOptions.replay(
+            directory,
+            history: history,
+            head: head,
+            knownAt: knownAt,
+            companies: companies
+        )
         defer { BackgroundRelease.release(fold) }
         return replayed(fold, day)
     }

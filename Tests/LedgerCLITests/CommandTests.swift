@@ -182,6 +182,21 @@ import Testing
                 clock: "2024-07-02T00:00:00Z"
             )
             #expect(now.stdout.contains(#""status":"active""#))
+            // Named, the company is replayed from the append index, and the answers are the
+            // whole replay's: with the index gone, the whole log answers the same.
+            let questions = [
+                ["status", "A", "--as-of", "2024-06-15", "--known-at", "2024-06-30T00:00:00Z"],
+                ["explain", "A", "--as-of", "2024-06-15", "--known-at", "2024-06-30T00:00:00Z"],
+                ["explain", "A", "--as-of", "2024-06-15"],
+            ]
+            let named = try questions.map { try ledger.run($0 + ["--format", "json"], clock: "2024-07-02T00:00:00Z") }
+            #expect(named[0].stdout == then.stdout && named[1].stdout.contains(#""rule":"R17""#))
+            #expect(!named[2].stdout.contains(#""rule":"R17""#))
+            try FileManager.default.removeItem(atPath: path + "/l/index.sqlite")
+            for (question, answer) in zip(questions, named) {
+                let whole = try ledger.run(question + ["--format", "json"], clock: "2024-07-02T00:00:00Z")
+                #expect(whole.stdout == answer.stdout && whole.status == 0, "\(question)")
+            }
         }
     }
 }
