@@ -15,8 +15,21 @@ public struct Digest: Hashable, Sendable {
     /// The Ed25519 signature of `signedMessage`, if signed.
     public var signature: [UInt8]?
 
-    /// The head of the ledger in `directory`.
+    /// The head of the ledger in `directory`: from the last commit's trailer and line
+    /// (`LogHead.quick`: a large ledger's head in milliseconds), else, when the tail needs a
+    /// scan, from the last whole commit of a read of every segment.
     public static func current(_ directory: LedgerDirectory) throws -> Digest {
+        if let head = try LogHead.quick(directory) {
+            guard head.seq > 0, let line = head.lastLine else {
+                return Digest(seq: 0, hash: SHA256Hex.zero, recorded: nil)
+            }
+            return Digest(seq: head.seq, hash: head.hashHex, recorded: try StoredRecord.decode(line: line).recorded)
+        }
+        return try scanned(directory)
+    }
+
+    /// The head from the last whole commit of a read of every segment.
+    static func scanned(_ directory: LedgerDirectory) throws -> Digest {
         var last: Commit?
         try LogReader(directory).forEachCommit { _, commit in last = commit }
         guard let last else { return Digest(seq: 0, hash: SHA256Hex.zero, recorded: nil) }

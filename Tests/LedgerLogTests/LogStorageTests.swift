@@ -1,8 +1,9 @@
 import Foundation
 import LedgerCore
-import LedgerLog
 import LedgerTestSupport
 import Testing
+
+@testable import LedgerLog
 
 /// The stored lines of a ledger as stock `lz4 -dc` prints them, concatenated in file-name order.
 func stockDecompress(_ path: String) throws -> Data {
@@ -113,6 +114,9 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
             let summary = try LogVerifier(directory).verify()
             #expect(summary.events == 301)
             #expect(summary.headHash == (try Digest.current(directory).hash))
+            // The head from the last trailer is the head a read of every segment finds.
+            #expect(try Digest.current(directory) == (try Digest.scanned(directory)))
+            #expect(try Digest.current(directory).seq == 301)
             // A sealed segment compresses its lines at least 2 to 1 (one event per frame is about 1 to 1).
             let sealed = try fileSize(path + "/l/log/" + names[0])
             let process = Process()
@@ -223,7 +227,9 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
         try withTemporaryDirectory { path in
             let directory = try LedgerDirectory.create(at: path + "/l")
             try append([EventJSON.schedule()], to: directory)
+            #expect(try Digest.current(directory) == (try Digest.scanned(directory)))
             let earlier = try Digest.current(directory)
+            #expect(earlier.seq == 1)
             try append(simpleEvents(companies: 1), to: directory)
             _ = try LogVerifier(directory).verify(extending: earlier)
             var forged = earlier
