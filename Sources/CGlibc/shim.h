@@ -16,6 +16,9 @@ extern int ledger_sched_getaffinity(int pid, size_t size, void *mask) __asm__("s
 extern int ledger_sync_file_range(int fd, long long offset, long long bytes, unsigned int flags)
     __asm__("sync_file_range");
 #define LEDGER_SYNC_FILE_RANGE_WRITE 2
+/* memmem, a GNU extension too: a search for bytes among bytes. */
+extern void *ledger_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length)
+    __asm__("memmem");
 #endif
 /* A hint to bring memory into the cache before it is read: Swift has no prefetch of its own. */
 static inline void ledger_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }

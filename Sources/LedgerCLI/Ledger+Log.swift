@@ -1,4 +1,5 @@
 import ArgumentParser
+import CGlibc
 import Foundation
 import LedgerCore
 import LedgerLog
@@ -31,18 +32,46 @@ extension Ledger {
                 }
                 return id
             }
-            let out = FileHandle.standardOutput
+            // What a line must hold to be printed, as JSON strings: most lines of a large ledger
+            // are passed over without being decoded.
+            let needles = [type, wanted?.rawValue].compactMap { $0.map { Array("\"\($0)\"".utf8) } }
+            var out: [UInt8] = []
+            out.reserveCapacity(Log.outputChunk + 4096)
             var seq = 0
             try LogReader(try options.open()).forEachLine { line in
                 seq += 1
                 guard seq >= fromSeq else { return }
-                if type != nil || wanted != nil {
+                if !needles.isEmpty {
+                    guard needles.allSatisfy({ Log.mayHold(line, $0) }) else { return }
                     let event = try line.withUnsafeBytes { raw throws(InputError) in try LedgerHistory.decode(raw).event
                     }
                     if let type, event.type.rawValue != type { return }
                     if let wanted, !Log.names(event, wanted) { return }
                 }
-                out.write(Data(line + [UInt8(ascii: "\n")]))
+                out += line
+                out.append(UInt8(ascii: "\n"))
+                // Written a chunk at a time: a write per line was a system call per event.
+                if out.count >= Log.outputChunk {
+                    FileHandle.standardOutput.write(Data(out))
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            FileHandle.standardOutput.write(Data(out))
+        }
+
+        /// How many bytes of lines are written at a time.
+        static let outputChunk = 1 << 20
+
+        /// Whether a stored line may hold the JSON string `needle` (its bytes, quotes included) as
+        /// a value: not when it holds neither those bytes nor a backslash, since only an escape
+        /// could spell them otherwise.
+        static func mayHold(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+            line.withUnsafeBytes { raw in
+                guard let start = raw.baseAddress else { return false }
+                return needle.withUnsafeBytes { wanted in
+                    ledger_memmem(start, raw.count, wanted.baseAddress, wanted.count) != nil
+                        || memchr(start, Int32(UInt8(ascii: "\\")), raw.count) != nil
+                }
             }
         }
 

@@ -147,6 +147,39 @@ import Testing
         }
     }
 
+    @Test(
+        "log --company and --type print exactly the events a decode of every line finds (the company, the recommender, a round's list)"
+    )
+    func logFiltersAsADecodeOfEveryLine() throws {
+        try withTemporaryDirectory { path in
+            let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-06-01T02:00:00Z")
+            try ledger.run(["init"])
+            // C10 and C11 begin with C1's bytes; Q1's name holds them between escaped quotes.
+            let events =
+                [EventJSON.schedule()] + simpleEvents(companies: 12) + [
+                    EventJSON.round("2024", on: "2024-05-20", included: ["C10", "C1"]),
+                    EventJSON.filed("Q1", on: "2024-05-21", name: #"The "C1" Trading Co"#),
+                    #"{"type":"RecommendationReceived","company":"Q1","on":"2024-05-22","recommender":"C1"}"#,
+                ]
+            #expect(try ledger.run(["append", "--file", "-"], stdin: events.joined(separator: "\n")).status == 0)
+            let every = try ledger.run(["log"]).lines
+            func decoded(_ line: String) throws -> [String: Any] {
+                try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            }
+            let naming = try every.filter { line in
+                let record = try decoded(line)
+                return record["company"] as? String == "C1" || record["recommender"] as? String == "C1"
+                    || (record["included"] as? [String] ?? []).contains("C1")
+            }
+            #expect(naming.count == 7)
+            #expect(try ledger.run(["log", "--company", "C1"]).lines == naming)
+            let paid = try every.filter { try decoded($0)["type"] as? String == "FeePaid" }
+            #expect(paid.count == 12)
+            #expect(try ledger.run(["log", "--type", "FeePaid"]).lines == paid)
+            #expect(try ledger.run(["log", "--company", "Q1", "--type", "ApplicationFiled"]).lines.count == 1)
+        }
+    }
+
     @Test("R4: a backdated payment is seen differently as known at two instants")
     func r4TwoClocks() throws {
         try withTemporaryDirectory { path in
