@@ -138,9 +138,10 @@ public struct ProjectionStore: Sendable {
     public func update(history: LedgerHistory? = nil, head known: LogHead? = nil) throws -> Outcome {
         // Up to date with the log's head, read from its last trailer, or caught up from the
         // append index: no replay at all.
-        if history == nil, let head = known ?? (try? LogHead.quick(directory)) ?? nil {
-            if isCurrent(head) { return .upToDate(seq: head.seq) }
-            if let outcome = try catchUpFromIndex(head: head) { return outcome }
+        if history == nil, let head = known ?? (try? LogHead.quick(directory)) ?? nil,
+            let outcome = try updateWithoutReplay(head: head)
+        {
+            return outcome
         }
         let history = try history ?? LedgerHistory.load(directory)
         guard FileManager.default.fileExists(atPath: path) else {
@@ -168,6 +169,14 @@ public struct ProjectionStore: Sendable {
             )
             return .updated(from: seq, to: head, companies: affected.count)
         }
+    }
+
+    /// `update` when it needs no replay of the log: the database is at `head`, or catches up
+    /// from the append index. Nil when it would need one (the database missing, untrusted, or
+    /// not to be caught up from the index).
+    public func updateWithoutReplay(head: LogHead) throws -> Outcome? {
+        if isCurrent(head) { return .upToDate(seq: head.seq) }
+        return try catchUpFromIndex(head: head)
     }
 
     /// Catches up from the append index, with no replay: the events after the checkpoint name the

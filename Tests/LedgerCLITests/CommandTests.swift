@@ -180,6 +180,25 @@ import Testing
         }
     }
 
+    @Test(
+        "status of named companies needs no projections: without them it replays those companies, and says what the projections say"
+    )
+    func namedStatusWithoutProjections() throws {
+        try withTemporaryDirectory { path in
+            let ledger = try LedgerProcess.seeded(at: path + "/l", companies: 3)
+            let projections = path + "/l/projections.sqlite"
+            try? FileManager.default.removeItem(atPath: projections)
+            let named = try ledger.run(["status", "C1", "C2", "--format", "json", "--as-of", "2024-05-31"])
+            #expect(named.status == 0 && named.stdout.contains(#""company":"C2""#))
+            #expect(!FileManager.default.fileExists(atPath: projections))
+            // The whole view makes the projections; then they answer the named question.
+            #expect(try ledger.run(["status", "--format", "json"]).status == 0)
+            #expect(FileManager.default.fileExists(atPath: projections))
+            let projected = try ledger.run(["status", "C1", "C2", "--format", "json", "--as-of", "2024-05-31"])
+            #expect(projected.stdout == named.stdout && projected.stderr.isEmpty)
+        }
+    }
+
     @Test("R4: a backdated payment is seen differently as known at two instants")
     func r4TwoClocks() throws {
         try withTemporaryDirectory { path in
