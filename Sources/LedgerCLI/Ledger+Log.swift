@@ -37,10 +37,7 @@ extension Ledger {
             let needles = [type, wanted?.rawValue].compactMap { $0.map { Array("\"\($0)\"".utf8) } }
             var out: [UInt8] = []
             out.reserveCapacity(Log.outputChunk + 4096)
-            var seq = 0
-            try LogReader(try options.open()).forEachLine { line in
-                seq += 1
-                guard seq >= fromSeq else { return }
+            try LogReader(try options.open()).forEachLine(from: fromSeq) { _, line in
                 if !needles.isEmpty {
                     guard needles.allSatisfy({ Log.mayHold(line, $0) }) else { return }
                     let event = try line.withUnsafeBytes { raw throws(InputError) in try LedgerHistory.decode(raw).event

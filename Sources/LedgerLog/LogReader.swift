@@ -6,10 +6,15 @@ public struct LogReader: Sendable {
     public init(_ directory: LedgerDirectory) { self.directory = directory }
 
     /// Calls `body` with the good commits of each segment in seq order, with the segment's name.
-    /// - Parameter progress: called after each segment with (log bytes read, log bytes in all).
+    /// - Parameters:
+    ///   - firstWanted: a segment that ends before this seq is passed over, unread: its last
+    ///     trailer says where it ends (trusted as `LogHead.quick` trusts it: a segment is only left
+    ///     behind whole), and the segments before the one that holds it are not checked.
+    ///   - progress: called after each segment with (log bytes read, log bytes in all).
     /// - Throws: `LogError.corrupt` naming the segment and byte offset (after `body` has had the
     ///   commits before the damage), or `.io`.
     public func forEachSegment(
+        from firstWanted: Int = 1,
         progress: ((Int, Int) -> Void)? = nil,
         _ body: (_ segment: String, _ commits: [Commit]) throws -> Void
     ) throws {
@@ -19,6 +24,14 @@ public struct LogReader: Sendable {
         var nextSeq = 1
         var prev = LogHead.empty.hash
         for (i, number) in numbers.enumerated() {
+            if firstWanted > nextSeq, i + 1 < numbers.count {
+                let end = try directory.tail(ofSegmentBefore: numbers[i + 1], in: numbers)
+                if end.seq < firstWanted {
+                    (nextSeq, prev) = (end.seq + 1, end.hash)
+                    before += FileIO.size(directory.segmentPath(number))
+                    continue
+                }
+            }
             let name = directory.segmentName(number)
             let bytes = try FileIO.read(directory.segmentPath(number))
             let scan = SegmentScan(bytes: bytes, firstSeq: nextSeq, prevHash: prev)
@@ -51,8 +64,25 @@ public struct LogReader: Sendable {
 
     /// Every stored line (without `\n`), in seq order.
     public func forEachLine(_ body: (_ line: ArraySlice<UInt8>) throws -> Void) throws {
-        try forEachCommit { _, commit in
-            for range in StoredLine.ranges(in: commit.content) { try body(commit.content[range]) }
+        try forEachLine(from: 1) { _, line in try body(line) }
+    }
+
+    /// Every stored line (without `\n`) from seq `firstWanted` on, with its seq, in seq order;
+    /// segments that end before it are not read.
+    public func forEachLine(
+        from firstWanted: Int,
+        _ body: (_ seq: Int, _ line: ArraySlice<UInt8>) throws -> Void
+    )
+        throws
+    {
+        try forEachSegment(from: firstWanted) { _, commits in
+            for commit in commits where commit.trailer.lastSeq >= firstWanted {
+                var seq = commit.trailer.firstSeq
+                for range in StoredLine.ranges(in: commit.content) {
+                    if seq >= firstWanted { try body(seq, commit.content[range]) }
+                    seq += 1
+                }
+            }
         }
     }
 }

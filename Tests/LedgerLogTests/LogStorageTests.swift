@@ -222,6 +222,37 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
         }
     }
 
+    @Test(
+        "lines from a seq on: segments that end before it are passed over, and the lines are those a read of all gives"
+    )
+    func linesFromASeq() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l", segmentLimit: 6_000)
+            try append([EventJSON.schedule()], to: directory)
+            for i in 0..<40 { try append(simpleEvents(companies: 1, from: i), to: directory) }
+            var every: [[UInt8]] = []
+            try LogReader(directory).forEachLine { every.append(Array($0)) }
+            #expect(try directory.segmentNumbers().count > 3)
+            for first in [-3, 0, 1, 2, 57, 58, 100, 150, 199, 200, 201, 202, 500] {
+                var got: [(Int, [UInt8])] = []
+                try LogReader(directory).forEachLine(from: first) { got.append(($0, Array($1))) }
+                let start = min(max(first, 1), every.count + 1)
+                let seqs: [Int] = Array(start..<(every.count + 1))
+                #expect(got.map(\.0) == seqs, "from \(first)")
+                #expect(got.map(\.1) == Array(every.dropFirst(start - 1)), "from \(first)")
+            }
+            // A damaged segment before the one asked for is passed over unread (verify finds it).
+            let firstSegment = directory.segmentPath(try directory.segmentNumbers()[0])
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: firstSegment)))
+            bytes[40] ^= 0xFF
+            try Data(bytes).write(to: URL(fileURLWithPath: firstSegment))
+            var last: [Int] = []
+            try LogReader(directory).forEachLine(from: every.count) { seq, _ in last.append(seq) }
+            #expect(last == [every.count])
+            #expect(throws: LogError.self) { try LogReader(directory).forEachLine { _ in } }
+        }
+    }
+
     @Test("verify --digest: the ledger extends an earlier head, and a different head is caught")
     func digest() throws {
         try withTemporaryDirectory { path in
