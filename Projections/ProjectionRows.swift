@@ -55,7 +55,7 @@ struct ProjectionRows {
     func insert(_ history: CompanyHistory) throws(ProjectionError) {
         try insertTimelines(history)
         for request in history.requests {
-            try insertFeeRequest(request)
+            try insertFeeRequest(request, of: history.company)
             try insertMoney(applied: request)
         }
     }
@@ -87,7 +87,7 @@ struct ProjectionRows {
             // Read in place: a copy of each request retained and released its arrays and texts.
             try history.requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
                 for r in own.indices {
-                    try insertFeeRequest(own[r])
+                    try insertFeeRequest(own[r], of: history.company)
                     requests.append((own[r].seq, Int32(i), Int32(r)))
                 }
             }
@@ -226,10 +226,10 @@ struct ProjectionRows {
     }
 
     /// A fee request's row.
-    func insertFeeRequest(_ request: FeeRequestRecord) throws(ProjectionError) {
+    func insertFeeRequest(_ request: FeeRequestRecord, of company: CompanyID) throws(ProjectionError) {
         try insertRequest.insert { row in
             row.integer(Int64(request.seq))
-            row.text(request.company.rawValue)
+            row.text(company.rawValue)
             row.integer(Int64(request.term + 1))
             row.text(request.period.description)
             row.integer(request.amount.value)

@@ -25,10 +25,18 @@ public struct ProfileVersion: Hashable, Sendable {
 
 /// Money applied to a fee request on a date (R16).
 public struct Allocation: Hashable, Sendable {
-    public var on: Day
     public var amount: Cents
     /// The `FeePaid` that brought the money (or the request itself, when credit paid it).
     public var seq: Int
+    // Last: a request holds its first allocation in place, and a four-byte date after the
+    // eight-byte fields leaves room for the optional's tag (20 bytes, not 24).
+    public var on: Day
+
+    public init(on: Day, amount: Cents, seq: Int) {
+        self.amount = amount
+        self.seq = seq
+        self.on = on
+    }
 }
 
 /// A `DelayExcused` cover of one request (R18).
@@ -42,24 +50,38 @@ public struct Excusal: Hashable, Sendable {
 }
 
 /// A fee request with everything paid and excused against it (R15–R18).
+///
+/// A fold of a whole ledger holds millions of them, so each is 80 bytes: its company is its
+/// history's, its due date follows from its date, and its term number is held in four bytes.
 public struct FeeRequestRecord: Hashable, Sendable {
     public var seq: Int
-    public var company: CompanyID
-    /// The number of the membership term it belongs to (0, 1, …).
-    public var term: Int
     public var period: Period
-    public var requestedOn: Day
-    /// `requestedOn` + 30 days (R17).
-    public var dueOn: Day
     public var amount: Cents
     /// Money applied to it, in fold order (`allocate` adds to it).
     public private(set) var allocations = Allocations()
     /// In fold order: a later one replaces an earlier one from its `on`.
     public var excusals: [Excusal] = []
-
     /// Everything paid against it so far in the fold: kept beside the allocations, so the daily
     /// overdue checks (R17) read it from the request itself.
     public private(set) var paid = Cents.zero
+    public var requestedOn: Day
+    private var termNumber: Int32
+
+    /// - Parameter term: the number of the membership term it belongs to (0, 1, …).
+    init(seq: Int, term: Int, period: Period, requestedOn: Day, amount: Cents) {
+        self.seq = seq
+        self.termNumber = Int32(clamping: term)
+        self.period = period
+        self.requestedOn = requestedOn
+        self.amount = amount
+    }
+
+    /// The number of the membership term it belongs to (0, 1, …).
+    public var term: Int { Int(termNumber) }
+
+    /// `requestedOn` + 30 days (R17).
+    public var dueOn: Day { requestedOn.adding(days: 30) }
+
     public var balance: Cents { amount - paid }
 
     /// Applies money to it.

@@ -44,15 +44,7 @@ extension MembershipFold {
             charged = isHalfYear ? annual.halved : annual
             filledAmounts[seq] = charged
         }
-        var request = FeeRequestRecord(
-            seq: seq,
-            company: c.company,
-            term: term,
-            period: period,
-            requestedOn: day,
-            dueOn: day.adding(days: 30),
-            amount: charged
-        )
+        var request = FeeRequestRecord(seq: seq, term: term, period: period, requestedOn: day, amount: charged)
         appendRequest(ci, &request)
         triggers.schedule(ci, on: request.dueOn.adding(days: 1), after: point)
     }
