@@ -62,7 +62,7 @@ public struct ProjectionStore: Sendable {
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Outcome {
         let history = try history ?? LedgerHistory.load(directory)
-        let fold = try history.fold()
+        let fold = try history.fold(notes: false)
         let temporary = path + ".new-\(getpid())"
         let timelines = temporary + "-timelines"
         for file in [temporary, temporary + "-journal", timelines, timelines + "-journal"] { unlink(file) }
@@ -155,7 +155,7 @@ public struct ProjectionStore: Sendable {
         let head = history.count
         if checked.seq == head { return .upToDate(seq: head) }
         let db = checked.db
-        let fold = try history.fold()
+        let fold = try history.fold(notes: false)
         return try db.transaction { () throws -> Outcome in
             // Another reader may have caught up while this one waited for the lock.
             let (seq, _) = try ProjectionStore.readCheckpoint(db)
@@ -202,7 +202,7 @@ public struct ProjectionStore: Sendable {
             affected.insert(company)
         }
         let companies = Set(affected.compactMap(CompanyID.init))
-        let fold = try MembershipFold.fold(try index.events(concerning: affected), judging: companies)
+        let fold = try MembershipFold.fold(try index.events(concerning: affected), judging: companies, notes: false)
         return try db.transaction { () throws -> Outcome in
             guard try ProjectionStore.readCheckpoint(db).seq == checkpoint.seq else { return .upToDate(seq: head.seq) }
             try ProjectionStore.rewrite(db, companies, from: fold, checkpoint: (head.seq, head.hashHex))

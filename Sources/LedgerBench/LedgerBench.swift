@@ -25,7 +25,7 @@ enum LedgerBench {
             let start = DispatchTime.now()
             let history = try LedgerHistory.load(directory)
             let loaded = DispatchTime.now()
-            let fold = try history.fold()
+            let fold = try history.fold(notes: false)
             let seconds = Double(loaded.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             FileHandle.standardError.write(Data("read and decode: \(seconds) s\n".utf8))
             report(events: history.count, since: start, extra: fold.histories.count)

@@ -29,7 +29,7 @@ extension Ledger {
 
         func run() throws {
             guard (1...240).contains(months) else { throw InputError(field: "--months", "must be 1 to 240") }
-            let (fold, day) = try view.fold(options)
+            let (fold, day) = try view.fold(options, notes: false)
             defer { BackgroundRelease.release(fold) }  // A whole ledger's fold: not freed before exit.
             let start =
                 try since.map { text throws -> Day in

@@ -109,13 +109,18 @@ struct ViewOptions: ParsableArguments {
     var outputFormat: OutputFormat { format ?? (isatty(1) != 0 ? .table : .json) }
 
     /// The fold of what was known at `--known-at` (about `companies` alone, when named), and the
-    /// as-of date.
-    func fold(_ options: some LedgerAccess, companies: Set<CompanyID>? = nil) throws -> (MembershipFold, Day) {
+    /// as-of date; with the status changes' notes when `notes`.
+    func fold(
+        _ options: some LedgerAccess,
+        companies: Set<CompanyID>? = nil,
+        notes: Bool = true
+    ) throws -> (MembershipFold, Day) {
         let now = try options.now()
         let fold = try ViewOptions.replay(
             try options.open(),
             knownAt: try knownAtInstant(now: now),
-            companies: companies
+            companies: companies,
+            notes: notes
         )
         return (fold, try asOfDay(now: now))
     }
@@ -129,13 +134,15 @@ struct ViewOptions: ParsableArguments {
     /// named `companies` folds theirs alone, from the append index when it is at the log's head
     /// (`CompanyReplay`: milliseconds where a whole replay of a large ledger takes seconds). The
     /// events of a whole replay are freed on a background thread: a view reads only the fold,
-    /// and freeing a whole ledger's events before exit took seconds.
+    /// and freeing a whole ledger's events before exit took seconds. A view that shows no status
+    /// change's note (every one but `explain`) asks for a fold without them (`notes`).
     static func replay(
         _ directory: LedgerDirectory,
         history: LedgerHistory? = nil,
         head: LogHead? = nil,
         knownAt: Instant,
-        companies: Set<CompanyID>? = nil
+        companies: Set<CompanyID>? = nil,
+        notes: Bool = true
     ) throws -> MembershipFold {
         if history == nil, let companies, let head = head ?? (try? LogHead.quick(directory)) ?? nil,
             let fold = try CompanyReplay.fold(of: companies, knownAt: knownAt, in: directory, head: head)
@@ -143,7 +150,7 @@ struct ViewOptions: ParsableArguments {
             return fold
         }
         let events = try history ?? ViewOptions.history(directory)
-        let fold = try events.fold(knownAt: knownAt)
+        let fold = try events.fold(knownAt: knownAt, notes: notes)
         BackgroundRelease.release(events)
         return fold
     }
@@ -197,7 +204,8 @@ struct ViewOptions: ParsableArguments {
             history: history,
             head: head,
             knownAt: knownAt,
-            companies: companies
+            companies: companies,
+            notes: false
         )
         defer { BackgroundRelease.release(fold) }
         return replayed(fold, day)

@@ -13,7 +13,7 @@ public struct StatusChange: Hashable, Sendable {
     public var rule: String
     /// The seqs of the events behind it.
     public var seqs: [Int]
-    /// What happened, for `explain`.
+    /// What happened, for `explain`; empty when the fold kept no notes (`fold(_:notes:)`).
     public var note: String
 }
 

@@ -10,16 +10,19 @@ extension MembershipFold {
     /// recommendation's place in the order. Each company's state stays in cache while its
     /// events are folded, where the fold in one piece visits every company's state in turn.
     /// - Parameter reversed: `reversedSeqs(events)`, computed once for every part.
+    /// - Parameter notes: whether status changes keep their notes (`StatusChange.note`).
     /// - Throws: `LedgerError` for a broken rule (not necessarily the first in order: the whole
     ///   fold says which).
     public static func fold(
         _ events: ArraySlice<SequencedEvent>,
         reversed: Set<Int>,
         part: Int,
-        of parts: Int
+        of parts: Int,
+        notes: Bool = true
     ) throws(LedgerError) -> MembershipFold {
         var fold = MembershipFold()
         fold.defersRecommendations = true
+        fold.keepsNotes = notes
         let (shared, groups) = grouped(events, reversed: reversed, part: part, of: parts)
         let base = events.startIndex
         // The rounds' lists as sets, once (R20 asks every company whether a round included it).

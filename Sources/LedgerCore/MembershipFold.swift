@@ -29,6 +29,9 @@ public struct MembershipFold: Sendable {
     /// In a fold by company: the company being folded and its index, looked up once instead of
     /// at each of its events.
     var focus: (company: CompanyID, index: Int)?
+    /// Whether each status change keeps its note for `explain`: a fold whose notes nobody reads
+    /// (a rebuild, a verify, a view of statuses) makes none, a string each for millions of changes.
+    var keepsNotes = true
     /// In a fold by company: every recommendation, with its point; `merged` judges them (R10).
     var deferredRecommendations: [(point: UInt64, recommender: CompanyID)] = []
 
@@ -76,25 +79,34 @@ public struct MembershipFold: Sendable {
     ///   and the companies their recommendations name or that name them), the companies whose
     ///   events are judged; a recommendation between two other companies is then taken as it was
     ///   judged when appended (R10 is the one rule that reads another company's history).
+    /// - Parameter notes: whether status changes keep their notes (`StatusChange.note`).
     public static func fold(
         _ events: [SequencedEvent],
         through: Day? = nil,
-        judging: Set<CompanyID>? = nil
+        judging: Set<CompanyID>? = nil,
+        notes: Bool = true
     ) throws(LedgerError) -> MembershipFold {
-        try fold(events[...], through: through, judging: judging)
+        try fold(events[...], through: through, judging: judging, notes: notes)
     }
 
     /// Folds a whole history held in part of an array (a replay's prefix known at an instant).
     public static func fold(
         _ events: ArraySlice<SequencedEvent>,
         through: Day? = nil,
-        judging: Set<CompanyID>? = nil
+        judging: Set<CompanyID>? = nil,
+        notes: Bool = true
     ) throws(LedgerError) -> MembershipFold {
         guard events.indices.dropFirst().allSatisfy({ events[$0 - 1].seq < events[$0].seq }) else {
-            return try fold(events.sorted { $0.seq < $1.seq }[...], through: through, judging: judging)
+            return try fold(
+                events.sorted { $0.seq < $1.seq }[...],
+                through: through,
+                judging: judging,
+                notes: notes
+            )
         }
         var fold = MembershipFold()
         fold.judged = judging
+        fold.keepsNotes = notes
         try fold.apply(events, order: try order(events), through: through)
         return fold
     }
@@ -244,7 +256,7 @@ public struct MembershipFold: Sendable {
         reason: String? = nil,
         rule: String,
         seqs: [Int],
-        note: String
+        note: @autoclosure () -> String
     ) {
         // In place: a copy of the company would copy its history's arrays on the next append.
         if status != companies[ci].status || reason != companies[ci].reason { companies[ci].since = day }
@@ -260,7 +272,7 @@ public struct MembershipFold: Sendable {
             reason: companies[ci].reason,
             rule: rule,
             seqs: seqs,
-            note: note
+            note: keepsNotes ? note() : ""
         )
         companies[ci].history.timeline.append(change)
         companies[ci].changedAt.append(point)

@@ -222,9 +222,10 @@ public struct LedgerHistory: Sendable {
     static let eventsForParts = 20_000
 
     /// Folds the events known at `instant`.
+    /// - Parameter notes: whether status changes keep their notes (only `explain` reads them).
     /// - Throws: `LedgerError` if the stored history breaks a rule (it never should: appends are checked).
-    public func fold(knownAt instant: Instant? = nil) throws(LedgerError) -> MembershipFold {
-        try LedgerHistory.fold(known(at: instant))
+    public func fold(knownAt instant: Instant? = nil, notes: Bool = true) throws(LedgerError) -> MembershipFold {
+        try LedgerHistory.fold(known(at: instant), notes: notes)
     }
 
     /// Folds `events` (a whole history in seq order), exactly as `MembershipFold.fold` does.
@@ -233,21 +234,26 @@ public struct LedgerHistory: Sendable {
     /// recommendation does not hold, the whole fold runs again, to report the first broken rule
     /// in order.
     /// - Throws: `LedgerError` for the first event, in (`on`, `seq`) order, that breaks a rule.
-    public static func fold(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> MembershipFold {
+    public static func fold(
+        _ events: ArraySlice<SequencedEvent>,
+        notes: Bool = true
+    ) throws(LedgerError)
+        -> MembershipFold
+    {
         let parts = min(AvailableCores.count, 8)
-        guard events.count >= LedgerHistory.eventsForParts else { return try MembershipFold.fold(events) }
+        guard events.count >= LedgerHistory.eventsForParts else { return try MembershipFold.fold(events, notes: notes) }
         let reversed = try MembershipFold.reversedSeqs(events)
         let folds = ParallelMap.map(parts) { part in
             Result { () throws(LedgerError) in
-                try MembershipFold.fold(events, reversed: reversed, part: part, of: parts)
+                try MembershipFold.fold(events, reversed: reversed, part: part, of: parts, notes: notes)
             }
         }
         var done: [MembershipFold] = []
         for fold in folds {
-            guard case .success(let part) = fold else { return try MembershipFold.fold(events) }
+            guard case .success(let part) = fold else { return try MembershipFold.fold(events, notes: notes) }
             done.append(part)
         }
-        guard let merged = MembershipFold.merged(done) else { return try MembershipFold.fold(events) }
+        guard let merged = MembershipFold.merged(done) else { return try MembershipFold.fold(events, notes: notes) }
         return merged
     }
 }

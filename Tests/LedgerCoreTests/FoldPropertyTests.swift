@@ -12,6 +12,40 @@ import Testing
         #expect(try MembershipFold.fold(events).histories == MembershipFold.fold(events).histories, "seed \(seed)")
     }
 
+    @Test("a fold without notes gives the histories a fold with them gives, less the notes", arguments: seeds)
+    func withoutNotes(seed: UInt64) throws {
+        let events = RandomHistory.sequenced(RandomHistory.generate(seed: seed))
+        func unnoted(_ histories: [CompanyHistory]) -> [[StatusChange]] {
+            histories.map { $0.timeline.map { change in with(change) { $0.note = "" } } }
+        }
+        let noted = try MembershipFold.fold(events).histories
+        #expect(noted.contains { $0.timeline.contains { !$0.note.isEmpty } })
+        let reversed = try MembershipFold.reversedSeqs(events[...])
+        let folds = [
+            try MembershipFold.fold(events, notes: false),
+            try #require(
+                MembershipFold.merged(
+                    try (0..<3).map {
+                        try MembershipFold.fold(events[...], reversed: reversed, part: $0, of: 3, notes: false)
+                    }
+                )
+            ),
+        ]
+        for fold in folds {
+            #expect(fold.histories.allSatisfy { $0.timeline.allSatisfy(\.note.isEmpty) }, "seed \(seed)")
+            #expect(unnoted(fold.histories) == unnoted(noted), "seed \(seed)")
+            #expect(fold.histories.map(\.requests) == noted.map(\.requests), "seed \(seed)")
+            #expect(fold.histories.map(\.profiles) == noted.map(\.profiles), "seed \(seed)")
+        }
+    }
+
+    /// `value` changed by `change`.
+    func with<T>(_ value: T, _ change: (inout T) -> Void) -> T {
+        var value = value
+        change(&value)
+        return value
+    }
+
     @Test(
         "R5, R10: a stored history folded company by company, in parts, and merged equals the whole fold",
         arguments: seeds
