@@ -144,8 +144,10 @@ struct ViewOptions: ParsableArguments {
         companies: Set<CompanyID>? = nil,
         notes: Bool = true
     ) throws -> MembershipFold {
+        // The index is derived: one that cannot be read, or a history it says breaks a rule, is
+        // left to the whole replay, which reads the log itself and names the first broken rule.
         if history == nil, let companies, let head = head ?? (try? LogHead.quick(directory)) ?? nil,
-            let fold = try CompanyReplay.fold(of: companies, knownAt: knownAt, in: directory, head: head)
+            let fold = (try? CompanyReplay.fold(of: companies, knownAt: knownAt, in: directory, head: head)) ?? nil
         {
             return fold
         }

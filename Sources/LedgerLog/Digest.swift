@@ -19,13 +19,10 @@ public struct Digest: Hashable, Sendable {
     /// (`LogHead.quick`: a large ledger's head in milliseconds), else, when the tail needs a
     /// scan, from the last whole commit of a read of every segment.
     public static func current(_ directory: LedgerDirectory) throws -> Digest {
-        if let head = try LogHead.quick(directory) {
-            guard head.seq > 0, let line = head.lastLine else {
-                return Digest(seq: 0, hash: SHA256Hex.zero, recorded: nil)
-            }
-            return Digest(seq: head.seq, hash: head.hashHex, recorded: try StoredRecord.decode(line: line).recorded)
-        }
-        return try scanned(directory)
+        guard let head = try LogHead.quick(directory) else { return try scanned(directory) }
+        if head.seq == 0 { return Digest(seq: 0, hash: SHA256Hex.zero, recorded: nil) }
+        guard let line = head.lastLine else { return try scanned(directory) }
+        return Digest(seq: head.seq, hash: head.hashHex, recorded: try StoredRecord.decode(line: line).recorded)
     }
 
     /// The head from the last whole commit of a read of every segment.
