@@ -2,9 +2,19 @@
 public struct Profile: Hashable, Sendable {
     public var name: String
     public var brNumber: String
+    // The eight-byte field before the small ones: 45 bytes, not 48, so that an event holding a
+    // profile and a class fits in 80 (a replay holds millions of them).
+    public var employeesInHK: Int
     public var brExpiresOn: Day
     public var sector: Sector
-    public var employeesInHK: Int
+
+    public init(name: String, brNumber: String, brExpiresOn: Day, sector: Sector, employeesInHK: Int) {
+        self.name = name
+        self.brNumber = brNumber
+        self.employeesInHK = employeesInHK
+        self.brExpiresOn = brExpiresOn
+        self.sector = sector
+    }
 
     /// R6: fewer than 100 employees in manufacturing, fewer than 50 otherwise.
     public var isSME: Bool { employeesInHK < (sector == .manufacturing ? 100 : 50) }
@@ -14,9 +24,30 @@ public struct Profile: Hashable, Sendable {
 public struct ProfileChange: Hashable, Sendable {
     public var name: String?
     public var brNumber: String?
+    /// `employeesInHK`, or -1 for none: an `Int?` takes nine bytes and its padding, and an event
+    /// holding a change must fit in 80 bytes (a count is never negative, R6).
+    private var employees: Int
     public var brExpiresOn: Day?
     public var sector: Sector?
-    public var employeesInHK: Int?
+
+    public init(
+        name: String? = nil,
+        brNumber: String? = nil,
+        brExpiresOn: Day? = nil,
+        sector: Sector? = nil,
+        employeesInHK: Int? = nil
+    ) {
+        self.name = name
+        self.brNumber = brNumber
+        self.employees = employeesInHK ?? -1
+        self.brExpiresOn = brExpiresOn
+        self.sector = sector
+    }
+
+    public var employeesInHK: Int? {
+        get { employees < 0 ? nil : employees }
+        set { employees = newValue ?? -1 }
+    }
 
     /// The profile after this change.
     public func applied(to profile: Profile) -> Profile {

@@ -33,30 +33,4 @@ import Testing
         other.append(Self.allocation(2, cents: 50))
         #expect(one == other)
     }
-
-    @Test("R17: a request is due 30 days after its date, across month, year and leap-day ends; its term reads back")
-    func dueDateAndTerm() {
-        for (requested, due) in [
-            ("2024-05-01", "2024-05-31"), ("2024-12-15", "2025-01-14"), ("2024-02-01", "2024-03-02"),
-            ("2023-02-01", "2023-03-03"),
-        ] {
-            let request = FeeRequestRecord(
-                seq: 7,
-                term: 3,
-                period: Period(startYear: 2024),
-                requestedOn: Day(requested)!,
-                amount: Cents(100_000)
-            )
-            #expect(request.dueOn == Day(due)!, "\(requested)")
-            #expect(request.term == 3 && request.balance == Cents(100_000))
-        }
-    }
-
-    @Test("a fee request takes 80 bytes and an allocation 20, with the first allocation in place")
-    func sizes() {
-        // A fold of a whole ledger holds millions of requests: each byte is megabytes.
-        #expect(MemoryLayout<Allocation>.size == 20)
-        #expect(MemoryLayout<Allocations>.size == 32)
-        #expect(MemoryLayout<FeeRequestRecord>.size == 80)
-    }
 }

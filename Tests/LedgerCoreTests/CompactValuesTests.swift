@@ -1,0 +1,59 @@
+import Testing
+
+@testable import LedgerCore
+
+/// The values a replay holds millions of are laid out small, and still say what they said.
+@Suite struct CompactValuesTests {
+    @Test("R17: a request is due 30 days after its date, across month, year and leap-day ends; its term reads back")
+    func dueDateAndTerm() {
+        for (requested, due) in [
+            ("2024-05-01", "2024-05-31"), ("2024-12-15", "2025-01-14"), ("2024-02-01", "2024-03-02"),
+            ("2023-02-01", "2023-03-03"),
+        ] {
+            let request = FeeRequestRecord(
+                seq: 7,
+                term: 3,
+                period: Period(startYear: 2024),
+                requestedOn: Day(requested)!,
+                amount: Cents(100_000)
+            )
+            #expect(request.dueOn == Day(due)!, "\(requested)")
+            #expect(request.term == 3 && request.balance == Cents(100_000))
+        }
+    }
+
+    @Test("a fee request takes 80 bytes and an allocation 20, with the first allocation in place")
+    func sizes() {
+        // A fold of a whole ledger holds millions of requests: each byte is megabytes.
+        #expect(MemoryLayout<Allocation>.size == 20)
+        #expect(MemoryLayout<Allocations>.size == 32)
+        #expect(MemoryLayout<FeeRequestRecord>.size == 80)
+    }
+
+    @Test("an event takes 80 bytes in a replay's array: a profile and a change of one fit beside the envelope")
+    func eventSize() {
+        #expect(MemoryLayout<Profile>.size == 45)
+        #expect(MemoryLayout<ProfileChange>.size <= 46)
+        #expect(MemoryLayout<SequencedEvent>.stride == 80)
+    }
+
+    @Test("R22: a change of profile without a count keeps the count; with one, even 0 or a large one, sets it")
+    func profileChangeCount() {
+        let profile = Profile(
+            name: "A Ltd",
+            brNumber: "12345678",
+            brExpiresOn: Day("2030-01-01")!,
+            sector: .manufacturing,
+            employeesInHK: 40
+        )
+        #expect(ProfileChange(name: "B Ltd").applied(to: profile).employeesInHK == 40)
+        #expect(ProfileChange(name: "B Ltd").employeesInHK == nil)
+        for count in [0, 99, 5_000_000_000] {
+            var change = ProfileChange(employeesInHK: count)
+            #expect(change.employeesInHK == count && change.applied(to: profile).employeesInHK == count)
+            #expect(change != ProfileChange())
+            change.employeesInHK = nil
+            #expect(change == ProfileChange())
+        }
+    }
+}
