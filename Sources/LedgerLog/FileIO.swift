@@ -26,6 +26,36 @@ enum FileIO {
         try withReadOnlyFile(path) { fd, size throws(LogError) in try pread(fd, path: path, offset: 0, count: size) }
     }
 
+    /// The whole file's bytes, read into `buffer`, whose storage is used again when it is large
+    /// enough: a segment of a large log (100 MB) is above the size glibc keeps on its heap, and a
+    /// fresh buffer for each would be fresh pages for the kernel to zero, segment after segment.
+    static func read(_ path: String, into buffer: inout [UInt8]) throws(LogError) {
+        try withReadOnlyFile(path) { fd, size throws(LogError) in
+            if buffer.count < size {
+                buffer.append(contentsOf: repeatElement(0, count: size - buffer.count))
+            } else {
+                buffer.removeLast(buffer.count - size)
+            }
+            var done = 0
+            var failure: Int32?
+            buffer.withUnsafeMutableBytes { raw in
+                while done < size {
+                    let n = Glibc.pread(fd, raw.baseAddress! + done, size - done, off_t(done))
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        break
+                    }
+                    if n == 0 { break }
+                    done += n
+                }
+            }
+            if let failure { throw self.failure("pread", path, errno: failure) }
+            // A file cut back while it was read: what was there.
+            buffer.removeLast(size - done)
+        }
+    }
+
     /// `count` bytes at `offset`; fewer only at the end of the file.
     static func pread(_ fd: Int32, path: String, offset: Int, count: Int) throws(LogError) -> [UInt8] {
         var failure: Int32?

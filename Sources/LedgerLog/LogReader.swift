@@ -23,6 +23,7 @@ public struct LogReader: Sendable {
         var before = 0
         var nextSeq = 1
         var prev = LogHead.empty.hash
+        var bytes: [UInt8] = []
         for (i, number) in numbers.enumerated() {
             if firstWanted > nextSeq, i + 1 < numbers.count {
                 let end = try directory.tail(ofSegmentBefore: numbers[i + 1], in: numbers)
@@ -33,7 +34,7 @@ public struct LogReader: Sendable {
                 }
             }
             let name = directory.segmentName(number)
-            let bytes = try FileIO.read(directory.segmentPath(number))
+            try FileIO.read(directory.segmentPath(number), into: &bytes)
             let scan = SegmentScan(bytes: bytes, firstSeq: nextSeq, prevHash: prev)
             try body(name, scan.commits)
             if let last = scan.commits.last {

@@ -92,9 +92,10 @@ public struct LogVerifier: Sendable {
         events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { storage, count in
             HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(storage))
             let slots = LedgerHistory.EventSlots(events: storage, ids: nil)
+            var bytes: [UInt8] = []
             segments: for (i, number) in numbers.enumerated() {
                 let name = directory.segmentName(number)
-                let bytes = try FileIO.read(directory.segmentPath(number))
+                try FileIO.read(directory.segmentPath(number), into: &bytes)
                 let scan = SegmentScan(bytes: bytes, firstSeq: expectedSeq, prevHash: prevRaw)
                 for commit in scan.commits {
                     let ranges = StoredLine.ranges(in: commit.content)

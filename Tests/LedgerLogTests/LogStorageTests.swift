@@ -253,6 +253,20 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
         }
     }
 
+    @Test("a file read into a buffer used again holds exactly the file, whether the one before was longer or shorter")
+    func readIntoABufferUsedAgain() throws {
+        try withTemporaryDirectory { path in
+            var buffer: [UInt8] = []
+            for (n, size) in [5000, 12, 0, 70_000, 3].enumerated() {
+                let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n) }
+                try Data(bytes).write(to: URL(fileURLWithPath: path + "/f\(n)"))
+                try FileIO.read(path + "/f\(n)", into: &buffer)
+                #expect(buffer == bytes, "file \(n) of \(size) bytes")
+            }
+            #expect(throws: LogError.self) { try FileIO.read(path + "/missing", into: &buffer) }
+        }
+    }
+
     @Test("verify --digest: the ledger extends an earlier head, and a different head is caught")
     func digest() throws {
         try withTemporaryDirectory { path in
