@@ -36,46 +36,47 @@ enum FileIO {
             } else {
                 buffer.removeLast(buffer.count - size)
             }
-            var done = 0
-            var failure: Int32?
-            buffer.withUnsafeMutableBytes { raw in
-                while done < size {
-                    let n = Glibc.pread(fd, raw.baseAddress! + done, size - done, off_t(done))
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        failure = errno
-                        break
-                    }
-                    if n == 0 { break }
-                    done += n
-                }
+            let done = buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(LogError) in try pread(fd, path: path, offset: 0, into: raw) }
             }
-            if let failure { throw self.failure("pread", path, errno: failure) }
             // A file cut back while it was read: what was there.
-            buffer.removeLast(size - done)
+            buffer.removeLast(size - (try done.get()))
         }
     }
 
     /// `count` bytes at `offset`; fewer only at the end of the file.
     static func pread(_ fd: Int32, path: String, offset: Int, count: Int) throws(LogError) -> [UInt8] {
-        var failure: Int32?
+        var read = Result<Int, LogError>.success(0)
         // Uninitialised: the read fills it (no memset of a segment-sized buffer first).
         let buffer = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
-            var done = 0
-            while done < count {
-                let n = Glibc.pread(fd, raw.baseAddress! + done, count - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if n == 0 { break }
-                done += n
+            read = Result { () throws(LogError) in
+                try pread(fd, path: path, offset: offset, into: UnsafeMutableRawBufferPointer(raw))
             }
-            initialized = done
+            initialized = (try? read.get()) ?? 0
         }
-        if let failure { throw self.failure("pread", path, errno: failure) }
+        _ = try read.get()
         return buffer
+    }
+
+    /// Fills `buffer` from `offset`, retrying interrupted reads.
+    /// - Returns: how many bytes were read: fewer than the buffer holds only at the end of the file.
+    private static func pread(
+        _ fd: Int32,
+        path: String,
+        offset: Int,
+        into buffer: UnsafeMutableRawBufferPointer
+    ) throws(LogError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = Glibc.pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("pread", path)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
     }
 
     /// Writes all of `bytes` at `offset`.
