@@ -87,6 +87,10 @@ public final class EventIndex: AppendHistory {
         return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_ERROR
     }
 
+    /// A batch of at least this many lines (an import, a catch-up) is indexed without the WAL
+    /// when no one else has the index open (`SQLiteDatabase.withDirectWrites`).
+    static let directWriteLines = 2_000
+
     /// The WAL size past which the index checkpoints and truncates it. Small, because
     /// each process is the index's first connection and so reads the whole WAL back (SQLite's
     /// recovery): 4 MiB cost an append ~4 ms, while a checkpoint every ~12 appends (two fsyncs)
@@ -124,12 +128,12 @@ public final class EventIndex: AppendHistory {
     /// Makes the index again from the whole log, straight into the database file when no one
     /// else has it open (through the WAL every page is written twice: 470 MB for 590,000 events).
     private func rebuild(to head: LogHead) throws {
-        let direct = (try? db!.execute("PRAGMA journal_mode = DELETE")) != nil
-        try reset()
-        // Outside the rows' transaction: an index not made again yet is made on the next open
-        // (the schema's CREATE INDEX IF NOT EXISTS).
-        try db!.withIndexesDeferred { try catchUp(after: 0, hash: SHA256Hex.zero, to: head) }
-        if direct { try db!.execute("PRAGMA journal_mode = WAL") }
+        try db!.withDirectWrites {
+            try reset()
+            // Outside the rows' transaction: an index not made again yet is made on the next open
+            // (the schema's CREATE INDEX IF NOT EXISTS).
+            try db!.withIndexesDeferred { try catchUp(after: 0, hash: SHA256Hex.zero, to: head) }
+        }
         lastOpen = "rebuilt"
     }
 
@@ -165,57 +169,69 @@ public final class EventIndex: AppendHistory {
             let prev = try first.withUnsafeBytes { raw throws in try StoredRecord.decode(line: Array(raw)).prev }
             guard prev == hash else { throw IndexMismatch() }
         }
-        try insert(lines, logged: try LedgerHistory.decode(lines: lines), head: head)
+        try insert(lines, logged: try LedgerHistory.decode(lines: lines), seq: head.seq, hash: head.hashHex)
     }
 
-    /// Indexes stored lines (`logged`: the same, decoded) and records the head, in one transaction.
-    private func insert(_ lines: [[UInt8]], logged: [LoggedEvent], head: LogHead) throws {
-        try db!.transaction {
-            let insertEvent = try db!.prepare("INSERT INTO events VALUES (?, ?, ?, ?)")
-            let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
-            let insertRound = try db!.prepare("INSERT INTO rounds VALUES (?, ?, ?)")
-            let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
-            let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
-            // Each company once: most of a batch's events name a company named before.
-            var named: Set<CompanyID> = []
-            for (line, logged) in zip(lines, logged) {
-                var company = logged.event.company?.rawValue
-                if case .eventReversed(let target, _) = logged.event.body {
-                    company = try self.company(ofSeq: target)
-                }
-                if let id = logged.event.company, named.insert(id).inserted {
-                    try insertCompany.insert { $0.text(id.rawValue) }
-                }
-                if case .recommendationReceived(let recommender) = logged.event.body, let company {
-                    try insertCitation.insert { row in
-                        row.text(recommender.rawValue)
-                        row.text(company)
+    /// Indexes stored lines (`logged`: the same, decoded) and records the head they make (seq and
+    /// hash of the last), in one transaction, committed once `beforeCommit` returns.
+    private func insert(
+        _ lines: [[UInt8]],
+        logged: [LoggedEvent],
+        seq: Int,
+        hash: String,
+        beforeCommit: () throws -> Void = {}
+    ) throws {
+        try db!.withDirectWrites(when: lines.count >= EventIndex.directWriteLines) {
+            try db!.transaction {
+                let insertEvent = try db!.prepare("INSERT INTO events VALUES (?, ?, ?, ?)")
+                let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
+                let insertRound = try db!.prepare("INSERT INTO rounds VALUES (?, ?, ?)")
+                let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
+                let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
+                // Each company once: most of a batch's events name a company named before.
+                var named: Set<CompanyID> = []
+                for (line, logged) in zip(lines, logged) {
+                    var company = logged.event.company?.rawValue
+                    if case .eventReversed(let target, _) = logged.event.body {
+                        company = try self.company(ofSeq: target)
                     }
-                }
-                if case .indexRoundRecorded(let label, let included) = logged.event.body {
-                    try insertRound.insert { row in
-                        row.integer(Int64(logged.seq))
-                        row.text(logged.event.on.description)
-                        row.text(label)
+                    if let id = logged.event.company, named.insert(id).inserted {
+                        try insertCompany.insert { $0.text(id.rawValue) }
                     }
-                    for member in included {
-                        try insertInclusion.insert { row in
-                            row.text(member.rawValue)
-                            row.integer(Int64(logged.seq))
+                    if case .recommendationReceived(let recommender) = logged.event.body, let company {
+                        try insertCitation.insert { row in
+                            row.text(recommender.rawValue)
+                            row.text(company)
                         }
                     }
+                    if case .indexRoundRecorded(let label, let included) = logged.event.body {
+                        try insertRound.insert { row in
+                            row.integer(Int64(logged.seq))
+                            row.text(logged.event.on.description)
+                            row.text(label)
+                        }
+                        for member in included {
+                            try insertInclusion.insert { row in
+                                row.text(member.rawValue)
+                                row.integer(Int64(logged.seq))
+                            }
+                        }
+                    }
+                    try insertEvent.insert { row in
+                        row.integer(Int64(logged.seq))
+                        row.text(company)
+                        row.integer(EventIndex.key(logged.id))
+                        row.blob(line)
+                    }
                 }
-                try insertEvent.insert { row in
-                    row.integer(Int64(logged.seq))
-                    row.text(company)
-                    row.integer(EventIndex.key(logged.id))
-                    row.blob(line)
-                }
+                try beforeCommit()
+                // The lines durable in the log, their rows written and not committed.
+                FaultInjection.point("index-before-commit")
+                let meta = try db!.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
+                try meta.run([.text("version"), .text(EventIndex.version)])
+                try meta.run([.text("head_seq"), .text(String(seq))])
+                try meta.run([.text("head_hash"), .text(hash)])
             }
-            let meta = try db!.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
-            try meta.run([.text("version"), .text(EventIndex.version)])
-            try meta.run([.text("head_seq"), .text(String(head.seq))])
-            try meta.run([.text("head_hash"), .text(head.hashHex)])
         }
     }
 
@@ -223,7 +239,7 @@ public final class EventIndex: AppendHistory {
     private func company(ofSeq seq: Int) throws -> String? {
         let statement = try db!.prepare("SELECT company FROM events WHERE seq = ?")
         try statement.bind([.integer(Int64(seq))])
-        return try statement.step() ? statement.text(0) : nil
+        return try statement.stepText()
     }
 
     public func storedRecords(ids: Set<String>) throws -> [String: StoredRecord] {
@@ -413,9 +429,59 @@ public final class EventIndex: AppendHistory {
         }
     }
 
-    public func appended(_ lines: [[UInt8]], logged: [LoggedEvent], head: LogHead) throws {
-        guard !lines.isEmpty else { return }
-        try insert(lines, logged: logged, head: head)
-        try foldBackWAL()
+    /// Indexes the lines once they are durable; a large batch's rows are written meanwhile, on
+    /// another core, in a transaction that commits only when the lines are durable (the index
+    /// never runs ahead of the log) and is rolled back when they were not written.
+    public func appending(
+        _ lines: [[UInt8]],
+        logged: [LoggedEvent],
+        seq: Int,
+        hash: String
+    ) -> (_ durable: Bool) throws -> Void {
+        guard !lines.isEmpty else { return { _ in } }
+        guard lines.count >= EventIndex.directWriteLines else {
+            return { durable in
+                guard durable else { return }
+                try self.insert(lines, logged: logged, seq: seq, hash: hash)
+                try self.foldBackWAL()
+            }
+        }
+        let verdict = DurabilityVerdict()
+        let index = Handoff(value: self)
+        let rows = BackgroundWork {
+            try index.value.insert(lines, logged: logged, seq: seq, hash: hash) { try verdict.wait() }
+            try index.value.foldBackWAL()
+        }
+        return { durable in
+            verdict.give(durable)
+            try rows.result()
+        }
+    }
+}
+
+/// The index, handed to the thread that writes a large batch's rows: the appending thread does
+/// not touch it again until that work has ended (`BackgroundWork.result`).
+private struct Handoff<T>: @unchecked Sendable {
+    let value: T
+}
+
+/// Whether the lines being indexed were made durable, given once by the appending thread and
+/// waited for by the thread writing their rows before it commits.
+private final class DurabilityVerdict: @unchecked Sendable {
+    struct NotWritten: Error {}
+
+    private let given = DispatchSemaphore(value: 0)
+    // Written before `given` is signalled, read only after waiting for it.
+    private var durable = false
+
+    func give(_ durable: Bool) {
+        self.durable = durable
+        given.signal()
+    }
+
+    /// Waits for the verdict; throws (so that the rows are rolled back) unless durable.
+    func wait() throws {
+        given.wait()
+        guard durable else { throw NotWritten() }
     }
 }

@@ -225,10 +225,8 @@ public struct ProjectionStore: Sendable {
             if let companyHistory = fold.history(of: company) { try rows.insert(companyHistory) }
         }
         try rows.flush()
-        if getenv("LEDGER_FAULT").map({ String(cString: $0) }) == "project-before-commit" {
-            // Fault injection for the crash tests: die with the rows written and not committed.
-            _exit(137)
-        }
+        // The rows written and not committed.
+        FaultInjection.point("project-before-commit")
         try writeCheckpoint(db, seq: checkpoint.seq, hash: checkpoint.hash)
     }
 
@@ -248,8 +246,7 @@ public struct ProjectionStore: Sendable {
         let checkpoint: (seq: Int, hash: String?)
         do {
             db = try SQLiteDatabase(path: path)
-            let statement = try db.prepare("SELECT value FROM meta WHERE key = 'schema_version'")
-            version = try statement.step() ? statement.text(0) : nil
+            version = try db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").stepText()
             checkpoint = try ProjectionStore.readCheckpoint(db)
         } catch {
             return .failure(ProjectionError("\((path as NSString).lastPathComponent) could not be read (\(error))"))

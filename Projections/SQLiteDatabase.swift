@@ -52,8 +52,11 @@ final class SQLiteDatabase {
         }
         handle = db
         self.path = path
-        sqlite3_busy_timeout(db, 10_000)
+        sqlite3_busy_timeout(db, SQLiteDatabase.busyTimeout)
     }
+
+    /// How long a statement waits for another connection's lock, in milliseconds.
+    static let busyTimeout: Int32 = 10_000
 
     deinit { sqlite3_close_v2(handle) }
 
@@ -90,6 +93,34 @@ final class SQLiteDatabase {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Runs `body`, a large write outside any transaction, with a rollback journal instead of the
+    /// WAL when no other connection is reading (the switch needs the database to itself, and is
+    /// not waited for: `body` then runs through the WAL as usual); back in WAL mode after.
+    /// Through the WAL every page is written twice, the WAL then the database, and each new page
+    /// of a file costs this machine a first touch of fresh memory.
+    func withDirectWrites<T>(when large: Bool = true, _ body: () throws -> T) throws -> T {
+        guard large, try journalMode() == "wal" else { return try body() }
+        // A WAL file kept on leaving WAL mode (SQLITE_FCNTL_PERSIST_WAL) would put the
+        // connection back in WAL mode at its next transaction: the setting is off meanwhile.
+        var persist: Int32 = -1
+        sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+        var off: Int32 = 0
+        sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &off)
+        sqlite3_busy_timeout(handle, 0)
+        let switched = (try? prepare("PRAGMA journal_mode = DELETE").stepText()) == "delete"
+        sqlite3_busy_timeout(handle, SQLiteDatabase.busyTimeout)
+        defer {
+            if switched { try? execute("PRAGMA journal_mode = WAL") }
+            sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+        }
+        return try body()
+    }
+
+    /// The journal mode, in lowercase (`wal`, `delete`, `off`…).
+    func journalMode() throws(ProjectionError) -> String? {
+        try prepare("PRAGMA journal_mode").stepText()
     }
 
     /// Runs `body`, a bulk load, without the secondary indexes, then makes them again, as bulk
@@ -235,6 +266,9 @@ final class SQLiteStatement {
         if rc == SQLITE_DONE { return false }
         throw database.failure("sqlite3_step", rc)
     }
+
+    /// The first column of the next row, as text; nil when there is no row or it is NULL.
+    func stepText() throws(ProjectionError) -> String? { try step() ? text(0) : nil }
 
     func text(_ column: Int32) -> String? {
         guard sqlite3_column_type(handle, column) != SQLITE_NULL, let pointer = sqlite3_column_text(handle, column)

@@ -10,8 +10,16 @@ public protocol AppendHistory: AnyObject {
     func storedRecords(ids: Set<String>) throws -> [String: StoredRecord]
     /// The stored events to fold with `fresh`, and the companies to judge (nil: all of them).
     func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?)
-    /// Told of the lines just made durable (and the same lines as replay reads them), and the new head.
-    func appended(_ lines: [[UInt8]], logged: [LoggedEvent], head: LogHead) throws
+    /// Told of the lines about to be written (and the same lines as replay reads them), and the
+    /// head they will make: seq and hash (hex) of the last. It may begin its own work at once, on
+    /// another core; the function it returns is called once, with true when the lines are
+    /// durable, false when they were not written, and ends that work.
+    func appending(
+        _ lines: [[UInt8]],
+        logged: [LoggedEvent],
+        seq: Int,
+        hash: String
+    ) -> (_ durable: Bool) throws -> Void
 }
 
 /// The whole log as the append's history: every append reads and folds all of it.
@@ -40,5 +48,12 @@ public final class FullLogHistory: AppendHistory {
         (history.events, nil)
     }
 
-    public func appended(_ lines: [[UInt8]], logged: [LoggedEvent], head: LogHead) throws {}
+    public func appending(
+        _ lines: [[UInt8]],
+        logged: [LoggedEvent],
+        seq: Int,
+        hash: String
+    ) -> (_ durable: Bool) throws -> Void {
+        { _ in }
+    }
 }

@@ -73,10 +73,17 @@ public struct EventAppender: Sendable {
             var notes = writer.recoveryNote.map { [$0] } ?? []
             try history.open(directory, head: writer.head)
             let batch = try prepare(inputs, history: history, writer: writer)
-            try writer.append(batch.lines)
+            // A large batch is indexed on another core while its commit is compressed and synced.
+            let indexed = history.appending(batch.lines, logged: batch.logged, seq: batch.seq, hash: batch.hash)
+            do {
+                try writer.append(batch.lines)
+            } catch {
+                try? indexed(false)
+                throw error
+            }
             durable(batch.acks)
             // The index is derived: if it misses these lines, the next open catches it up from the log.
-            try? history.appended(batch.lines, logged: batch.logged, head: writer.head)
+            try? indexed(true)
             do {
                 try writer.sealIfFull()
             } catch {
@@ -136,6 +143,9 @@ public struct EventAppender: Sendable {
         var stored: [SequencedEvent]
         var judged: Set<CompanyID>?
         var fold: MembershipFold
+        /// The head the lines make: the last one's seq and hash (hex).
+        var seq: Int
+        var hash: String
     }
 
     /// Checks idempotency, R2 and the rules, fills amounts and chains the new lines.
@@ -264,7 +274,9 @@ public struct EventAppender: Sendable {
             acks: acks.map { $0! },
             stored: stored,
             judged: judged,
-            fold: fold
+            fold: fold,
+            seq: writer.head.seq + fresh.count,
+            hash: String(decoding: prev, as: UTF8.self)
         )
     }
 

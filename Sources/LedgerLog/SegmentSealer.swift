@@ -68,10 +68,7 @@ public struct SegmentSealer: Sendable {
             throw LogError(.io, "the sealed rewrite does not reproduce the segment; left as it was", file: name)
         }
         try FileIO.writeAtomically(sealed, to: path, mode: directory.access.fileMode, temporarySuffix: ".sealing") {
-            if getenv("LEDGER_FAULT").map({ String(cString: $0) }) == "seal-before-rename" {
-                // Fault injection for the crash tests: die as a power cut would, before the rename.
-                _exit(137)
-            }
+            FaultInjection.point("seal-before-rename")
         }
     }
 }

@@ -102,4 +102,93 @@ import Testing
             #expect(acks.map(\.seq) == [17])
         }
     }
+
+    @Test("a large batch is indexed without the WAL when no one reads the index, through it when someone does")
+    func largeBatchWritesDirectly() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let index = EventIndex()
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            func appendThroughIndex(_ lines: [String]) throws -> [AppendAck] {
+                let inputs = try lines.map { try EventCodec.decodeInput(try JSONParser.parse($0)) }
+                var acks: [AppendAck] = []
+                try EventAppender(directory: directory, now: Instant("2024-12-31T02:00:00Z")!, actor: "t")
+                    .append(inputs, history: index) { acks = $0 }
+                return acks
+            }
+            let companies = EventIndex.directWriteLines / 5 + 1
+            _ = try appendThroughIndex([EventJSON.schedule()] + simpleEvents(companies: companies))
+            // Back in WAL mode, with nothing left in a journal, and current.
+            let reader = try SQLiteDatabase(path: directory.path + "/index.sqlite")
+            #expect(try reader.journalMode() == "wal")
+            #expect(!FileManager.default.fileExists(atPath: directory.path + "/index.sqlite-journal"))
+            try LogWriter.withWriter(directory) { try EventIndex().open(directory, head: $0.head) }
+            func count() throws -> Int64 {
+                let statement = try reader.prepare("SELECT count(*) FROM events")
+                return try statement.step() ? statement.integer(0) : -1
+            }
+            #expect(try count() == Int64(1 + 5 * companies))
+            // A reader in the middle of a read: the batch goes through the WAL, without waiting for it.
+            try reader.execute("BEGIN")
+            #expect(try count() == Int64(1 + 5 * companies))
+            let acks = try appendThroughIndex(simpleEvents(companies: companies, from: companies))
+            #expect(acks.count == 5 * companies)
+            try reader.execute("COMMIT")
+            #expect(try reader.journalMode() == "wal")
+            #expect(try count() == Int64(1 + 10 * companies))
+            let other = EventIndex()
+            try LogWriter.withWriter(directory) { try other.open(directory, head: $0.head) }
+            #expect(other.lastOpen == "current")
+        }
+    }
+
+    @Test("direct writes inside direct writes stay direct until the outer one ends")
+    func nestedDirectWrites() throws {
+        try withTemporaryDirectory { path in
+            let db = try SQLiteDatabase(path: path + "/d.sqlite", createWithMode: 0o600)
+            try db.execute("PRAGMA journal_mode = WAL")
+            let modes = try db.withDirectWrites {
+                let inner = try db.withDirectWrites { try db.journalMode() }
+                return [inner, try db.journalMode()]
+            }
+            #expect(modes == ["delete", "delete"])
+            #expect(try db.journalMode() == "wal")
+            #expect(try db.withDirectWrites(when: false) { try db.journalMode() } == "wal")
+        }
+    }
+
+    @Test("a large batch's rows, written while its commit is made durable, are rolled back when it is not written")
+    func largeBatchNotWritten() throws {
+        try withTemporaryDirectory { path in
+            let companies = EventIndex.directWriteLines / 5 + 1
+            let first = [EventJSON.schedule()] + simpleEvents(companies: 2)
+            let batch = simpleEvents(companies: companies, from: 2)
+            // The batch as `other` stores it: the lines `directory`'s index is told of.
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let other = try LedgerDirectory.create(at: path + "/other")
+            for target in [directory, other] { try append(first, to: target) }
+            try append(batch, to: other)
+            var lines: [[UInt8]] = []
+            try LogReader(other).forEachCommit { _, commit in
+                guard commit.trailer.firstSeq > first.count else { return }
+                lines += commit.content.split(separator: UInt8(ascii: "\n")).map { Array($0) }
+            }
+            #expect(lines.count == batch.count)
+            let logged = try LedgerHistory.decode(lines: lines)
+            let index = EventIndex()
+            try LogWriter.withWriter(directory) { writer in
+                try index.open(directory, head: writer.head)
+                let indexed = index.appending(lines, logged: logged, seq: logged.last!.seq, hash: "ab")
+                #expect(throws: (any Error).self) { try indexed(false) }
+            }
+            // Neither rows nor head went in: the index is still current for the unchanged log.
+            let db = try SQLiteDatabase(path: directory.path + "/index.sqlite")
+            let count = try db.prepare("SELECT count(*) FROM events")
+            #expect(try count.step() && count.integer(0) == Int64(first.count))
+            #expect(try db.journalMode() == "wal")
+            let reopened = EventIndex()
+            try LogWriter.withWriter(directory) { try reopened.open(directory, head: $0.head) }
+            #expect(reopened.lastOpen == "current")
+        }
+    }
 }

@@ -268,6 +268,34 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
     }
 }
 
+@Suite struct IndexCrashTests {
+    @Test("a crash after a large batch is durable and before its index commits loses nothing; the index catches up")
+    func crashBeforeIndexCommit() throws {
+        try withTemporaryDirectory { path in
+            let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-06-01T02:00:00Z")
+            try ledger.run(["init"])
+            try ledger.run(["append", EventJSON.schedule()])
+            let batch = simpleEvents(companies: EventIndex.directWriteLines / 5 + 1)
+            let crashed = try ledger.run(
+                ["append", "--file", "-"],
+                stdin: batch.joined(separator: "\n"),
+                environment: ["LEDGER_FAULT": "index-before-commit"]
+            )
+            #expect(crashed.status == 137)
+            // The batch is in the log; the index, rolled back, is behind it and caught up.
+            #expect(try ledger.run(["log"]).lines.count == 1 + batch.count)
+            let next = try ledger.run(["append", EventJSON.filed("LATE", on: "2024-06-01")])
+            #expect(next.status == 0 && next.stdout.contains("\"seq\":\(2 + batch.count)"), "\(next.stdout)")
+            #expect(try ledger.run(["verify"]).status == 0)
+            let index = EventIndex()
+            let directory = try LedgerDirectory(opening: path + "/l")
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "current")
+            #expect(!FileManager.default.fileExists(atPath: path + "/l/index.sqlite-journal"))
+        }
+    }
+}
+
 @Suite struct KnownAtTests {
     @Test(
         "R4: a view as known at T equals the same view of a ledger holding only the events recorded by T",
