@@ -11,6 +11,8 @@ extension MembershipFold {
     /// events are folded, where the fold in one piece visits every company's state in turn.
     /// - Parameter reversed: `reversedSeqs(events)`, computed once for every part.
     /// - Parameter notes: whether status changes keep their notes (`StatusChange.note`).
+    /// - Parameter histories: whether companies keep their fee requests and profile versions
+    ///   (false: a fold that only judges, whose histories hold timelines alone).
     /// - Throws: `LedgerError` for a broken rule (not necessarily the first in order: the whole
     ///   fold says which).
     public static func fold(
@@ -18,11 +20,13 @@ extension MembershipFold {
         reversed: Set<Int>,
         part: Int,
         of parts: Int,
-        notes: Bool = true
+        notes: Bool = true,
+        histories: Bool = true
     ) throws(LedgerError) -> MembershipFold {
         var fold = MembershipFold()
         fold.defersRecommendations = true
         fold.keepsNotes = notes
+        fold.keepsHistories = histories
         let (shared, groups) = grouped(events, reversed: reversed, part: part, of: parts)
         let base = events.startIndex
         // The rounds' lists as sets, once (R20 asks every company whether a round included it).
@@ -67,8 +71,15 @@ extension MembershipFold {
                 applyShared(through: .max)
                 fold.runTriggers(through: Day(ordinal: Int.max / 2))
                 // Only this company's payments could repeat its references (R16): the memory goes
-                // to the next company's, not to fresh pages.
-                if let ci = fold.focus?.index { fold.companies[ci].references = [] }
+                // to the next company's, not to fresh pages. So do its requests and profiles when
+                // the fold only judges: no later company's events read them.
+                if let ci = fold.focus?.index {
+                    fold.companies[ci].references = []
+                    if !fold.keepsHistories {
+                        fold.companies[ci].history.requests = []
+                        fold.companies[ci].history.profiles = []
+                    }
+                }
             }
         }
         fold.focus = nil

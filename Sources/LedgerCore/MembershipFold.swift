@@ -32,6 +32,10 @@ public struct MembershipFold: Sendable {
     /// Whether each status change keeps its note for `explain`: a fold whose notes nobody reads
     /// (a rebuild, a verify, a view of statuses) makes none, a string each for millions of changes.
     var keepsNotes = true
+    /// Whether a fold by company keeps each company's fee requests and profile versions once its
+    /// events are folded. A fold that only judges (verify) drops them company by company, their
+    /// memory going to the next company's, and keeps the timelines that R10 reads after it.
+    var keepsHistories = true
     /// In a fold by company: every recommendation, with its point; `merged` judges them (R10).
     var deferredRecommendations: [(point: UInt64, recommender: CompanyID)] = []
 

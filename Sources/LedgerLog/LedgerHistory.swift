@@ -233,10 +233,13 @@ public struct LedgerHistory: Sendable {
     /// (`MembershipFold.fold(_:reversed:part:of:)`). If a part finds a broken rule, or a
     /// recommendation does not hold, the whole fold runs again, to report the first broken rule
     /// in order.
+    /// - Parameter histories: false for a fold that only judges (verify): in parts, companies
+    ///   keep their timelines alone (`MembershipFold.fold(_:reversed:part:of:notes:histories:)`).
     /// - Throws: `LedgerError` for the first event, in (`on`, `seq`) order, that breaks a rule.
     public static func fold(
         _ events: ArraySlice<SequencedEvent>,
-        notes: Bool = true
+        notes: Bool = true,
+        histories: Bool = true
     ) throws(LedgerError)
         -> MembershipFold
     {
@@ -245,7 +248,14 @@ public struct LedgerHistory: Sendable {
         let reversed = try MembershipFold.reversedSeqs(events)
         let folds = ParallelMap.map(parts) { part in
             Result { () throws(LedgerError) in
-                try MembershipFold.fold(events, reversed: reversed, part: part, of: parts, notes: notes)
+                try MembershipFold.fold(
+                    events,
+                    reversed: reversed,
+                    part: part,
+                    of: parts,
+                    notes: notes,
+                    histories: histories
+                )
             }
         }
         var done: [MembershipFold] = []

@@ -58,7 +58,7 @@ public struct LogVerifier: Sendable {
             var events: [SequencedEvent] = []
             if let summary = try verify(numbers, total: total, capacity: capacity, into: &events, digest, progress) {
                 do {
-                    BackgroundRelease.release(try LedgerHistory.fold(events[...], notes: false))
+                    BackgroundRelease.release(try LedgerHistory.fold(events[...], notes: false, histories: false))
                 } catch {
                     throw Problem(seq: error.seq, reason: "the history breaks a rule: \(error)")
                 }

@@ -39,6 +39,45 @@ import Testing
         }
     }
 
+    @Test(
+        "R5, R10: a fold by company that only judges finds what a full one finds, and keeps timelines alone",
+        arguments: seeds
+    )
+    func onlyJudging(seed: UInt64) throws {
+        for validOnly in [true, false] {
+            let events = RandomHistory.sequenced(RandomHistory.generate(seed: seed, validOnly: validOnly))
+            func merged(histories: Bool) -> Result<MembershipFold?, LedgerError> {
+                Result { () throws(LedgerError) in
+                    let reversed = try MembershipFold.reversedSeqs(events[...])
+                    return MembershipFold.merged(
+                        try (0..<3).map { (part) throws(LedgerError) in
+                            try MembershipFold.fold(
+                                events[...],
+                                reversed: reversed,
+                                part: part,
+                                of: 3,
+                                notes: false,
+                                histories: histories
+                            )
+                        }
+                    )
+                }
+            }
+            switch (merged(histories: true), merged(histories: false)) {
+            case (.success(let full?), .success(let judged?)):
+                #expect(judged.histories.map(\.timeline) == full.histories.map(\.timeline), "seed \(seed)")
+                #expect(judged.histories.allSatisfy { $0.requests.isEmpty && $0.profiles.isEmpty }, "seed \(seed)")
+                #expect(full.histories.contains { !$0.requests.isEmpty }, "seed \(seed)")
+            case (.success(nil), .success(nil)):
+                break  // A recommendation that does not hold, found by both.
+            case (.failure(let full), .failure(let judged)):
+                #expect(judged == full, "seed \(seed)")
+            case (let full, let judged):
+                Issue.record("seed \(seed), valid only \(validOnly): \(full) against \(judged)")
+            }
+        }
+    }
+
     /// `value` changed by `change`.
     func with<T>(_ value: T, _ change: (inout T) -> Void) -> T {
         var value = value
