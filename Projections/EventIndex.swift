@@ -432,12 +432,7 @@ public final class EventIndex: AppendHistory {
     /// Indexes the lines once they are durable; a large batch's rows are written meanwhile, on
     /// another core, in a transaction that commits only when the lines are durable (the index
     /// never runs ahead of the log) and is rolled back when they were not written.
-    public func appending(
-        _ lines: [[UInt8]],
-        logged: [LoggedEvent],
-        seq: Int,
-        hash: String
-    ) -> (_ durable: Bool) throws -> Void {
+    public func appending(_ lines: [[UInt8]], logged: [LoggedEvent], seq: Int, hash: String) -> Finish {
         guard !lines.isEmpty else { return { _ in } }
         guard lines.count >= EventIndex.directWriteLines else {
             return { durable in

@@ -12,14 +12,12 @@ public protocol AppendHistory: AnyObject {
     func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?)
     /// Told of the lines about to be written (and the same lines as replay reads them), and the
     /// head they will make: seq and hash (hex) of the last. It may begin its own work at once, on
-    /// another core; the function it returns is called once, with true when the lines are
+    /// another core; the `Finish` it returns is called once, with true when the lines are
     /// durable, false when they were not written, and ends that work.
-    func appending(
-        _ lines: [[UInt8]],
-        logged: [LoggedEvent],
-        seq: Int,
-        hash: String
-    ) -> (_ durable: Bool) throws -> Void
+    func appending(_ lines: [[UInt8]], logged: [LoggedEvent], seq: Int, hash: String) -> Finish
+
+    /// Ends what `appending` began: called with whether the lines are durable.
+    typealias Finish = (_ durable: Bool) throws -> Void
 }
 
 /// The whole log as the append's history: every append reads and folds all of it.
@@ -48,12 +46,5 @@ public final class FullLogHistory: AppendHistory {
         (history.events, nil)
     }
 
-    public func appending(
-        _ lines: [[UInt8]],
-        logged: [LoggedEvent],
-        seq: Int,
-        hash: String
-    ) -> (_ durable: Bool) throws -> Void {
-        { _ in }
-    }
+    public func appending(_ lines: [[UInt8]], logged: [LoggedEvent], seq: Int, hash: String) -> Finish { { _ in } }
 }
