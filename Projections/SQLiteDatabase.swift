@@ -99,7 +99,9 @@ final class SQLiteDatabase {
     /// WAL when no other connection is reading (the switch needs the database to itself, and is
     /// not waited for: `body` then runs through the WAL as usual); back in WAL mode after.
     /// Through the WAL every page is written twice, the WAL then the database, and each new page
-    /// of a file costs this machine a first touch of fresh memory.
+    /// of a file costs this machine a first touch of fresh memory. The price: a reader that comes
+    /// while the pages are written (from the first the cache spills, or at the commit) waits for
+    /// the commit, up to the busy timeout, instead of reading the last committed state at once.
     func withDirectWrites<T>(when large: Bool = true, _ body: () throws -> T) throws -> T {
         guard large, try journalMode() == "wal" else { return try body() }
         // A WAL file kept on leaving WAL mode (SQLITE_FCNTL_PERSIST_WAL) would put the
