@@ -28,15 +28,18 @@ public enum LZ4Frame {
         prefs.frameInfo.contentSize = UInt64(content.count)
         prefs.compressionLevel = level
         let bound = LZ4F_compressFrameBound(content.count, &prefs)
-        var output = [UInt8](repeating: 0, count: bound)
-        let written = output.withUnsafeMutableBytes { out in
-            content.withUnsafeBytes { src in
+        // Uninitialised: the bound is about the content's size, and zeroing it touched every page
+        // of a buffer the frame fills a third of (fresh pages are dear here). The room left over
+        // takes the commit's trailer without a copy.
+        var written = 0
+        let output = [UInt8](unsafeUninitializedCapacity: bound) { out, count in
+            written = content.withUnsafeBytes { src in
                 LZ4F_compressFrame(out.baseAddress, bound, src.baseAddress, content.count, &prefs)
             }
+            count = LZ4F_isError(written) == 0 ? written : 0
         }
         // Compression into a buffer of LZ4F_compressFrameBound cannot fail short of a library bug.
         precondition(LZ4F_isError(written) == 0, "LZ4F_compressFrame: \(String(cString: LZ4F_getErrorName(written)))")
-        output.removeSubrange(written...)
         return output
     }
 

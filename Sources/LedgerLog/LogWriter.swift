@@ -145,23 +145,25 @@ public final class LogWriter {
             target.segmentBytes = 0
             target.isSealed = false
         }
-        let frame = LZ4Frame.compress(content)
+        var commit = LZ4Frame.compress(content)
         let lastHash = SHA256Hex.digest(lastLine)
         let trailer = CommitTrailer(
             firstSeq: head.seq + 1,
             lastSeq: head.seq + lines.count,
-            frameLength: frame.count,
+            frameLength: commit.count,
             segmentBytes: target.segmentBytes + content.count,
             lastHash: lastHash,
             isSealed: false
         )
+        // The frame, then its trailer, for one pwrite (in the room the frame's buffer has left).
+        commit += trailer.encoded
         let path = directory.segmentPath(target.segment)
         let isNew = !FileIO.exists(path)
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode_t(directory.access.fileMode))
         guard fd >= 0 else { throw FileIO.failure("open", path) }
         defer { Glibc.close(fd) }
         do {
-            try FileIO.pwrite(fd, path: path, frame + trailer.encoded, at: target.segmentSize)
+            try FileIO.pwrite(fd, path: path, commit, at: target.segmentSize)
             try FileIO.fsync(fd, path: path)
             if isNew { try FileIO.fsyncDirectory(directory.logPath) }
         } catch {
@@ -172,7 +174,7 @@ public final class LogWriter {
             if isNew { unlink(path) }
             throw error
         }
-        target.segmentSize += frame.count + CommitTrailer.size
+        target.segmentSize += commit.count
         target.segmentBytes = trailer.segmentBytes
         target.seq = trailer.lastSeq
         target.hash = lastHash
