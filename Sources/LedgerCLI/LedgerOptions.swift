@@ -218,6 +218,9 @@ extension EventAppender {
     /// Appends `inputs` through the append index, printing `{"seq":N,"id":"…","hash":"…"}` per
     /// event as soon as they are durable (CLI.md), then any notes.
     func appendAcknowledging(_ inputs: [EventInput]) throws {
+        var written: BackgroundWork<Void>?
+        // The acknowledgements are out before anything else is said, and before the process ends.
+        defer { _ = try? written?.result() }
         let notes = try append(inputs, history: EventIndex()) { acks in
             // One write for the whole batch: a print per line cost a batch import 4% of its time.
             // Written field by field: a JSON value per acknowledgement cost a batch import 0.5 µs each.
@@ -231,8 +234,13 @@ extension EventAppender {
                 out.endLine()
             }
             fflush(nil)
-            FileHandle.standardOutput.write(Data(out.bytes))
+            // Written on another thread: this one holds the writer lock until the index and any
+            // seal are done, and a reader that leaves the pipe full must not keep it held (other
+            // appenders would time out waiting for it).
+            let bytes = out.bytes
+            written = BackgroundWork { FileHandle.standardOutput.write(Data(bytes)) }
         }
+        _ = try? written?.result()
         notes.forEach(Console.note)
     }
 }

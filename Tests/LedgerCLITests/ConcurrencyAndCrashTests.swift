@@ -45,6 +45,37 @@ import Testing
         }
     }
 
+    @Test("an append whose acknowledgements nobody reads yet does not keep other writers waiting")
+    func unreadAcknowledgements() throws {
+        try withTemporaryDirectory { path in
+            let ledger = LedgerProcess(ledger: path + "/l", clock: "2024-06-01T02:00:00Z")
+            try ledger.run(["init"])
+            try ledger.run(["append", EventJSON.schedule()])
+            // More acknowledgements than a pipe holds (about 130 bytes each, 64 KiB), left unread.
+            let batch = simpleEvents(companies: 140)
+            let first = try ledger.start(["append", "--file", "-"])
+            let input = (first.standardInput as! Pipe).fileHandleForWriting
+            input.write(Data(batch.joined(separator: "\n").utf8))
+            try input.close()
+            // Once the batch is durable its writer is writing acknowledgements into the full pipe.
+            var stored = 0
+            for _ in 0..<200 where stored < 1 + batch.count {
+                usleep(50_000)
+                stored = try ledger.run(["log"]).lines.count
+            }
+            #expect(stored == 1 + batch.count)
+            let second = try ledger.run(
+                ["append", EventJSON.filed("LATER", on: "2024-06-01")],
+                environment: ["LEDGER_LOCK_TIMEOUT": "2"]
+            )
+            #expect(second.status == 0, "\(second.stderr)")
+            let out = (first.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            first.waitUntilExit()
+            #expect(first.terminationStatus == 0)
+            #expect(String(decoding: out, as: UTF8.self).split(separator: "\n").count == batch.count)
+        }
+    }
+
     @Test("kill -9 of appending processes: every acknowledged seq is there after reopening")
     func killNine() throws {
         try withTemporaryDirectory { path in

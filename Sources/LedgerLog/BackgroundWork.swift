@@ -1,23 +1,24 @@
 import Dispatch
 
 /// Work begun on another thread, whose result is waited for later.
-final class BackgroundWork<T: Sendable>: @unchecked Sendable {
+public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     // Written by the worker before it signals `done`, read only after waiting for it.
     private var outcome: Result<T, any Error>?
 
     /// Starts `work` on another thread.
-    init(_ work: @escaping @Sendable () throws -> T) {
+    public init(_ work: @escaping @Sendable () throws -> T) {
         DispatchQueue.global(qos: .userInitiated).async {
             self.outcome = Result { try work() }
             self.done.signal()
         }
     }
 
-    /// Waits for the work to end (once only) and gives its result.
+    /// Waits for the work to end and gives its result (as often as asked).
     /// - Throws: what the work threw.
-    func result() throws -> T {
+    public func result() throws -> T {
         done.wait()
+        defer { done.signal() }
         return try outcome!.get()
     }
 }
