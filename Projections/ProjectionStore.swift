@@ -125,7 +125,11 @@ public struct ProjectionStore: Sendable {
     /// journal and no syncs (one fsync at the end).
     static func create(_ path: String, mode: UInt32) throws -> SQLiteDatabase {
         let db = try SQLiteDatabase(path: path, createWithMode: mode)
-        try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
+        // Every table is written in its key's order, at the right edge of its B-tree, so a small
+        // page cache does: 8 MiB used again and again, where 64 MiB were fresh pages each
+        // (`hongkong` rebuild median 49.0 -> 44.3 s over four alternations, peak
+        // 60-80 MB lower, the same database).
+        try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192")
         try db.execute(try ProjectionStore.resource("schema.sql"))
         return db
     }
