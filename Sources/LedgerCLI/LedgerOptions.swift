@@ -219,7 +219,7 @@ extension EventAppender {
     /// event as soon as they are durable (CLI.md), then any notes.
     func appendAcknowledging(_ inputs: [EventInput]) throws {
         var written: BackgroundWork<Void>?
-        // The acknowledgements are out before anything else is said, and before the process ends.
+        // The acknowledgements are out before the process ends, whatever comes after them.
         defer { _ = try? written?.result() }
         let notes = try append(inputs, history: EventIndex()) { acks in
             // One write for the whole batch: a print per line cost a batch import 4% of its time.
@@ -240,7 +240,6 @@ extension EventAppender {
             let bytes = out.bytes
             written = BackgroundWork { FileHandle.standardOutput.write(Data(bytes)) }
         }
-        _ = try? written?.result()
         notes.forEach(Console.note)
     }
 }

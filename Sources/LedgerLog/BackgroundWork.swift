@@ -14,11 +14,10 @@ public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Waits for the work to end and gives its result (as often as asked).
+    /// Waits for the work to end (once only) and gives its result.
     /// - Throws: what the work threw.
     public func result() throws -> T {
         done.wait()
-        defer { done.signal() }
         return try outcome!.get()
     }
 }
