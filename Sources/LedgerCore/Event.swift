@@ -2,8 +2,7 @@
 public struct Profile: Hashable, Sendable {
     public var name: String
     public var brNumber: String
-    // The eight-byte field before the small ones: 45 bytes, not 48, so that an event holding a
-    // profile and a class fits in 80 (a replay holds millions of them).
+    // The eight-byte field before the small ones: 45 bytes, not 48.
     public var employeesInHK: Int
     public var brExpiresOn: Day
     public var sector: Sector
@@ -22,13 +21,42 @@ public struct Profile: Hashable, Sendable {
 
 /// The fields a `ProfileUpdated` changes; nil leaves a field as it was (R22).
 public struct ProfileChange: Hashable, Sendable {
-    public var name: String?
-    public var brNumber: String?
-    /// `employeesInHK`, or -1 for none: an `Int?` takes nine bytes and its padding, and an event
-    /// holding a change must fit in 80 bytes (a count is never negative, R6).
+    public var name: String? {
+        get { texts.name }
+        set { texts = Texts(name: newValue, brNumber: brNumber) }
+    }
+    public var brNumber: String? {
+        get { texts.brNumber }
+        set { texts = Texts(name: name, brNumber: newValue) }
+    }
+    /// `employeesInHK`, or -1 for none: an `Int?` takes nine bytes and its padding (a count is
+    /// never negative, R6).
     private var employees: Int
     public var brExpiresOn: Day?
     public var sector: Sector?
+    private var texts: Texts
+
+    /// The name and registration number a change sets, boxed: most changes set neither (a
+    /// renewed registration, a new headcount), and a replay holds millions of changes, each in
+    /// an event that must fit in 64 bytes.
+    private enum Texts: Hashable, Sendable {
+        case none
+        indirect case some(name: String?, brNumber: String?)
+
+        init(name: String?, brNumber: String?) {
+            self = name == nil && brNumber == nil ? .none : .some(name: name, brNumber: brNumber)
+        }
+
+        var name: String? {
+            guard case .some(let name, _) = self else { return nil }
+            return name
+        }
+
+        var brNumber: String? {
+            guard case .some(_, let brNumber) = self else { return nil }
+            return brNumber
+        }
+    }
 
     public init(
         name: String? = nil,
@@ -37,8 +65,7 @@ public struct ProfileChange: Hashable, Sendable {
         sector: Sector? = nil,
         employeesInHK: Int? = nil
     ) {
-        self.name = name
-        self.brNumber = brNumber
+        self.texts = Texts(name: name, brNumber: brNumber)
         self.employees = employeesInHK ?? -1
         self.brExpiresOn = brExpiresOn
         self.sector = sector
@@ -62,8 +89,13 @@ public struct ProfileChange: Hashable, Sendable {
 }
 
 /// An event's meaning, one case per type of EVENTS.md.
+///
+/// A replay holds every event of the log (20 million at `hongkong`) in one array, 64 bytes each
+/// with its seq (`CompactValuesTests`): the few large cases (an application's profile, an
+/// excusal's note and end) are boxed, one allocation for each of those events, so that the
+/// payment, request and renewal that make most of a log take no room for them.
 public enum EventBody: Hashable, Sendable {
-    case applicationFiled(Profile, MemberClass)
+    indirect case applicationFiled(Profile, MemberClass)
     case documentsSubmitted([String])
     case recommendationReceived(recommender: CompanyID)
     case membershipApproved(MemberClass)
@@ -72,7 +104,7 @@ public enum EventBody: Hashable, Sendable {
     /// `amount` is nil only in input that leaves it to the ledger (R15).
     case feeRequested(period: Period, amount: Cents?)
     case feePaid(amount: Cents, reference: String, period: Period?)
-    case delayExcused(period: Period, cause: ExcusalCause, note: String?, until: Day?)
+    indirect case delayExcused(period: Period, cause: ExcusalCause, note: String?, until: Day?)
     case indexRoundRecorded(round: String, included: [CompanyID])
     case profileUpdated(ProfileChange)
     case classChanged(MemberClass)

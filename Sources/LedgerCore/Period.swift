@@ -1,9 +1,15 @@
 /// A membership year (R3): 1 April to 31 March, labelled `YYYY-YY`.
 public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The calendar year in which the membership year begins.
-    public var startYear: Int
+    public var startYear: Int {
+        get { Int(year) }
+        set { year = Int32(clamping: newValue) }
+    }
+    /// Four bytes: an optional period then takes five, and a payment (amount, reference, period)
+    /// fits beside the envelope in a replay's 64-byte event.
+    private var year: Int32
 
-    public init(startYear: Int) { self.startYear = startYear }
+    public init(startYear: Int) { year = Int32(clamping: startYear) }
 
     /// Parses `YYYY-YY` where `YY` is the next year's last two digits (`2025-26`); nil otherwise.
     public init?(_ text: String) {
@@ -17,13 +23,13 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard b.count == 7, b[4] == UInt8(ascii: "-"), let year = Day.digits(b, 0..<4),
             let next = Day.digits(b, 5..<7), (year + 1) % 100 == next, year >= 1, year < 9999
         else { return nil }
-        startYear = year
+        self.year = Int32(year)
     }
 
     /// The membership year containing `day`.
     public init(containing day: Day) {
         let (year, month, _) = day.components
-        startYear = month >= 4 ? year : year - 1
+        self.year = Int32(clamping: month >= 4 ? year : year - 1)
     }
 
     /// 1 April of the start year.

@@ -30,11 +30,42 @@ import Testing
         #expect(MemoryLayout<FeeRequestRecord>.size == 80)
     }
 
-    @Test("an event takes 80 bytes in a replay's array: a profile and a change of one fit beside the envelope")
+    @Test("an event takes 64 bytes in a replay's array: the large cases are boxed, a renewal is not")
     func eventSize() {
         #expect(MemoryLayout<Profile>.size == 45)
-        #expect(MemoryLayout<ProfileChange>.size <= 46)
-        #expect(MemoryLayout<SequencedEvent>.stride == 80)
+        #expect(MemoryLayout<ProfileChange>.size <= 24)
+        #expect(MemoryLayout<Period?>.size == 5)
+        #expect(MemoryLayout<SequencedEvent>.stride == 64)
+    }
+
+    @Test("R22: a change of name or registration number reads back, alone or with the other fields")
+    func profileChangeTexts() {
+        let profile = Profile(
+            name: "A Ltd",
+            brNumber: "12345678",
+            brExpiresOn: Day("2030-01-01")!,
+            sector: .manufacturing,
+            employeesInHK: 40
+        )
+        var change = ProfileChange(name: "B Ltd", brExpiresOn: Day("2031-01-01")!)
+        #expect(change.name == "B Ltd" && change.brNumber == nil)
+        #expect(change.applied(to: profile).name == "B Ltd" && change.applied(to: profile).brNumber == "12345678")
+        change.brNumber = "87654321"
+        #expect(change == ProfileChange(name: "B Ltd", brNumber: "87654321", brExpiresOn: Day("2031-01-01")!))
+        change.name = nil
+        change.brNumber = nil
+        // Both texts taken away: the same value as a change that never had them.
+        #expect(change == ProfileChange(brExpiresOn: Day("2031-01-01")!))
+        #expect(change.hashValue == ProfileChange(brExpiresOn: Day("2031-01-01")!).hashValue)
+    }
+
+    @Test("R3: a membership year reads back its start year, and a year out of range is clamped, not wrapped")
+    func periodYear() {
+        #expect(Period(startYear: 2024).startYear == 2024 && Period(startYear: 2024).description == "2024-25")
+        #expect(Period(startYear: Int.max).startYear == Int(Int32.max))
+        var period = Period(startYear: 1999)
+        period.startYear += 1
+        #expect(period == Period("2000-01"))
     }
 
     @Test("R22: a change of profile without a count keeps the count; with one, even 0 or a large one, sets it")
