@@ -4,6 +4,15 @@ import Testing
 
 /// The values a replay holds millions of are laid out small, and still say what they said.
 @Suite struct CompactValuesTests {
+    /// The profile the changes below are applied to.
+    let profile = Profile(
+        name: "A Ltd",
+        brNumber: "12345678",
+        brExpiresOn: Day("2030-01-01")!,
+        sector: .manufacturing,
+        employeesInHK: 40
+    )
+
     @Test("R17: a request is due 30 days after its date, across month, year and leap-day ends; its term reads back")
     func dueDateAndTerm() {
         for (requested, due) in [
@@ -40,13 +49,6 @@ import Testing
 
     @Test("R22: a change of name or registration number reads back, alone or with the other fields")
     func profileChangeTexts() {
-        let profile = Profile(
-            name: "A Ltd",
-            brNumber: "12345678",
-            brExpiresOn: Day("2030-01-01")!,
-            sector: .manufacturing,
-            employeesInHK: 40
-        )
         var change = ProfileChange(name: "B Ltd", brExpiresOn: Day("2031-01-01")!)
         #expect(change.name == "B Ltd" && change.brNumber == nil)
         #expect(change.applied(to: profile).name == "B Ltd" && change.applied(to: profile).brNumber == "12345678")
@@ -70,13 +72,6 @@ import Testing
 
     @Test("R22: a change of profile without a count keeps the count; with one, even 0 or a large one, sets it")
     func profileChangeCount() {
-        let profile = Profile(
-            name: "A Ltd",
-            brNumber: "12345678",
-            brExpiresOn: Day("2030-01-01")!,
-            sector: .manufacturing,
-            employeesInHK: 40
-        )
         #expect(ProfileChange(name: "B Ltd").applied(to: profile).employeesInHK == 40)
         #expect(ProfileChange(name: "B Ltd").employeesInHK == nil)
         for count in [0, 99, 5_000_000_000] {
