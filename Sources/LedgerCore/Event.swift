@@ -2,7 +2,8 @@
 public struct Profile: Hashable, Sendable {
     public var name: String
     public var brNumber: String
-    // The eight-byte field before the small ones: 45 bytes, not 48.
+    // The eight-byte field before the small ones: 45 bytes, not 48 (a fold keeps millions of
+    // them, one in each `ProfileVersion`).
     public var employeesInHK: Int
     public var brExpiresOn: Day
     public var sector: Sector
