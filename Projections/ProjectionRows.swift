@@ -188,7 +188,7 @@ struct ProjectionRows {
                     row.text(change.since.description)
                     row.text(change.reason)
                     row.text(change.rule)
-                    row.text(change.seqs.map(String.init).joined(separator: ","))
+                    row.text(change.seqs(separatedBy: ","))
                     row.text(change.on.description)
                     row.text(end?.description)
                 }

@@ -139,7 +139,7 @@ extension Ledger {
                 print("\(status.name) (\(id)) as of \(day): " + status.summary(colour: Terminal.wantsColour))
             }
             for change in history.timeline where change.on <= day {
-                let seqs = change.seqs.map(String.init).joined(separator: ", ")
+                let seqs = change.seqs(separatedBy: ", ")
                 print(
                     "  \(change.on)  \(change.note) (\(change.rule), seq\(change.seqs.count == 1 ? "" : "s") \(seqs))"
                 )

@@ -1,20 +1,73 @@
 /// One change of a company's status or class, with the rule and the events behind it.
+///
+/// A fold of a whole ledger holds millions of them (seven million at `hongkong`), so each is 56
+/// bytes with nothing of its own on the heap: its one or two seqs are held in place, its rule as
+/// its number, its note (kept only for `explain`) behind a pointer, and the fold gives the changes
+/// of one void reason one string between them.
 public struct StatusChange: Hashable, Sendable {
+    /// `non-payment:2025-26` or `index-non-participation:2024` for `void`, else nil.
+    public var reason: String?
+    private var noteText: NoteText?
+    private var firstSeq: Int
+    private var secondSeq: Int?
     /// The date from which it holds.
     public var on: Day
+    /// The date the status began; a class change keeps it.
+    public var since: Day
     public var status: MembershipStatus
     /// The class held, or applied for while `applied`/`rejected`.
     public var memberClass: MemberClass
-    /// The date the status began; a class change keeps it.
-    public var since: Day
-    /// `non-payment:2025-26` or `index-non-participation:2024` for `void`, else nil.
-    public var reason: String?
+    private var ruleNumber: UInt8
+
+    /// - Parameter rule: `R` and the rule's number, e.g. `R17`.
+    /// - Parameter seqs: the event behind the change, and a second one for some rules (R11, R18).
+    init(
+        on: Day,
+        status: MembershipStatus,
+        memberClass: MemberClass,
+        since: Day,
+        reason: String?,
+        rule: String,
+        seqs: (Int, Int?),
+        note: String
+    ) {
+        guard rule.first == "R", let number = UInt8(rule.dropFirst()) else {
+            preconditionFailure("a rule is R and its number, not \(rule)")
+        }
+        self.reason = reason
+        self.noteText = note.isEmpty ? nil : NoteText(note)
+        (self.firstSeq, self.secondSeq) = seqs
+        self.on = on
+        self.since = since
+        self.status = status
+        self.memberClass = memberClass
+        self.ruleNumber = number
+    }
+
     /// The rule that made the change, e.g. `R17`.
-    public var rule: String
+    public var rule: String { "R\(ruleNumber)" }
+
     /// The seqs of the events behind it.
-    public var seqs: [Int]
+    public var seqs: [Int] { secondSeq.map { [firstSeq, $0] } ?? [firstSeq] }
+
+    /// The seqs as one text, e.g. `30,7` (a projection row writes millions: no array between).
+    public func seqs(separatedBy separator: String) -> String {
+        secondSeq.map { "\(firstSeq)\(separator)\($0)" } ?? String(firstSeq)
+    }
+
     /// What happened, for `explain`; empty when the fold kept no notes (`fold(_:notes:)`).
-    public var note: String
+    public var note: String {
+        get { noteText?.text ?? "" }
+        set { noteText = newValue.isEmpty ? nil : NoteText(newValue) }
+    }
+
+    /// A note out of line: a pointer, nil for the folds that keep none, where a string is 16 bytes.
+    private final class NoteText: Hashable, Sendable {
+        let text: String
+        init(_ text: String) { self.text = text }
+        static func == (a: NoteText, b: NoteText) -> Bool { a.text == b.text }
+        func hash(into hasher: inout Hasher) { hasher.combine(text) }
+    }
 }
 
 /// A profile as it stood from a date (R22).

@@ -58,7 +58,7 @@ extension MembershipFold {
                     throw refuse("R12", "no open application to reject; the status on \(e.on) is \(c.status.rawValue)")
                 }
                 companies[ci].openApplication = nil
-                setStatus(ci, .rejected, on: e.on, rule: "R12", seqs: [seq], note: "application rejected")
+                setStatus(ci, .rejected, on: e.on, rule: "R12", seq: seq, note: "application rejected")
             case .feeRequested(let period, let amount):
                 try requestFee(ci, period: period, amount: amount, on: e.on, seq: seq)
             case .feePaid(let amount, let reference, let period):
@@ -87,7 +87,7 @@ extension MembershipFold {
                     on: e.on,
                     memberClass: memberClass,
                     rule: "R21",
-                    seqs: [seq],
+                    seq: seq,
                     note: "class changed to \(memberClass.rawValue)"
                 )
             case .memberResigned:
@@ -97,7 +97,7 @@ extension MembershipFold {
                         "only an active or void membership can resign; the status on \(e.on) is \(c.status.rawValue)"
                     )
                 }
-                setStatus(ci, .resigned, on: e.on, rule: "R23", seqs: [seq], note: "resigned")
+                setStatus(ci, .resigned, on: e.on, rule: "R23", seq: seq, note: "resigned")
             default:
                 preconditionFailure("handled above")
             }
@@ -163,7 +163,7 @@ extension MembershipFold {
             on: day,
             memberClass: memberClass,
             rule: "R8",
-            seqs: [seq],
+            seq: seq,
             note: "applied for \(memberClass.rawValue) membership"
         )
     }
@@ -203,7 +203,8 @@ extension MembershipFold {
             on: day,
             memberClass: memberClass,
             rule: "R11",
-            seqs: [seq, application.seq],
+            seq: seq,
+            otherSeq: application.seq,
             note: "admitted as \(memberClass.rawValue) member; term \(term + 1) begins"
         )
     }
@@ -243,9 +244,9 @@ extension MembershipFold {
                 ci,
                 .void,
                 on: day,
-                reason: "index-non-participation:\(round)",
+                reason: interned("index-non-participation:\(round)"),
                 rule: "R20",
-                seqs: [seq],
+                seq: seq,
                 note: "void: not included in three consecutive index rounds, the third being \(round); the term ends"
             )
         } else {
@@ -255,7 +256,7 @@ extension MembershipFold {
                 on: day,
                 reason: c.reason,
                 rule: "R20",
-                seqs: [seq],
+                seq: seq,
                 note: "third missed index round \(round) while void: stays void, and the term ends"
             )
         }

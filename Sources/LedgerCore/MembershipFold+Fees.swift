@@ -140,7 +140,8 @@ extension MembershipFold {
                 .active,
                 on: day,
                 rule: "R18",
-                seqs: [seq, request.seq],
+                seq: seq,
+                otherSeq: request.seq,
                 note: "delay excused for \(period): active again in the same term"
             )
         }

@@ -36,6 +36,9 @@ public struct MembershipFold: Sendable {
     /// events are folded. A fold that only judges (verify) drops them company by company, their
     /// memory going to the next company's, and keeps the timelines that R10 reads after it.
     var keepsHistories = true
+    /// Each void reason made so far, so that the changes it voids share one string (a reason is
+    /// longer than a string holds in place, and a period's or a round's voids are many).
+    var reasonTexts: [String: String] = [:]
     /// In a fold by company: every recommendation, with its point; `merged` judges them (R10).
     var deferredRecommendations: [(point: UInt64, recommender: CompanyID)] = []
 
@@ -259,7 +262,8 @@ public struct MembershipFold: Sendable {
         memberClass: MemberClass? = nil,
         reason: String? = nil,
         rule: String,
-        seqs: [Int],
+        seq: Int,
+        otherSeq: Int? = nil,
         note: @autoclosure () -> String
     ) {
         // In place: a copy of the company would copy its history's arrays on the next append.
@@ -275,11 +279,18 @@ public struct MembershipFold: Sendable {
             since: companies[ci].since,
             reason: companies[ci].reason,
             rule: rule,
-            seqs: seqs,
+            seqs: (seq, otherSeq),
             note: keepsNotes ? note() : ""
         )
         companies[ci].history.timeline.append(change)
         companies[ci].changedAt.append(point)
+    }
+
+    /// `reason`, or the equal string made before it.
+    mutating func interned(_ reason: String) -> String {
+        if let earlier = reasonTexts[reason] { return earlier }
+        reasonTexts[reason] = reason
+        return reason
     }
 
     // MARK: - Time-driven changes (R17, R18)
@@ -306,9 +317,10 @@ public struct MembershipFold: Sendable {
             ci,
             .void,
             on: day,
-            reason: "non-payment:\(request.period)",
+            reason: interned("non-payment:\(request.period)"),
             rule: rule,
-            seqs: [request.seq] + (lapsed.map { [$0.seq] } ?? []),
+            seq: request.seq,
+            otherSeq: lapsed?.seq,
             note: "void: " + why
         )
         companies[ci].voidingRequest = r

@@ -47,6 +47,50 @@ import Testing
         #expect(MemoryLayout<SequencedEvent>.stride == 64)
     }
 
+    @Test("a status change takes 56 bytes, and its rule, seqs and note read back (R11, R18: two seqs)")
+    func statusChange() {
+        // Seven million of them at `hongkong`: no array of seqs or note string of their own.
+        #expect(MemoryLayout<StatusChange>.stride == 56)
+        let day = Day("2024-05-01")!
+        var one = StatusChange(
+            on: day,
+            status: .void,
+            memberClass: .full,
+            since: day,
+            reason: "non-payment:2024-25",
+            rule: "R17",
+            seqs: (12, nil),
+            note: ""
+        )
+        #expect(one.rule == "R17" && one.seqs == [12] && one.note.isEmpty && one.reason == "non-payment:2024-25")
+        let two = StatusChange(
+            on: day,
+            status: .active,
+            memberClass: .full,
+            since: day,
+            reason: nil,
+            rule: "R11",
+            seqs: (30, 7),
+            note: "admitted"
+        )
+        #expect(two.rule == "R11" && two.seqs == [30, 7] && two.note == "admitted")
+        #expect(two.seqs(separatedBy: ",") == "30,7" && one.seqs(separatedBy: ", ") == "12")
+        one.note = "void"
+        #expect(one.note == "void" && one != two)
+        // A note taken away leaves the value a change made without one.
+        one.note = ""
+        #expect(one == StatusChange(
+            on: day,
+            status: .void,
+            memberClass: .full,
+            since: day,
+            reason: "non-payment:2024-25",
+            rule: "R17",
+            seqs: (12, nil),
+            note: ""
+        ))
+    }
+
     @Test("R22: a change of name or registration number reads back, alone or with the other fields")
     func profileChangeTexts() {
         var change = ProfileChange(name: "B Ltd", brExpiresOn: Day("2031-01-01")!)
