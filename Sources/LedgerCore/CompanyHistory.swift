@@ -104,19 +104,17 @@ public struct Excusal: Hashable, Sendable {
 
 /// A fee request with everything paid and excused against it (R15–R18).
 ///
-/// A fold of a whole ledger holds millions of them, so each is 80 bytes: its company is its
-/// history's, its due date follows from its date, and its term number is held in four bytes.
+/// A fold of a whole ledger holds millions of them, so each is 64 bytes: its company is its
+/// history's, its due date follows from its date, what was paid from its allocations (most
+/// hold one, in place), and its term number is held in four bytes.
 public struct FeeRequestRecord: Hashable, Sendable {
     public var seq: Int
-    public var period: Period
     public var amount: Cents
-    /// Money applied to it, in fold order (`allocate` adds to it).
-    public private(set) var allocations = Allocations()
     /// In fold order: a later one replaces an earlier one from its `on`.
     public var excusals: [Excusal] = []
-    /// Everything paid against it so far in the fold: kept beside the allocations, so the daily
-    /// overdue checks (R17) read it from the request itself.
-    public private(set) var paid = Cents.zero
+    /// Money applied to it, in fold order (`allocate` adds to it).
+    public private(set) var allocations = Allocations()
+    public var period: Period
     public var requestedOn: Day
     private var termNumber: Int32
 
@@ -135,13 +133,13 @@ public struct FeeRequestRecord: Hashable, Sendable {
     /// `requestedOn` + 30 days (R17).
     public var dueOn: Day { requestedOn.adding(days: 30) }
 
+    /// Everything paid against it so far in the fold (the daily overdue checks read it, R17).
+    public var paid: Cents { allocations.total }
+
     public var balance: Cents { amount - paid }
 
     /// Applies money to it.
-    mutating func allocate(_ allocation: Allocation) {
-        allocations.append(allocation)
-        paid = paid + allocation.amount
-    }
+    mutating func allocate(_ allocation: Allocation) { allocations.append(allocation) }
 
     /// Paid by the end of `day`.
     public func paid(asOf day: Day) -> Cents {

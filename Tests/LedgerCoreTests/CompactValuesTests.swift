@@ -31,12 +31,30 @@ import Testing
         }
     }
 
-    @Test("a fee request takes 80 bytes and an allocation 20, with the first allocation in place")
+    @Test("R16: a request's allocations read back in order, the first held in place, and paid is their sum")
+    func allocationsReadBack() {
+        var request = FeeRequestRecord(
+            seq: 7,
+            term: 0,
+            period: Period(startYear: 2024),
+            requestedOn: Day("2024-05-01")!,
+            amount: Cents(100_000)
+        )
+        #expect(request.allocations.isEmpty && request.paid == .zero && request.settledOn == nil)
+        let parts: [(Day, Int64, Int)] = [(Day("2024-05-03")!, 30_000, 9), (Day("2024-05-09")!, 0, 12), (Day("2024-05-20")!, 70_000, 15)]
+        for (on, amount, seq) in parts { request.allocate(Allocation(on: on, amount: Cents(amount), seq: seq)) }
+        #expect(request.allocations.map(\.seq) == [9, 12, 15] && request.allocations.count == 3)
+        #expect(request.paid == Cents(100_000) && request.balance == .zero)
+        #expect(request.paid(asOf: Day("2024-05-10")!) == Cents(30_000))
+        #expect(request.settledOn == Day("2024-05-20")!)
+    }
+
+    @Test("a fee request takes 64 bytes and an allocation 20, with the first allocation in place")
     func sizes() {
         // A fold of a whole ledger holds millions of requests: each byte is megabytes.
         #expect(MemoryLayout<Allocation>.size == 20)
-        #expect(MemoryLayout<Allocations>.size == 32)
-        #expect(MemoryLayout<FeeRequestRecord>.size == 80)
+        #expect(MemoryLayout<Allocations>.size == 28)
+        #expect(MemoryLayout<FeeRequestRecord>.stride == 64)
     }
 
     @Test("an event takes 64 bytes in a replay's array: the large cases are boxed, a renewal is not")
