@@ -41,7 +41,9 @@ import Testing
             amount: Cents(100_000)
         )
         #expect(request.allocations.isEmpty && request.paid == .zero && request.settledOn == nil)
-        let parts: [(Day, Int64, Int)] = [(Day("2024-05-03")!, 30_000, 9), (Day("2024-05-09")!, 0, 12), (Day("2024-05-20")!, 70_000, 15)]
+        let parts: [(Day, Int64, Int)] = [
+            (Day("2024-05-03")!, 30_000, 9), (Day("2024-05-09")!, 0, 12), (Day("2024-05-20")!, 70_000, 15),
+        ]
         for (on, amount, seq) in parts { request.allocate(Allocation(on: on, amount: Cents(amount), seq: seq)) }
         #expect(request.allocations.map(\.seq) == [9, 12, 15] && request.allocations.count == 3)
         #expect(request.paid == Cents(100_000) && request.balance == .zero)
@@ -97,16 +99,19 @@ import Testing
         #expect(one.note == "void" && one != two)
         // A note taken away leaves the value a change made without one.
         one.note = ""
-        #expect(one == StatusChange(
-            on: day,
-            status: .void,
-            memberClass: .full,
-            since: day,
-            reason: "non-payment:2024-25",
-            rule: "R17",
-            seqs: (12, nil),
-            note: ""
-        ))
+        #expect(
+            one
+                == StatusChange(
+                    on: day,
+                    status: .void,
+                    memberClass: .full,
+                    since: day,
+                    reason: "non-payment:2024-25",
+                    rule: "R17",
+                    seqs: (12, nil),
+                    note: ""
+                )
+        )
     }
 
     @Test("R22: a change of name or registration number reads back, alone or with the other fields")
