@@ -1,6 +1,6 @@
 /// One change of a company's status or class, with the rule and the events behind it.
 ///
-/// A fold of a whole ledger holds millions of them (seven million at `hongkong`), so each is 56
+/// A fold of a whole ledger holds millions of them (1.7 million at `hongkong`), so each is 56
 /// bytes with nothing of its own on the heap: its one or two seqs are held in place, its rule as
 /// its number, its note (kept only for `explain`) behind a pointer, and the fold gives the changes
 /// of one void reason one string between them.

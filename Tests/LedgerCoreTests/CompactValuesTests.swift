@@ -69,10 +69,10 @@ import Testing
 
     @Test("a status change takes 56 bytes, and its rule, seqs and note read back (R11, R18: two seqs)")
     func statusChange() {
-        // Seven million of them at `hongkong`: no array of seqs or note string of their own.
+        // 1.7 million of them at `hongkong`: no array of seqs or note string of their own.
         #expect(MemoryLayout<StatusChange>.stride == 56)
         let day = Day("2024-05-01")!
-        var one = StatusChange(
+        let voided = StatusChange(
             on: day,
             status: .void,
             memberClass: .full,
@@ -82,6 +82,7 @@ import Testing
             seqs: (12, nil),
             note: ""
         )
+        var one = voided
         #expect(one.rule == "R17" && one.seqs == [12] && one.note.isEmpty && one.reason == "non-payment:2024-25")
         let two = StatusChange(
             on: day,
@@ -96,22 +97,10 @@ import Testing
         #expect(two.rule == "R11" && two.seqs == [30, 7] && two.note == "admitted")
         #expect(two.seqs(separatedBy: ",") == "30,7" && one.seqs(separatedBy: ", ") == "12")
         one.note = "void"
-        #expect(one.note == "void" && one != two)
+        #expect(one.note == "void" && one != two && one != voided)
         // A note taken away leaves the value a change made without one.
         one.note = ""
-        #expect(
-            one
-                == StatusChange(
-                    on: day,
-                    status: .void,
-                    memberClass: .full,
-                    since: day,
-                    reason: "non-payment:2024-25",
-                    rule: "R17",
-                    seqs: (12, nil),
-                    note: ""
-                )
-        )
+        #expect(one == voided)
     }
 
     @Test("R22: a change of name or registration number reads back, alone or with the other fields")
