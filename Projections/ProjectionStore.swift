@@ -61,8 +61,9 @@ public struct ProjectionStore: Sendable {
         reason: String = "rebuild requested",
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Outcome {
-        let history = try history ?? LedgerHistory.load(directory)
-        let fold = try history.fold(notes: false)
+        // Read and folded in less memory, the events used up, when no history is at hand.
+        let folded = try history?.folded(notes: false) ?? LedgerHistory.loadFolded(directory, notes: false)
+        let fold = folded.fold
         let temporary = path + ".new-\(getpid())"
         let timelines = temporary + "-timelines"
         for file in [temporary, temporary + "-journal", timelines, timelines + "-journal"] { unlink(file) }
@@ -101,17 +102,17 @@ public struct ProjectionStore: Sendable {
                 for table in ProjectionRows.timelineTables {
                     try db.execute("INSERT INTO main.\(table) SELECT * FROM timelines.\(table)")
                 }
-                try ProjectionStore.writeCheckpoint(db, history)
+                try ProjectionStore.writeCheckpoint(db, seq: folded.count, hash: folded.headHash)
             }
             try db.execute("DETACH DATABASE timelines")
         } catch {
             unlink(temporary)
             throw error
         }
-        let seq = history.count
+        let seq = folded.count
         // Freed while the file is synced, or never, if the process exits first.
-        BackgroundRelease.release(fold)
-        BackgroundRelease.release(history)
+        BackgroundRelease.release(folded)
+        if let history { BackgroundRelease.release(history) }
         try ProjectionStore.fsyncFile(temporary)
         guard rename(temporary, path) == 0 else {
             throw ProjectionError("rename: \(String(cString: strerror(errno)))", file: path)
@@ -317,11 +318,6 @@ public struct ProjectionStore: Sendable {
     }
 
     /// Records the log's head (always the end of a commit) as the checkpoint.
-    static func writeCheckpoint(_ db: SQLiteDatabase, _ history: LedgerHistory) throws(ProjectionError) {
-        let head = history.count
-        try writeCheckpoint(db, seq: head, hash: history.hash(atCommitEnding: head) ?? SHA256Hex.zero)
-    }
-
     static func writeCheckpoint(_ db: SQLiteDatabase, seq: Int, hash: String) throws(ProjectionError) {
         let statement = try db.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
         try statement.run([.text("schema_version"), .text(String(schemaVersion))])

@@ -23,12 +23,8 @@ enum LedgerBench {
         switch arguments[1] {
         case "replay":
             let start = DispatchTime.now()
-            let history = try LedgerHistory.load(directory)
-            let loaded = DispatchTime.now()
-            let fold = try history.fold(notes: false)
-            let seconds = Double(loaded.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            FileHandle.standardError.write(Data("read and decode: \(seconds) s\n".utf8))
-            report(events: history.count, since: start, extra: fold.histories.count)
+            let folded = try LedgerHistory.loadFolded(directory, notes: false)
+            report(events: folded.count, since: start, extra: folded.fold.histories.count)
         case "sqlite-baseline" where arguments.count == 4:
             try sqliteBaseline(directory, database: arguments[3])
         default:

@@ -151,9 +151,14 @@ struct ViewOptions: ParsableArguments {
         {
             return fold
         }
-        let events = try history ?? ViewOptions.history(directory)
-        let fold = try events.fold(knownAt: knownAt, notes: notes)
-        BackgroundRelease.release(events)
+        guard let history else {
+            // Read and folded in less memory, the events used up as they are folded.
+            return try ProgressBar.around("replay", unit: .bytes) {
+                try LedgerHistory.loadFolded(directory, knownAt: knownAt, notes: notes, progress: $0).fold
+            }
+        }
+        let fold = try history.fold(knownAt: knownAt, notes: notes)
+        BackgroundRelease.release(history)
         return fold
     }
 

@@ -5,11 +5,10 @@ struct LeftOutEvents {
     private var reversedBits: [UInt64]
 
     /// - Parameter reversed: `MembershipFold.reversedSeqs(events)`.
-    init(_ events: ArraySlice<SequencedEvent>, reversed: Set<Int>) {
+    init(_ events: UnsafeBufferPointer<SequencedEvent>, reversed: Set<Int>) {
         reversedBits = [UInt64](repeating: 0, count: reversed.isEmpty ? 0 : (events.count + 63) / 64)
         for seq in reversed {
-            guard let index = MembershipFold.index(ofSeq: seq, in: events) else { continue }
-            let position = index - events.startIndex
+            guard let position = MembershipFold.index(ofSeq: seq, in: events) else { continue }
             reversedBits[position >> 6] |= 1 << UInt64(position & 63)
         }
     }

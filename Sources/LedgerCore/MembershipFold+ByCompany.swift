@@ -23,16 +23,48 @@ extension MembershipFold {
         notes: Bool = true,
         histories: Bool = true
     ) throws(LedgerError) -> MembershipFold {
+        try events.withUnsafeBufferPointer { (buffer) throws(LedgerError) in
+            let (shared, groups) = grouped(buffer, reversed: reversed, part: part, of: parts)
+            let all = groups.positions
+            return try fold(
+                companies: (groups.starts, groups.counts),
+                shared: shared.map { buffer[position($0)] },
+                part: part,
+                of: parts,
+                notes: notes,
+                histories: histories
+            ) { i in
+                // A company's events lie all over the log: each would be a wait for memory.
+                if i + prefetchDistance < all.count {
+                    prefetch(buffer.baseAddress! + Int(all[i + prefetchDistance]))
+                }
+                return buffer[Int(all[i])]
+            }
+        }
+    }
+
+    /// The fold of one part's companies, one company at a time: company `g`'s events are
+    /// `event(i)` for `i` in `companies.starts[g]..<companies.starts[g + 1]`, asked for once each,
+    /// in that order, which is the order the fold applies them.
+    /// - Parameter shared: the events every company shares, in the order the fold applies them.
+    /// - Parameter companyDone: called after each company with the end of the indices it asked for.
+    static func fold(
+        companies: (starts: [Int], counts: [CompanyEvents]),
+        shared: [SequencedEvent],
+        part: Int,
+        of parts: Int,
+        notes: Bool,
+        histories: Bool,
+        event: (Int) -> SequencedEvent,
+        companyDone: (Int) -> Void = { _ in }
+    ) throws(LedgerError) -> MembershipFold {
         var fold = MembershipFold()
         fold.defersRecommendations = true
         fold.keepsNotes = notes
         fold.keepsHistories = histories
-        let (shared, groups) = grouped(events, reversed: reversed, part: part, of: parts)
-        let base = events.startIndex
         // The rounds' lists as sets, once (R20 asks every company whether a round included it).
         var included: [Set<CompanyID>?] = []
-        for key in shared {
-            let item = events[base + position(key)]
+        for item in shared {
             guard case .indexRoundRecorded(let round, let list) = item.event.body else {
                 included.append(nil)
                 continue
@@ -40,47 +72,46 @@ extension MembershipFold {
             try fold.checkRound(round, on: item.event.on, seq: item.seq)
             included.append(Set(parts == 1 ? list : list.filter { MembershipFold.part(of: $0, parts) == part }))
         }
-        try events.withUnsafeBufferPointer { (buffer) throws(LedgerError) in
-            let all = groups.positions
-            for g in groups.starts.indices.dropLast() {
-                let company = buffer[Int(all[groups.starts[g]])].event.company!
-                fold.schedule = nil
-                fold.focus = nil
-                var next = 0
-                func applyShared(through key: UInt64) {
-                    while next < shared.count, shared[next] < key {
-                        fold.applyShared(buffer[position(shared[next])], included: included[next], to: company)
-                        next += 1
-                    }
+        let sharedKeys = shared.map { orderKey($0.event.on, $0.seq) }
+        for g in companies.counts.indices {
+            fold.schedule = nil
+            fold.focus = nil
+            var next = 0
+            var current: CompanyID?
+            for i in companies.starts[g]..<companies.starts[g + 1] {
+                let item = event(i)
+                let company = item.event.company!
+                current = company
+                while next < shared.count, sharedKeys[next] < orderKey(item.event.on, item.seq) {
+                    fold.applyShared(shared[next], included: included[next], to: company)
+                    next += 1
                 }
-                for i in groups.starts[g]..<groups.starts[g + 1] {
-                    // A company's events lie all over the log: each would be a wait for memory.
-                    if i + prefetchDistance < all.count {
-                        prefetch(buffer.baseAddress! + Int(all[i + prefetchDistance]))
-                    }
-                    let item = buffer[Int(all[i])]
-                    applyShared(through: orderKey(item.event.on, Int(all[i])))
-                    fold.runTriggers(through: item.event.on)
-                    fold.point = orderKey(item.event.on, item.seq)
-                    try fold.apply(item)
-                    if fold.focus == nil {
-                        fold.focus = fold.index[company].map { (company, $0) }
-                        if let ci = fold.focus?.index { fold.reserve(ci, for: groups.counts[g]) }
-                    }
-                }
-                applyShared(through: .max)
-                fold.runTriggers(through: Day(ordinal: Int.max / 2))
-                // Only this company's payments could repeat its references (R16): the memory goes
-                // to the next company's, not to fresh pages. So do its requests and profiles when
-                // the fold only judges: no later company's events read them.
-                if let ci = fold.focus?.index {
-                    fold.companies[ci].references = []
-                    if !fold.keepsHistories {
-                        fold.companies[ci].history.requests = []
-                        fold.companies[ci].history.profiles = []
-                    }
+                fold.runTriggers(through: item.event.on)
+                fold.point = orderKey(item.event.on, item.seq)
+                try fold.apply(item)
+                if fold.focus == nil {
+                    fold.focus = fold.index[company].map { (company, $0) }
+                    if let ci = fold.focus?.index { fold.reserve(ci, for: companies.counts[g]) }
                 }
             }
+            if let company = current {
+                while next < shared.count {
+                    fold.applyShared(shared[next], included: included[next], to: company)
+                    next += 1
+                }
+            }
+            fold.runTriggers(through: Day(ordinal: Int.max / 2))
+            // Only this company's payments could repeat its references (R16): the memory goes
+            // to the next company's, not to fresh pages. So do its requests and profiles when
+            // the fold only judges: no later company's events read them.
+            if let ci = fold.focus?.index {
+                fold.companies[ci].references = []
+                if !fold.keepsHistories {
+                    fold.companies[ci].history.requests = []
+                    fold.companies[ci].history.profiles = []
+                }
+            }
+            companyDone(companies.starts[g + 1])
         }
         fold.focus = nil
         return fold
@@ -137,6 +168,16 @@ extension MembershipFold {
         part: Int,
         of parts: Int
     ) -> (shared: [UInt64], groups: (positions: [UInt32], starts: [Int], counts: [CompanyEvents])) {
+        events.withUnsafeBufferPointer { grouped($0, reversed: reversed, part: part, of: parts) }
+    }
+
+    /// `grouped` of events held in a buffer.
+    static func grouped(
+        _ events: UnsafeBufferPointer<SequencedEvent>,
+        reversed: Set<Int>,
+        part: Int,
+        of parts: Int
+    ) -> (shared: [UInt64], groups: (positions: [UInt32], starts: [Int], counts: [CompanyEvents])) {
         precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
         var shared: [UInt64] = []
         var numbers = CompanyNumbering()
@@ -145,7 +186,8 @@ extension MembershipFold {
         var mine: [(position: UInt32, company: Int32)] = []
         mine.reserveCapacity(events.count / parts + 1)
         let leftOut = LeftOutEvents(events, reversed: reversed)
-        events.withUnsafeBufferPointer { buffer in
+        do {
+            let buffer = events
             // Fields read in place: a copy of each event would retain and release its payload.
             for position in buffer.indices {
                 if position + numberingDistance < buffer.count,
@@ -189,8 +231,7 @@ extension MembershipFold {
         }
         for company in counts.indices where counts[company].isBackdated {
             positions[starts[company]..<starts[company + 1]].sort {
-                orderKey(events[events.startIndex + Int($0)].event.on, Int($0))
-                    < orderKey(events[events.startIndex + Int($1)].event.on, Int($1))
+                orderKey(events[Int($0)].event.on, Int($0)) < orderKey(events[Int($1)].event.on, Int($1))
             }
         }
         return (shared, (positions, starts, counts))

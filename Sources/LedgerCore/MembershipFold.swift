@@ -171,7 +171,7 @@ public struct MembershipFold: Sendable {
         let reversed = try reversedSeqs(events)
         // Sort (date, seq) keys of positions, not events: events are large values.
         precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
-        let leftOut = LeftOutEvents(events, reversed: reversed)
+        let leftOut = events.withUnsafeBufferPointer { LeftOutEvents($0, reversed: reversed) }
         var order: [UInt64] = []
         order.reserveCapacity(events.count)
         for i in events.indices where !leftOut.contains(i - events.startIndex, type: events[i].event.type) {
@@ -186,6 +186,11 @@ public struct MembershipFold: Sendable {
     /// event, not a reversal, not reversed already (R26).
     /// - Parameter events: in seq order, as a ledger holds them.
     public static func reversedSeqs(_ events: ArraySlice<SequencedEvent>) throws(LedgerError) -> Set<Int> {
+        try events.withUnsafeBufferPointer { (buffer) throws(LedgerError) in try reversedSeqs(buffer) }
+    }
+
+    /// `reversedSeqs` of events held in a buffer (a replay's, which a consuming fold uses up).
+    public static func reversedSeqs(_ events: UnsafeBufferPointer<SequencedEvent>) throws(LedgerError) -> Set<Int> {
         assert(events.indices.dropFirst().allSatisfy { events[$0 - 1].seq < events[$0].seq }, "events in seq order")
         var reversed: Set<Int> = []
         // Types read in place: a copy of every event would retain and release its payload.
@@ -216,19 +221,17 @@ public struct MembershipFold: Sendable {
     }
 
     /// The type of the event at `seq` among `events` (in seq order), nil if none is there.
-    static func type(ofSeq seq: Int, in events: ArraySlice<SequencedEvent>) -> EventType? {
+    static func type(ofSeq seq: Int, in events: UnsafeBufferPointer<SequencedEvent>) -> EventType? {
         index(ofSeq: seq, in: events).map { events[$0].event.type }
     }
 
     /// The index of the event at `seq` among `events` (in seq order), nil if none is there.
-    static func index(ofSeq seq: Int, in events: ArraySlice<SequencedEvent>) -> Int? {
+    static func index(ofSeq seq: Int, in events: UnsafeBufferPointer<SequencedEvent>) -> Int? {
         // Where it stands when the seqs have no gaps (a ledger's history): one look, no search.
-        if let first = events.first?.seq, seq >= first, seq - first < events.count,
-            events[events.startIndex + (seq - first)].seq == seq
-        {
-            return events.startIndex + (seq - first)
+        if let first = events.first?.seq, seq >= first, seq - first < events.count, events[seq - first].seq == seq {
+            return seq - first
         }
-        var low = events.startIndex
+        var low = 0
         var high = events.endIndex
         while low < high {
             let middle = low + (high - low) / 2

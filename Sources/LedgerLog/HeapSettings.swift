@@ -31,6 +31,20 @@ public enum HeapSettings {
         #endif
     }
 
+    /// Gives back to the kernel the whole pages of `used` (memory whose contents are no longer
+    /// needed: events a consuming fold has used), from `next` on, and moves `next` past them. The
+    /// pages read as zeros if touched again.
+    public static func giveBack(_ used: UnsafeMutableRawBufferPointer, after next: inout UInt) {
+        #if canImport(Glibc)
+        guard let base = used.baseAddress else { return }
+        let start = max((UInt(bitPattern: base) + UInt(pageSize) - 1) & ~UInt(pageSize - 1), next)
+        let end = (UInt(bitPattern: base) + UInt(used.count)) & ~UInt(pageSize - 1)
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, Int(end - start), MADV_DONTNEED)
+        next = end
+        #endif
+    }
+
     static let hugePage = 2 << 20
     static let pageSize = 4096
 }

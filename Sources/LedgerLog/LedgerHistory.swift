@@ -21,7 +21,7 @@ public struct LedgerHistory: Sendable {
     static func capacity(logBytes: Int) -> Int { logBytes / 40 + 16 }
 
     /// How many events the log holds: the seq of the last.
-    public var count: Int { events.count }
+    public private(set) var count = 0
 
     /// Reads and decodes every stored record, in seq order, a segment's commits on every core,
     /// each event straight into its place (seq - 1) in the arrays the history keeps.
@@ -49,11 +49,14 @@ public struct LedgerHistory: Sendable {
 
     /// `load` into arrays of `capacity` events; nil when the log holds more (the segments after
     /// the first that does not fit are still read and checked, not decoded).
+    /// - Parameter consume: given the recorded instants and the events once all are read; true
+    ///   when it used the events up (deinitialized every one), and the history keeps none.
     static func load(
         _ directory: LedgerDirectory,
         capacity: Int,
         withIDs: Bool,
-        progress: ((Int, Int) -> Void)?
+        progress: ((Int, Int) -> Void)?,
+        consume: ((RecordedInstants, UnsafeMutableBufferPointer<SequencedEvent>) -> Bool)? = nil
     ) throws -> LedgerHistory? {
         var history = LedgerHistory()
         var fits = true
@@ -96,10 +99,124 @@ public struct LedgerHistory: Sendable {
                     events.baseAddress!.deinitialize(count: count)
                     count = 0
                 }
+                history.count = count
+                if fits, let consume, consume(history.recorded, UnsafeMutableBufferPointer(rebasing: events[..<count]))
+                {
+                    count = 0
+                }
             }
             idCount = withIDs ? history.events.count : 0
         }
         return fits ? history : nil
+    }
+
+    /// A whole log's fold, without its events.
+    public struct Folded: Sendable {
+        /// The fold of the events known at the instant asked for.
+        public var fold: MembershipFold
+        /// How many events the log holds: the seq of the last.
+        public var count: Int
+        /// The hash (hex) of the log's last line.
+        public var headHash: String
+    }
+
+    /// Reads every stored record and folds those known at `instant`, as `load` then `fold` do,
+    /// in less memory: a long history's events are used up as they are folded
+    /// (`consumingFold`), so the replay's peak is near the larger of the events and the fold,
+    /// not their sum.
+    /// - Throws: `LogError` as `load` does; `LedgerError` for the first event, in (`on`, `seq`)
+    ///   order, that breaks a rule (the log is then read again, for a fold in one piece).
+    public static func loadFolded(
+        _ directory: LedgerDirectory,
+        knownAt instant: Instant? = nil,
+        notes: Bool = true,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> Folded {
+        try loadFolded(directory, knownAt: instant, notes: notes, progress: progress, consumingFrom: eventsForParts)
+    }
+
+    /// `loadFolded`, whose fold uses the events up when they are at least `consumingFrom`.
+    static func loadFolded(
+        _ directory: LedgerDirectory,
+        knownAt instant: Instant?,
+        notes: Bool,
+        progress: ((Int, Int) -> Void)?,
+        consumingFrom: Int
+    ) throws -> Folded {
+        var capacity = capacity(logBytes: directory.bytes(ofSegments: try directory.segmentNumbers()))
+        while true {
+            var consumed: MembershipFold??
+            let read = try load(directory, capacity: capacity, withIDs: false, progress: progress) { recorded, events in
+                let known = instant.map { recorded.count(recordedAtOrBefore: $0) } ?? events.count
+                guard known >= consumingFrom else { return false }
+                (events.baseAddress! + known).deinitialize(count: events.count - known)
+                consumed = consumingFold(UnsafeMutableBufferPointer(rebasing: events[..<known]), notes: notes)
+                return true
+            }
+            guard let history = read else {
+                // A log whose events pack tighter than the guess: read again, with more room.
+                capacity *= 4
+                continue
+            }
+            switch consumed {
+            case .none: return try history.folded(knownAt: instant, notes: notes)
+            case .some(.some(let whole)): return history.folded(as: whole)
+            // A broken rule: the fold in one piece names the first, from the log read again.
+            case .some(.none): return try load(directory).folded(knownAt: instant, notes: notes)
+            }
+        }
+    }
+
+    /// `fold(knownAt:notes:)` with what a `Folded` keeps of the history.
+    public func folded(knownAt instant: Instant? = nil, notes: Bool = true) throws(LedgerError) -> Folded {
+        folded(as: try fold(knownAt: instant, notes: notes))
+    }
+
+    /// `fold` with the history's count and head.
+    func folded(as fold: MembershipFold) -> Folded {
+        Folded(fold: fold, count: count, headHash: hash(atCommitEnding: count) ?? SHA256Hex.zero)
+    }
+
+    /// `fold` of `events` (a whole history in seq order, the events of a load), in parts by
+    /// company, one per core, that use the events up as they fold them: the events are first
+    /// put in the order the parts use them (`MembershipFold.permute`), and the pages of those
+    /// used are given back as the fold goes on. Every event is deinitialized when it returns.
+    /// - Returns: nil when a part finds a broken rule or a recommendation does not hold (R10):
+    ///   the events are gone, and a fold in one piece must read them again to name the first.
+    static func consumingFold(
+        _ events: UnsafeMutableBufferPointer<SequencedEvent>,
+        notes: Bool,
+        parts: Int = min(AvailableCores.count, 8)
+    ) -> MembershipFold? {
+        let slots = EventSlots(events: events, ids: nil)
+        guard let reversed = try? MembershipFold.reversedSeqs(UnsafeBufferPointer(events)) else {
+            events.baseAddress?.deinitialize(count: events.count)
+            return nil
+        }
+        var groupings = ParallelMap.map(parts) { part in
+            MembershipFold.PartGrouping(UnsafeBufferPointer(slots.events), reversed: reversed, part: part, of: parts)
+        }
+        let (ranges, shared) = MembershipFold.permute(events, groupings: &groupings)
+        let folds = ParallelMap.map(parts) { [groupings] part in
+            var next: UInt = 0
+            return Result { () throws(LedgerError) in
+                try MembershipFold.fold(
+                    consuming: UnsafeMutableBufferPointer(rebasing: slots.events[ranges[part]]),
+                    grouping: groupings[part],
+                    shared: shared,
+                    part: part,
+                    of: parts,
+                    notes: notes,
+                    histories: true
+                ) { used in HeapSettings.giveBack(UnsafeMutableRawBufferPointer(used), after: &next) }
+            }
+        }
+        var done: [MembershipFold] = []
+        for fold in folds {
+            guard case .success(let part) = fold else { return nil }
+            done.append(part)
+        }
+        return MembershipFold.merged(done)
     }
 
     /// Where a load puts each event: the arrays' storage, by seq - 1.
