@@ -51,12 +51,14 @@ public struct LedgerHistory: Sendable {
     /// the first that does not fit are still read and checked, not decoded).
     /// - Parameter consume: given the recorded instants and the events once all are read; true
     ///   when it used the events up (deinitialized every one), and the history keeps none.
+    /// - Parameter pieceBytes: how much of a commit's lines one task decodes (`CommitPiece`).
     static func load(
         _ directory: LedgerDirectory,
         capacity: Int,
         withIDs: Bool,
         progress: ((Int, Int) -> Void)?,
-        consume: ((RecordedInstants, UnsafeMutableBufferPointer<SequencedEvent>) -> Bool)? = nil
+        consume: ((RecordedInstants, UnsafeMutableBufferPointer<SequencedEvent>) -> Bool)? = nil,
+        pieceBytes: Int = CommitPiece.bytes
     ) throws -> LedgerHistory? {
         var history = LedgerHistory()
         var fits = true
@@ -71,27 +73,33 @@ public struct LedgerHistory: Sendable {
                         fits = false
                         return
                     }
-                    let decoded = ParallelMap.map(commits.count) { i in
-                        Result { try decodeCommit(commits[i], segment: segment, into: slots) }
+                    let pieces = CommitPiece.pieces(of: commits, bytes: pieceBytes)
+                    let decoded = ParallelMap.map(pieces.count) { i in
+                        Result { try decode(pieces[i], of: commits[pieces[i].commit], segment: segment, into: slots) }
                     }
-                    for (k, result) in decoded.enumerated() {
-                        switch result {
-                        case .success(let runs):
-                            history.recorded.append(runs: runs, upTo: commits[k].trailer.lastSeq)
-                            history.commitHashes[commits[k].trailer.lastSeq] = commits[k].trailer.lastHash
-                        case .failure(let error):
-                            // The commits before it stay; those after it that did decode go.
-                            for later in commits.indices.dropFirst(k + 1) {
-                                if case .success = decoded[later] {
-                                    slots.clear(
-                                        from: commits[later].trailer.firstSeq,
-                                        upTo: commits[later].trailer.lastSeq + 1
-                                    )
+                    var p = 0
+                    for (k, commit) in commits.enumerated() {
+                        var runs: [(start: Int, instant: Instant)] = []
+                        var failure: (any Error)?
+                        for q in p..<pieces.endIndex where pieces[q].commit == k {
+                            switch decoded[q] {
+                            case .success(let pieceRuns): runs += pieceRuns
+                            case .failure(let error): failure = failure ?? error
+                            }
+                        }
+                        if let failure {
+                            // The commits before it stay; it and those after it go, as far as decoded.
+                            for q in p..<pieces.endIndex {
+                                if case .success = decoded[q] {
+                                    slots.clear(from: pieces[q].seqs.lowerBound, upTo: pieces[q].seqs.upperBound)
                                 }
                             }
-                            count = commits[k].trailer.firstSeq - 1
-                            throw error
+                            count = commit.trailer.firstSeq - 1
+                            throw failure
                         }
+                        while p < pieces.endIndex, pieces[p].commit == k { p += 1 }
+                        history.recorded.append(runs: runs, upTo: commit.trailer.lastSeq)
+                        history.commitHashes[commit.trailer.lastSeq] = commit.trailer.lastHash
                     }
                     count = last.trailer.lastSeq
                 }
@@ -241,21 +249,23 @@ public struct LedgerHistory: Sendable {
         }
     }
 
-    /// Decodes a commit's lines into their slots, each checked to hold the seq it stands at;
-    /// on failure, the slots it had put are cleared.
-    /// - Returns: where the recorded instant changes in the commit: (index, instant) runs.
-    static func decodeCommit(
-        _ commit: Commit,
+    /// Decodes a piece of a commit's lines into their slots, each checked to hold the seq it
+    /// stands at; on failure, the slots it had put are cleared.
+    /// - Returns: where the recorded instant changes in the piece: (index, instant) runs.
+    static func decode(
+        _ piece: CommitPiece,
+        of commit: Commit,
         segment: String,
         into slots: EventSlots
     ) throws -> [(start: Int, instant: Instant)] {
-        var seq = commit.trailer.firstSeq
+        var seq = piece.seqs.lowerBound
         var runs: [(start: Int, instant: Instant)] = []
         func corrupt(_ reason: String) -> LogError {
             LogError(.corrupt, reason, file: segment, offset: commit.offset, seq: seq)
         }
         do {
-            try commit.content.withUnsafeBytes { raw in
+            try commit.content.withUnsafeBytes { whole in
+                let raw = UnsafeRawBufferPointer(rebasing: whole[piece.bytes])
                 try StoredLine.forEach(in: raw) { range throws(LogError) in
                     let event: LoggedEvent
                     do {
@@ -265,7 +275,7 @@ public struct LedgerHistory: Sendable {
                     }
                     guard event.seq == seq else { throw corrupt("a stored line holds the wrong seq") }
                     // The scan checked the commit's lines against its trailer's seqs.
-                    guard seq <= commit.trailer.lastSeq else {
+                    guard seq < piece.seqs.upperBound else {
                         throw corrupt("the commit holds more lines than its trailer says")
                     }
                     slots.put(event)
@@ -273,12 +283,12 @@ public struct LedgerHistory: Sendable {
                     seq += 1
                 }
             }
-            guard seq == commit.trailer.lastSeq + 1 else {
+            guard seq == piece.seqs.upperBound else {
                 throw corrupt("the commit holds fewer lines than its trailer says")
             }
             return runs
         } catch {
-            slots.clear(from: commit.trailer.firstSeq, upTo: seq)
+            slots.clear(from: piece.seqs.lowerBound, upTo: seq)
             throw error
         }
     }

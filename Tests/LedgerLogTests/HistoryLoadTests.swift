@@ -29,6 +29,67 @@ import Testing
         }
     }
 
+    /// A large commit (a year of a large ledger) is decoded in pieces, on every core.
+    @Test("a load that decodes each commit in pieces of a few lines gives what a load of whole commits gives")
+    func loadInPieces() throws {
+        try withTemporaryDirectory { path in
+            let (directory, lines) = try threeCommits(at: path + "/l")
+            let whole = try #require(
+                try LedgerHistory.load(
+                    directory,
+                    capacity: lines.count,
+                    withIDs: true,
+                    progress: nil,
+                    pieceBytes: 1 << 30
+                )
+            )
+            for pieceBytes in [1, 300, 2_000] {
+                let pieces = try #require(
+                    try LedgerHistory.load(
+                        directory,
+                        capacity: lines.count,
+                        withIDs: true,
+                        progress: nil,
+                        pieceBytes: pieceBytes
+                    )
+                )
+                #expect(pieces.events == whole.events, "\(pieceBytes) bytes a piece")
+                #expect(pieces.recorded == whole.recorded, "\(pieceBytes) bytes a piece")
+                #expect(pieces.ids == whole.ids, "\(pieceBytes) bytes a piece")
+                #expect(pieces.commitHashes == whole.commitHashes, "\(pieceBytes) bytes a piece")
+            }
+        }
+    }
+
+    @Test("a commit's pieces are whole lines, in order, covering its content and its trailer's seqs")
+    func piecesCoverTheCommit() throws {
+        try withTemporaryDirectory { path in
+            let (directory, _) = try threeCommits(at: path + "/l")
+            var commits: [Commit] = []
+            try LogReader(directory).forEachSegment { _, found in commits += found }
+            for bytes in [1, 300, 2_000, 1 << 30] {
+                let pieces = CommitPiece.pieces(of: commits, bytes: bytes)
+                for (k, commit) in commits.enumerated() {
+                    let own = pieces.filter { $0.commit == k }
+                    #expect(own.first?.bytes.lowerBound == 0 && own.last?.bytes.upperBound == commit.content.count)
+                    #expect(own.first?.seqs.lowerBound == commit.trailer.firstSeq)
+                    #expect(own.last?.seqs.upperBound == commit.trailer.lastSeq + 1)
+                    for (a, b) in zip(own, own.dropFirst()) {
+                        #expect(a.bytes.upperBound == b.bytes.lowerBound && a.seqs.upperBound == b.seqs.lowerBound)
+                    }
+                    for piece in own {
+                        let text = commit.content[piece.bytes]
+                        #expect(text.last == UInt8(ascii: "\n"), "\(bytes) bytes a piece")
+                        #expect(text.count { $0 == UInt8(ascii: "\n") } == piece.seqs.count, "\(bytes) bytes a piece")
+                    }
+                    // A line to a piece when a piece is a byte; one piece when the commit fits in one.
+                    if bytes == 1 { #expect(own.count == commit.trailer.lastSeq - commit.trailer.firstSeq + 1) }
+                    if bytes > commit.content.count { #expect(own.count == 1) }
+                }
+            }
+        }
+    }
+
     /// Verify puts each checked event in its place the same way, and checks again with more room.
     @Test("verify with too little room for the log's events checks again with more, and finds what it finds with room")
     func verifyBeyondGuessedRoom() throws {

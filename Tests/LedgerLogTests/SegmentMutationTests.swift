@@ -1,8 +1,9 @@
 import Foundation
 import LedgerCore
-import LedgerLog
 import LedgerTestSupport
 import Testing
+
+@testable import LedgerLog
 
 /// Seeded mutation testing of the segment reader (issue 6 item 4, run on every CI): a real
 /// ledger's segment with bit flips, truncations, insertions, a frame from another ledger, and
@@ -79,6 +80,8 @@ import Testing
                 try Data(mutant).write(to: URL(fileURLWithPath: copy + "/log/00000001.lz4"))
                 let verified = Result { try LogVerifier(directory).verify() }
                 _ = try? LedgerHistory.load(directory)
+                // And in pieces of a line or two, each decoded as a task of its own (`CommitPiece`).
+                _ = try? LedgerHistory.load(directory, capacity: 1_000, withIDs: false, progress: nil, pieceBytes: 64)
                 let opened = Result { try LogWriter.withWriter(directory, lockTimeout: 0) { $0.head.seq } }
                 switch (verified, opened) {
                 case (.success(let summary), .success):
