@@ -191,9 +191,11 @@ public struct LedgerHistory: Sendable {
     /// used are given back as the fold goes on. Every event is deinitialized when it returns.
     /// - Returns: nil when a part finds a broken rule or a recommendation does not hold (R10):
     ///   the events are gone, and a fold in one piece must read them again to name the first.
+    /// - Parameter histories: false for a fold that only judges (`fold(_:notes:histories:)`).
     static func consumingFold(
         _ events: UnsafeMutableBufferPointer<SequencedEvent>,
         notes: Bool,
+        histories: Bool = true,
         parts: Int = min(AvailableCores.count, 8)
     ) -> MembershipFold? {
         let slots = EventSlots(events: events, ids: nil)
@@ -215,7 +217,7 @@ public struct LedgerHistory: Sendable {
                     part: part,
                     of: parts,
                     notes: notes,
-                    histories: true
+                    histories: histories
                 ) { used in HeapSettings.giveBack(UnsafeMutableRawBufferPointer(used), after: &next) }
             }
         }

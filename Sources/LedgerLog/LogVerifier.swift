@@ -50,16 +50,40 @@ public struct LogVerifier: Sendable {
     }
 
     /// `verify`, first with room for `room` events (nil: a guess from the log's bytes).
-    func verify(extending digest: Digest?, progress: ((Int, Int) -> Void)?, room: Int?) throws -> Summary {
+    /// - Parameter consumingFrom: the fewest events whose fold uses them up (`consumingFold`).
+    func verify(
+        extending digest: Digest?,
+        progress: ((Int, Int) -> Void)?,
+        room: Int?,
+        consumingFrom: Int = LedgerHistory.eventsForParts
+    ) throws -> Summary {
         let numbers = try directory.segmentNumbers()
         let total = directory.bytes(ofSegments: numbers)
         var capacity = room ?? LedgerHistory.capacity(logBytes: total)
         while true {
             var events: [SequencedEvent] = []
-            if let summary = try verify(numbers, total: total, capacity: capacity, into: &events, digest, progress) {
+            var consumed: MembershipFold??
+            if let summary = try verify(
+                numbers,
+                total: total,
+                capacity: capacity,
+                into: &events,
+                digest,
+                progress,
+                consumed: &consumed,
+                consumingFrom
+            ) {
                 do {
-                    BackgroundRelease.release(try LedgerHistory.fold(events[...], notes: false, histories: false))
-                } catch {
+                    switch consumed {
+                    case .none:
+                        BackgroundRelease.release(try LedgerHistory.fold(events[...], notes: false, histories: false))
+                    case .some(.some(let fold)): BackgroundRelease.release(fold)
+                    // A broken rule: the fold in one piece names the first, from the log read again.
+                    case .some(.none):
+                        let history = try LedgerHistory.load(directory)
+                        _ = try LedgerHistory.fold(history.known(at: nil), notes: false, histories: false)
+                    }
+                } catch let error as LedgerError {
                     throw Problem(seq: error.seq, reason: "the history breaks a rule: \(error)")
                 }
                 BackgroundRelease.release(events)
@@ -78,7 +102,9 @@ public struct LogVerifier: Sendable {
         capacity: Int,
         into events: inout [SequencedEvent],
         _ digest: Digest?,
-        _ progress: ((Int, Int) -> Void)?
+        _ progress: ((Int, Int) -> Void)?,
+        consumed: inout MembershipFold??,
+        _ consumingFrom: Int
     ) throws -> Summary? {
         var before = 0
         var expectedSeq = 1
@@ -163,6 +189,17 @@ public struct LogVerifier: Sendable {
                         throw Problem(seq: expectedSeq, segment: name, offset: damage.offset, reason: damage.reason)
                     }
                 }
+            }
+            // The rules are judged last (`verify(extending:progress:room:)`); a long history's
+            // events are used up as they are folded, in less memory than a fold beside them.
+            if fits, count >= consumingFrom {
+                bytes = []
+                consumed = LedgerHistory.consumingFold(
+                    UnsafeMutableBufferPointer(rebasing: storage[..<count]),
+                    notes: false,
+                    histories: false
+                )
+                count = 0
             }
         }
         guard fits else { return nil }
