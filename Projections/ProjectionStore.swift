@@ -148,10 +148,11 @@ public struct ProjectionStore: Sendable {
         {
             return outcome
         }
-        let history = try history ?? LedgerHistory.load(directory)
         guard FileManager.default.fileExists(atPath: path) else {
+            // With no history at hand, the rebuild reads the log and uses its events up as it folds.
             return try rebuild(history: history, reason: "\((path as NSString).lastPathComponent) was missing")
         }
+        let history = try history ?? LedgerHistory.load(directory)
         let checked: (db: SQLiteDatabase, seq: Int)
         switch check(history) {
         case .failure(let problem): return try rebuild(history: history, reason: problem.reason)
