@@ -15,105 +15,35 @@ extension MembershipFold {
         }
     }
 
-    /// Moves `events` (a whole history in seq order) into the order a fold by company uses them:
-    /// part 0's companies, each company's events in fold order (R4, R5), then part 1's, and so
-    /// on; what no part folds (the schedules and rounds every part shares, reversals and what they
-    /// reverse, R26) goes after them and is deinitialized. Each part's events then lie together,
-    /// in the order they are used, so the memory of those used can be given back while the fold
-    /// goes on (`fold(consuming:…)`).
-    ///
-    /// In place, one cycle of the permutation after another: no second copy of the events.
-    /// - Parameter groupings: every part's, in part order; their positions are used up.
-    /// - Returns: each part's range of `events`, and the shared events (copied out first) in the
-    ///   order the fold applies them.
-    public static func permute(
-        _ events: UnsafeMutableBufferPointer<SequencedEvent>,
-        groupings: inout [PartGrouping]
-    ) -> (parts: [Range<Int>], shared: [SequencedEvent]) {
-        guard let base = events.baseAddress else { return (groupings.map { _ in 0..<0 }, []) }
-        let shared = groupings.first?.shared.map { events[position($0)] } ?? []
-        var order: [UInt32] = []
-        order.reserveCapacity(events.count)
-        var parts: [Range<Int>] = []
-        for g in groupings.indices {
-            let start = order.count
-            order += groupings[g].positions
-            groupings[g].positions = []
-            parts.append(start..<order.count)
-        }
-        let folded = order.count
-        var placed = [UInt64](repeating: 0, count: (events.count + 63) / 64)
-        for position in order { placed[Int(position) >> 6] |= 1 << UInt64(position & 63) }
-        for position in events.indices where placed[position >> 6] & (1 << UInt64(position & 63)) == 0 {
-            order.append(UInt32(position))
-        }
-        placed = []
-        // order[j] is the position whose event goes to j; a position done is marked `done`
-        // (positions are below 2^32 - 1: `grouped` holds fewer than 2^32 events).
-        let done = UInt32.max
-        order.withUnsafeMutableBufferPointer { order in
-            for start in order.indices where order[start] != done {
-                guard Int(order[start]) != start else {
-                    order[start] = done
-                    continue
-                }
-                let first = (base + start).move()
-                var j = start
-                while true {
-                    let from = Int(order[j])
-                    order[j] = done
-                    if from == start {
-                        (base + j).initialize(to: first)
-                        break
-                    }
-                    (base + j).moveInitialize(from: base + from, count: 1)
-                    j = from
-                }
-            }
-        }
-        (base + folded).deinitialize(count: events.count - folded)
-        return (parts, shared)
-    }
-
-    /// `fold(_:reversed:part:of:notes:histories:)` of one part's events as `permute` left them,
-    /// each moved out of its slot as it is applied, so that every slot of `events` is
-    /// deinitialized when it returns or throws.
-    /// - Parameter shared: the shared events from `permute`.
-    /// - Parameter release: called now and then with the events used so far (from the start of
-    ///   `events`), deinitialized, whose memory may be given back.
+    /// `fold(_:reversed:part:of:notes:histories:)` of part `part`'s events in `ordered`, each
+    /// moved out of its slot as it is applied, so that every slot of the part is deinitialized
+    /// when it returns or throws.
+    /// - Parameter release: called now and then with the part's events used so far,
+    ///   deinitialized, whose memory may be given back.
     public static func fold(
-        consuming events: UnsafeMutableBufferPointer<SequencedEvent>,
-        grouping: PartGrouping,
-        shared: [SequencedEvent],
+        consuming ordered: CompanyOrderedEvents,
         part: Int,
         of parts: Int,
         notes: Bool,
         histories: Bool,
         release: (UnsafeMutableBufferPointer<SequencedEvent>) -> Void
     ) throws(LedgerError) -> MembershipFold {
-        guard let base = events.baseAddress else {
-            return try fold(
-                companies: (grouping.starts, grouping.counts),
-                shared: shared,
-                part: part,
-                of: parts,
-                notes: notes,
-                histories: histories
-            ) { _ in preconditionFailure("no events") }
-        }
+        let events = ordered.events(ofPart: part)
+        let grouping = ordered.groupings[part]
         var taken = 0
         var released = 0
         do {
             return try fold(
                 companies: (grouping.starts, grouping.counts),
-                shared: shared,
+                shared: ordered.shared,
                 part: part,
                 of: parts,
                 notes: notes,
                 histories: histories,
                 event: { i in
+                    if i % ordered.bucket == 0 { ordered.order(bucketAt: i, ofPart: part) }
                     taken = i + 1
-                    return (base + i).move()
+                    return (events.baseAddress! + i).move()
                 },
                 companyDone: { end in
                     guard end - released >= releaseEvents else { return }
@@ -122,7 +52,7 @@ extension MembershipFold {
                 }
             )
         } catch {
-            (base + taken).deinitialize(count: events.count - taken)
+            if let base = events.baseAddress { (base + taken).deinitialize(count: events.count - taken) }
             throw error
         }
     }

@@ -1,3 +1,4 @@
+import CGlibc
 import LedgerCore
 
 /// A ledger's events as replay needs them, decoded by the fast decoder (the general one when a
@@ -157,6 +158,8 @@ public struct LedgerHistory: Sendable {
             let read = try load(directory, capacity: capacity, withIDs: false, progress: progress) { recorded, events in
                 let known = instant.map { recorded.count(recordedAtOrBefore: $0) } ?? events.count
                 guard known >= consumingFrom else { return false }
+                // What decoding left free in the heap (350 MB at `hongkong`) goes back first.
+                _ = malloc_trim(0)
                 (events.baseAddress! + known).deinitialize(count: events.count - known)
                 consumed = consumingFold(UnsafeMutableBufferPointer(rebasing: events[..<known]), notes: notes)
                 return true
@@ -196,7 +199,8 @@ public struct LedgerHistory: Sendable {
         _ events: UnsafeMutableBufferPointer<SequencedEvent>,
         notes: Bool,
         histories: Bool = true,
-        parts: Int = min(AvailableCores.count, 8)
+        parts: Int = min(AvailableCores.count, 8),
+        bucket: Int = CompanyOrderedEvents.bucketEvents
     ) -> MembershipFold? {
         let slots = EventSlots(events: events, ids: nil)
         guard let reversed = try? MembershipFold.reversedSeqs(UnsafeBufferPointer(events)) else {
@@ -206,14 +210,15 @@ public struct LedgerHistory: Sendable {
         var groupings = ParallelMap.map(parts) { part in
             MembershipFold.PartGrouping(UnsafeBufferPointer(slots.events), reversed: reversed, part: part, of: parts)
         }
-        let (ranges, shared) = MembershipFold.permute(events, groupings: &groupings)
-        let folds = ParallelMap.map(parts) { [groupings] part in
+        var next: UInt = 0
+        let ordered = CompanyOrderedEvents(moving: events, groupings: &groupings, bucket: bucket) { read in
+            HeapSettings.giveBack(UnsafeMutableRawBufferPointer(read), after: &next)
+        }
+        let folds = ParallelMap.map(parts) { part in
             var next: UInt = 0
             return Result { () throws(LedgerError) in
                 try MembershipFold.fold(
-                    consuming: UnsafeMutableBufferPointer(rebasing: slots.events[ranges[part]]),
-                    grouping: groupings[part],
-                    shared: shared,
+                    consuming: ordered,
                     part: part,
                     of: parts,
                     notes: notes,

@@ -6,11 +6,15 @@ import Testing
 
 @Suite struct ConsumingFoldTests {
     /// The events in a buffer of their own, as a load holds them, for a fold that uses them up.
-    static func consumingFold(_ events: [SequencedEvent], parts: Int) -> MembershipFold? {
+    static func consumingFold(
+        _ events: [SequencedEvent],
+        parts: Int,
+        bucket: Int = CompanyOrderedEvents.bucketEvents
+    ) -> MembershipFold? {
         let buffer = UnsafeMutableBufferPointer<SequencedEvent>.allocate(capacity: events.count)
         defer { buffer.deallocate() }
         _ = buffer.initialize(from: events)
-        return LedgerHistory.consumingFold(buffer, notes: true, parts: parts)
+        return LedgerHistory.consumingFold(buffer, notes: true, parts: parts, bucket: bucket)
     }
 
     @Test(
@@ -20,10 +24,14 @@ import Testing
     func sameHistories(seed: UInt64) throws {
         let events = RandomHistory.sequenced(RandomHistory.generate(seed: seed))
         let whole = try MembershipFold.fold(events)
+        // Buckets of one event, of a few (most events far from their places), and of them all.
         for parts in [1, 2, 3] {
-            let consumed = try #require(Self.consumingFold(events, parts: parts), "seed \(seed), \(parts) parts")
-            #expect(consumed.histories == whole.histories, "seed \(seed), \(parts) parts")
-            #expect(consumed.filledAmounts == whole.filledAmounts, "seed \(seed), \(parts) parts")
+            for bucket in [1, 7, CompanyOrderedEvents.bucketEvents] {
+                let label = "seed \(seed), \(parts) parts, buckets of \(bucket)"
+                let consumed = try #require(Self.consumingFold(events, parts: parts, bucket: bucket), "\(label)")
+                #expect(consumed.histories == whole.histories, "\(label)")
+                #expect(consumed.filledAmounts == whole.filledAmounts, "\(label)")
+            }
         }
     }
 
