@@ -1,4 +1,3 @@
-import CGlibc
 import LedgerCore
 
 /// A ledger's events as replay needs them, decoded by the fast decoder (the general one when a
@@ -158,8 +157,6 @@ public struct LedgerHistory: Sendable {
             let read = try load(directory, capacity: capacity, withIDs: false, progress: progress) { recorded, events in
                 let known = instant.map { recorded.count(recordedAtOrBefore: $0) } ?? events.count
                 guard known >= consumingFrom else { return false }
-                // What decoding left free in the heap (350 MB at `hongkong`) goes back first.
-                _ = malloc_trim(0)
                 (events.baseAddress! + known).deinitialize(count: events.count - known)
                 consumed = consumingFold(UnsafeMutableBufferPointer(rebasing: events[..<known]), notes: notes)
                 return true
@@ -190,7 +187,7 @@ public struct LedgerHistory: Sendable {
 
     /// `fold` of `events` (a whole history in seq order, the events of a load), in parts by
     /// company, one per core, that use the events up as they fold them: the events are first
-    /// put in the order the parts use them (`MembershipFold.permute`), and the pages of those
+    /// put in the order the parts use them (`CompanyOrderedEvents`), and the pages of those
     /// used are given back as the fold goes on. Every event is deinitialized when it returns.
     /// - Returns: nil when a part finds a broken rule or a recommendation does not hold (R10):
     ///   the events are gone, and a fold in one piece must read them again to name the first.
@@ -210,10 +207,7 @@ public struct LedgerHistory: Sendable {
         var groupings = ParallelMap.map(parts) { part in
             MembershipFold.PartGrouping(UnsafeBufferPointer(slots.events), reversed: reversed, part: part, of: parts)
         }
-        var next: UInt = 0
-        let ordered = CompanyOrderedEvents(moving: events, groupings: &groupings, bucket: bucket) { read in
-            HeapSettings.giveBack(UnsafeMutableRawBufferPointer(read), after: &next)
-        }
+        let ordered = CompanyOrderedEvents(inPlace: events, groupings: &groupings, bucket: bucket)
         let folds = ParallelMap.map(parts) { part in
             var next: UInt = 0
             return Result { () throws(LedgerError) in
