@@ -52,13 +52,16 @@ public struct LedgerHistory: Sendable {
     /// - Parameter consume: given the recorded instants and the events once all are read; true
     ///   when it used the events up (deinitialized every one), and the history keeps none.
     /// - Parameter pieceBytes: how much of a commit's lines one task decodes (`CommitPiece`).
+    /// - Parameter stopAfter: stop reading after the first segment that holds an event recorded
+    ///   after this instant (the history then holds the log up to the end of that segment).
     static func load(
         _ directory: LedgerDirectory,
         capacity: Int,
         withIDs: Bool,
         progress: ((Int, Int) -> Void)?,
         consume: ((RecordedInstants, UnsafeMutableBufferPointer<SequencedEvent>) -> Bool)? = nil,
-        pieceBytes: Int = CommitPiece.bytes
+        pieceBytes: Int = CommitPiece.bytes,
+        stopAfter: Instant? = nil
     ) throws -> LedgerHistory? {
         var history = LedgerHistory()
         var fits = true
@@ -67,42 +70,48 @@ public struct LedgerHistory: Sendable {
             history.events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { events, count in
                 HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(events))
                 let slots = EventSlots(events: events, ids: withIDs ? ids : nil)
-                try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
-                    guard fits, let last = commits.last else { return }
-                    guard last.trailer.lastSeq <= capacity else {
-                        fits = false
-                        return
-                    }
-                    let pieces = CommitPiece.pieces(of: commits, bytes: pieceBytes)
-                    let decoded = ParallelMap.map(pieces.count) { i in
-                        Result { try decode(pieces[i], of: commits[pieces[i].commit], segment: segment, into: slots) }
-                    }
-                    var p = 0
-                    for (k, commit) in commits.enumerated() {
-                        var runs: [(start: Int, instant: Instant)] = []
-                        var failure: (any Error)?
-                        for q in p..<pieces.endIndex where pieces[q].commit == k {
-                            switch decoded[q] {
-                            case .success(let pieceRuns): runs += pieceRuns
-                            case .failure(let error): failure = failure ?? error
+                do {
+                    try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
+                        guard fits, let last = commits.last else { return }
+                        guard last.trailer.lastSeq <= capacity else {
+                            fits = false
+                            return
+                        }
+                        let pieces = CommitPiece.pieces(of: commits, bytes: pieceBytes)
+                        let decoded = ParallelMap.map(pieces.count) { i in
+                            Result {
+                                try decode(pieces[i], of: commits[pieces[i].commit], segment: segment, into: slots)
                             }
                         }
-                        if let failure {
-                            // The commits before it stay; it and those after it go, as far as decoded.
-                            for q in p..<pieces.endIndex {
-                                if case .success = decoded[q] {
-                                    slots.clear(from: pieces[q].seqs.lowerBound, upTo: pieces[q].seqs.upperBound)
+                        var p = 0
+                        for (k, commit) in commits.enumerated() {
+                            var runs: [(start: Int, instant: Instant)] = []
+                            var failure: (any Error)?
+                            for q in p..<pieces.endIndex where pieces[q].commit == k {
+                                switch decoded[q] {
+                                case .success(let pieceRuns): runs += pieceRuns
+                                case .failure(let error): failure = failure ?? error
                                 }
                             }
-                            count = commit.trailer.firstSeq - 1
-                            throw failure
+                            if let failure {
+                                // The commits before it stay; it and those after it go, as far as decoded.
+                                for q in p..<pieces.endIndex {
+                                    if case .success = decoded[q] {
+                                        slots.clear(from: pieces[q].seqs.lowerBound, upTo: pieces[q].seqs.upperBound)
+                                    }
+                                }
+                                count = commit.trailer.firstSeq - 1
+                                throw failure
+                            }
+                            while p < pieces.endIndex, pieces[p].commit == k { p += 1 }
+                            history.recorded.append(runs: runs, upTo: commit.trailer.lastSeq)
+                            history.commitHashes[commit.trailer.lastSeq] = commit.trailer.lastHash
                         }
-                        while p < pieces.endIndex, pieces[p].commit == k { p += 1 }
-                        history.recorded.append(runs: runs, upTo: commit.trailer.lastSeq)
-                        history.commitHashes[commit.trailer.lastSeq] = commit.trailer.lastHash
+                        count = last.trailer.lastSeq
+                        // Recorded instants never go backwards (R2): no later segment holds one known then.
+                        if let stopAfter, let latest = history.recorded.last, latest > stopAfter { throw ReadEnough() }
                     }
-                    count = last.trailer.lastSeq
-                }
+                } catch is ReadEnough {}
                 if !fits {
                     events.baseAddress!.deinitialize(count: count)
                     count = 0
@@ -118,20 +127,26 @@ public struct LedgerHistory: Sendable {
         return fits ? history : nil
     }
 
-    /// A whole log's fold, without its events.
+    /// Thrown by a load's segment reader when the segments read hold every event known at the
+    /// instant asked for.
+    private struct ReadEnough: Error {}
+
+    /// A log's fold, without its events.
     public struct Folded: Sendable {
         /// The fold of the events known at the instant asked for.
         public var fold: MembershipFold
-        /// How many events the log holds: the seq of the last.
+        /// How many events were read: the seq of the last (the log's head, unless a fold as
+        /// known at an instant stopped reading after the segment that passes it).
         public var count: Int
-        /// The hash (hex) of the log's last line.
+        /// The hash (hex) of the last line read.
         public var headHash: String
     }
 
-    /// Reads every stored record and folds those known at `instant`, as `load` then `fold` do,
+    /// Reads the stored records and folds those known at `instant`, as `load` then `fold` do,
     /// in less memory: a long history's events are used up as they are folded
     /// (`consumingFold`), so the replay's peak is near the larger of the events and the fold,
-    /// not their sum.
+    /// not their sum. With an instant, the segments after the one that passes it are not read:
+    /// a question about what was known years ago reads those years.
     /// - Throws: `LogError` as `load` does; `LedgerError` for the first event, in (`on`, `seq`)
     ///   order, that breaks a rule (the log is then read again, for a fold in one piece).
     public static func loadFolded(
@@ -154,13 +169,20 @@ public struct LedgerHistory: Sendable {
         var capacity = capacity(logBytes: directory.bytes(ofSegments: try directory.segmentNumbers()))
         while true {
             var consumed: MembershipFold??
-            let read = try load(directory, capacity: capacity, withIDs: false, progress: progress) { recorded, events in
-                let known = instant.map { recorded.count(recordedAtOrBefore: $0) } ?? events.count
-                guard known >= consumingFrom else { return false }
-                (events.baseAddress! + known).deinitialize(count: events.count - known)
-                consumed = consumingFold(UnsafeMutableBufferPointer(rebasing: events[..<known]), notes: notes)
-                return true
-            }
+            let read = try load(
+                directory,
+                capacity: capacity,
+                withIDs: false,
+                progress: progress,
+                consume: { recorded, events in
+                    let known = instant.map { recorded.count(recordedAtOrBefore: $0) } ?? events.count
+                    guard known >= consumingFrom else { return false }
+                    (events.baseAddress! + known).deinitialize(count: events.count - known)
+                    consumed = consumingFold(UnsafeMutableBufferPointer(rebasing: events[..<known]), notes: notes)
+                    return true
+                },
+                stopAfter: instant
+            )
             guard let history = read else {
                 // A log whose events pack tighter than the guess: read again, with more room.
                 capacity *= 4
