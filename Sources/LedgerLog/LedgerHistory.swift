@@ -37,11 +37,28 @@ public struct LedgerHistory: Sendable {
     ) throws
         -> LedgerHistory
     {
+        try load(directory, withIDs: withIDs, progress: progress, consume: nil, stopAfter: nil)
+    }
+
+    /// `load(_:capacity:…)` with room for every event, from a guess that grows until it fits.
+    static func load(
+        _ directory: LedgerDirectory,
+        withIDs: Bool,
+        progress: ((Int, Int) -> Void)?,
+        consume: ((RecordedInstants, UnsafeMutableBufferPointer<SequencedEvent>) -> Bool)?,
+        stopAfter: Instant?
+    ) throws -> LedgerHistory {
         var capacity = capacity(logBytes: directory.bytes(ofSegments: try directory.segmentNumbers()))
         while true {
-            if let history = try load(directory, capacity: capacity, withIDs: withIDs, progress: progress) {
-                return history
-            }
+            let read = try load(
+                directory,
+                capacity: capacity,
+                withIDs: withIDs,
+                progress: progress,
+                consume: consume,
+                stopAfter: stopAfter
+            )
+            if let history = read { return history }
             // A log whose events pack tighter than the guess: read again, with more room.
             capacity *= 4
         }
@@ -85,9 +102,12 @@ public struct LedgerHistory: Sendable {
                         }
                         var p = 0
                         for (k, commit) in commits.enumerated() {
+                            // The commit's pieces: those from `p` on that name it (a segment of
+                            // one-event appends holds thousands of commits: no scan to the end).
+                            let own = p..<(pieces[p...].firstIndex { $0.commit != k } ?? pieces.endIndex)
                             var runs: [(start: Int, instant: Instant)] = []
                             var failure: (any Error)?
-                            for q in p..<pieces.endIndex where pieces[q].commit == k {
+                            for q in own {
                                 switch decoded[q] {
                                 case .success(let pieceRuns): runs += pieceRuns
                                 case .failure(let error): failure = failure ?? error
@@ -103,7 +123,7 @@ public struct LedgerHistory: Sendable {
                                 count = commit.trailer.firstSeq - 1
                                 throw failure
                             }
-                            while p < pieces.endIndex, pieces[p].commit == k { p += 1 }
+                            p = own.upperBound
                             history.recorded.append(runs: runs, upTo: commit.trailer.lastSeq)
                             history.commitHashes[commit.trailer.lastSeq] = commit.trailer.lastHash
                         }
@@ -166,34 +186,26 @@ public struct LedgerHistory: Sendable {
         progress: ((Int, Int) -> Void)?,
         consumingFrom: Int
     ) throws -> Folded {
-        var capacity = capacity(logBytes: directory.bytes(ofSegments: try directory.segmentNumbers()))
-        while true {
-            var consumed: MembershipFold??
-            let read = try load(
-                directory,
-                capacity: capacity,
-                withIDs: false,
-                progress: progress,
-                consume: { recorded, events in
-                    let known = instant.map { recorded.count(recordedAtOrBefore: $0) } ?? events.count
-                    guard known >= consumingFrom else { return false }
-                    (events.baseAddress! + known).deinitialize(count: events.count - known)
-                    consumed = consumingFold(UnsafeMutableBufferPointer(rebasing: events[..<known]), notes: notes)
-                    return true
-                },
-                stopAfter: instant
-            )
-            guard let history = read else {
-                // A log whose events pack tighter than the guess: read again, with more room.
-                capacity *= 4
-                continue
-            }
-            switch consumed {
-            case .none: return try history.folded(knownAt: instant, notes: notes)
-            case .some(.some(let whole)): return history.folded(as: whole)
-            // A broken rule: the fold in one piece names the first, from the log read again.
-            case .some(.none): return try load(directory).folded(knownAt: instant, notes: notes)
-            }
+        // Set only by a read that fits (one that does not never reaches `consume`).
+        var consumed: MembershipFold??
+        let history = try load(
+            directory,
+            withIDs: false,
+            progress: progress,
+            consume: { recorded, events in
+                let known = instant.map { recorded.count(recordedAtOrBefore: $0) } ?? events.count
+                guard known >= consumingFrom else { return false }
+                (events.baseAddress! + known).deinitialize(count: events.count - known)
+                consumed = consumingFold(UnsafeMutableBufferPointer(rebasing: events[..<known]), notes: notes)
+                return true
+            },
+            stopAfter: instant
+        )
+        switch consumed {
+        case .none: return try history.folded(knownAt: instant, notes: notes)
+        case .some(.some(let whole)): return history.folded(as: whole)
+        // A broken rule: the fold in one piece names the first, from the log read again.
+        case .some(.none): return try load(directory).folded(knownAt: instant, notes: notes)
         }
     }
 
@@ -242,10 +254,16 @@ public struct LedgerHistory: Sendable {
                 ) { used in HeapSettings.giveBack(UnsafeMutableRawBufferPointer(used), after: &next) }
             }
         }
+        return merged(folds)
+    }
+
+    /// The parts' folds as one (`MembershipFold.merged`), or nil when a part found a broken rule
+    /// or a recommendation does not hold (R10): the fold in one piece then names the first.
+    static func merged(_ parts: [Result<MembershipFold, LedgerError>]) -> MembershipFold? {
         var done: [MembershipFold] = []
-        for fold in folds {
-            guard case .success(let part) = fold else { return nil }
-            done.append(part)
+        for part in parts {
+            guard case .success(let fold) = part else { return nil }
+            done.append(fold)
         }
         return MembershipFold.merged(done)
     }
@@ -408,12 +426,7 @@ public struct LedgerHistory: Sendable {
                 )
             }
         }
-        var done: [MembershipFold] = []
-        for fold in folds {
-            guard case .success(let part) = fold else { return try MembershipFold.fold(events, notes: notes) }
-            done.append(part)
-        }
-        guard let merged = MembershipFold.merged(done) else { return try MembershipFold.fold(events, notes: notes) }
-        return merged
+        if let whole = merged(folds) { return whole }
+        return try MembershipFold.fold(events, notes: notes)
     }
 }
