@@ -169,19 +169,15 @@ public final class EventIndex: AppendHistory {
             let prev = try first.withUnsafeBytes { raw throws in try StoredRecord.decode(line: Array(raw)).prev }
             guard prev == hash else { throw IndexMismatch() }
         }
-        try insert(lines, logged: try LedgerHistory.decode(lines: lines), seq: head.seq, hash: head.hashHex)
+        let logged = try LedgerHistory.decode(lines: lines)
+        try insert(LineFeed(lines: lines, logged: logged, seq: head.seq, hash: head.hashHex))
     }
 
-    /// Indexes stored lines (`logged`: the same, decoded) and records the head they make (seq and
-    /// hash of the last), in one transaction, committed once `beforeCommit` returns.
-    private func insert(
-        _ lines: [[UInt8]],
-        logged: [LoggedEvent],
-        seq: Int,
-        hash: String,
-        beforeCommit: () throws -> Void = {}
-    ) throws {
-        try db!.withDirectWrites(when: lines.count >= EventIndex.directWriteLines) {
+    /// Indexes the stored lines of `feed` as they come and records the head they make (seq and
+    /// hash of the last), in one transaction, committed once `beforeCommit` returns; a feed
+    /// that is cancelled leaves nothing.
+    private func insert(_ feed: LineFeed, beforeCommit: () throws -> Void = {}) throws {
+        try db!.withDirectWrites(when: feed.count >= EventIndex.directWriteLines) {
             try db!.transaction {
                 let insertEvent = try db!.prepare("INSERT INTO events VALUES (?, ?, ?, ?)")
                 let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
@@ -190,47 +186,50 @@ public final class EventIndex: AppendHistory {
                 let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
                 // Each company once: most of a batch's events name a company named before.
                 var named: Set<CompanyID> = []
-                for (line, logged) in zip(lines, logged) {
-                    var company = logged.event.company?.rawValue
-                    if case .eventReversed(let target, _) = logged.event.body {
-                        company = try self.company(ofSeq: target)
-                    }
-                    if let id = logged.event.company, named.insert(id).inserted {
-                        try insertCompany.insert { $0.text(id.rawValue) }
-                    }
-                    if case .recommendationReceived(let recommender) = logged.event.body, let company {
-                        try insertCitation.insert { row in
-                            row.text(recommender.rawValue)
-                            row.text(company)
+                while let chunk = feed.next() {
+                    for (line, logged) in zip(chunk.lines, chunk.logged) {
+                        var company = logged.event.company?.rawValue
+                        if case .eventReversed(let target, _) = logged.event.body {
+                            company = try self.company(ofSeq: target)
                         }
-                    }
-                    if case .indexRoundRecorded(let label, let included) = logged.event.body {
-                        try insertRound.insert { row in
-                            row.integer(Int64(logged.seq))
-                            row.text(logged.event.on.description)
-                            row.text(label)
+                        if let id = logged.event.company, named.insert(id).inserted {
+                            try insertCompany.insert { $0.text(id.rawValue) }
                         }
-                        for member in included {
-                            try insertInclusion.insert { row in
-                                row.text(member.rawValue)
-                                row.integer(Int64(logged.seq))
+                        if case .recommendationReceived(let recommender) = logged.event.body, let company {
+                            try insertCitation.insert { row in
+                                row.text(recommender.rawValue)
+                                row.text(company)
                             }
                         }
-                    }
-                    try insertEvent.insert { row in
-                        row.integer(Int64(logged.seq))
-                        row.text(company)
-                        row.integer(EventIndex.key(logged.id))
-                        row.blob(line)
+                        if case .indexRoundRecorded(let label, let included) = logged.event.body {
+                            try insertRound.insert { row in
+                                row.integer(Int64(logged.seq))
+                                row.text(logged.event.on.description)
+                                row.text(label)
+                            }
+                            for member in included {
+                                try insertInclusion.insert { row in
+                                    row.text(member.rawValue)
+                                    row.integer(Int64(logged.seq))
+                                }
+                            }
+                        }
+                        try insertEvent.insert { row in
+                            row.integer(Int64(logged.seq))
+                            row.text(company)
+                            row.integer(EventIndex.key(logged.id))
+                            row.blob(line)
+                        }
                     }
                 }
+                guard let head = feed.finalHead else { throw LineFeedCancelled() }
                 try beforeCommit()
                 // The lines durable in the log, their rows written and not committed.
                 FaultInjection.point("index-before-commit")
                 let meta = try db!.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
                 try meta.run([.text("version"), .text(EventIndex.version)])
-                try meta.run([.text("head_seq"), .text(String(seq))])
-                try meta.run([.text("head_hash"), .text(hash)])
+                try meta.run([.text("head_seq"), .text(String(head.seq))])
+                try meta.run([.text("head_hash"), .text(head.hash)])
             }
         }
     }
@@ -430,29 +429,34 @@ public final class EventIndex: AppendHistory {
     }
 
     /// Indexes the lines once they are durable; a large batch's rows are written meanwhile, on
-    /// another core, in a transaction that commits only when the lines are durable (the index
-    /// never runs ahead of the log) and is rolled back when they were not written.
-    public func appending(_ lines: [[UInt8]], logged: [LoggedEvent], seq: Int, hash: String) -> Finish {
-        guard !lines.isEmpty else { return { _ in } }
-        guard lines.count >= EventIndex.directWriteLines else {
+    /// another core, as the feed brings them, in a transaction that commits only when the lines
+    /// are durable (the index never runs ahead of the log) and is rolled back when they were not
+    /// written.
+    public func appending(_ feed: LineFeed) -> Finish {
+        guard feed.count > 0 else { return { _ in } }
+        guard feed.count >= EventIndex.directWriteLines else {
             return { durable in
                 guard durable else { return }
-                try self.insert(lines, logged: logged, seq: seq, hash: hash)
+                try self.insert(feed)
                 try self.foldBackWAL()
             }
         }
         let verdict = DurabilityVerdict()
         let index = Handoff(value: self)
         let rows = BackgroundWork {
-            try index.value.insert(lines, logged: logged, seq: seq, hash: hash) { try verdict.wait() }
+            try index.value.insert(feed) { try verdict.wait() }
             try index.value.foldBackWAL()
         }
         return { durable in
+            if !durable { feed.cancel() }
             verdict.give(durable)
             try rows.result()
         }
     }
 }
+
+/// What an index insert throws when its feed was cancelled: the lines were not written.
+struct LineFeedCancelled: Error {}
 
 /// The index, handed to the thread that writes a large batch's rows: the appending thread does
 /// not touch it again until that work has ended (`BackgroundWork.result`).

@@ -45,7 +45,7 @@ extension Ledger {
             let checked = ParallelMap.map(lines.count, chunk: 256) { i -> Result<EventInput, InputError> in
                 let (number, bytes) = lines[i]
                 do {
-                    return .success(try EventCodec.decodeInput(try JSONParser.parse(Array(bytes))))
+                    return .success(try EventCodec.decodeInput(try JSONParser.parse(bytes)))
                 } catch let error as InputError {
                     return .failure(error.at(line: number))
                 } catch let error as JSONParser.SyntaxError {

@@ -77,26 +77,30 @@ public enum EventCodec {
         id: String?,
         version: Int
     ) throws(InputError) -> EventInput {
-        let specs = type.fields
-        // The first unknown field by name, whatever order the input gave them in.
-        if let unknown = fields.lazy.map(\.key).filter({ key in !specs.contains { $0.name == key } }).min() {
-            throw InputError(field: unknown, "unknown field for \(type.rawValue)")
+        // Each field filed in its slot once; the first unknown one by name, whatever order the
+        // input gave them in.
+        var fieldValues = JSONPayload()
+        var unknown: String?
+        for member in fields {
+            if let field = FieldName.named(member.key), type.fieldSet & field.bit != 0 {
+                fieldValues.slots[field.rawValue] = member.value
+            } else if unknown.map({ member.key < $0 }) ?? true {
+                unknown = member.key
+            }
         }
+        if let unknown { throw InputError(field: unknown, "unknown field for \(type.rawValue)") }
         var payload = EventPayload(type: type)
-        for spec in specs {
-            guard let raw = member(spec.name, in: fields) else {
+        for spec in type.fields {
+            guard let raw = fieldValues.slots[spec.field.rawValue] else {
                 if spec.isRequired { throw InputError(field: spec.name, "is missing") }
                 continue
             }
-            payload.append(spec.name, try FieldFormat.normalise(raw, as: spec.kind, field: spec.name))
+            let value = try FieldFormat.normalise(raw, as: spec.kind, field: spec.name)
+            fieldValues.slots[spec.field.rawValue] = value
+            payload.append(spec.name, value)
         }
-        let event = try makeEvent(type: type, payload)
+        let event = try makeEvent(type: type, from: fieldValues)
         return EventInput(event: event, id: id, version: version, payload: payload)
-    }
-
-    /// Builds the typed event from normalised fields (all formats already checked).
-    static func makeEvent(type: EventType, _ p: EventPayload) throws(InputError) -> Event {
-        try makeEvent(type: type, from: JSONPayload { p[$0] })
     }
 
     /// Builds the typed event from a payload, however it was decoded.

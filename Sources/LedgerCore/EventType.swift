@@ -74,14 +74,35 @@ public enum EventType: String, Hashable, Sendable, CaseIterable {
     public static let currentVersion = 1
 
     /// The payload fields, in the order a stored record holds them.
-    public var fields: [FieldSpec] { EventType.fieldTable[self]! }
+    public var fields: [FieldSpec] { EventType.fieldTable[ordinal] }
 
     /// The payload fields as a set of `FieldName.bit`s: the replay decoder's check for unknown fields.
-    var fieldSet: UInt32 { EventType.fieldSets[self]! }
+    var fieldSet: UInt32 { EventType.fieldSets[ordinal] }
 
-    // Built once: replay asks for a type's fields for every line it reads.
-    private static let fieldTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.fieldList) })
-    private static let fieldSets = fieldTable.mapValues { $0.reduce(0) { $0 | $1.field.bit } }
+    // Built once and read by the type's place, not hashed: replay asks for a type's fields for
+    // every line it reads, and a batch import for every input line.
+    private static let fieldTable = allCases.map(\.fieldList)
+    private static let fieldSets = fieldTable.map { $0.reduce(0) { $0 | $1.field.bit } }
+
+    /// The type's place in `allCases`.
+    private var ordinal: Int {
+        switch self {
+        case .applicationFiled: 0
+        case .documentsSubmitted: 1
+        case .recommendationReceived: 2
+        case .membershipApproved: 3
+        case .applicationRejected: 4
+        case .feeScheduleSet: 5
+        case .feeRequested: 6
+        case .feePaid: 7
+        case .delayExcused: 8
+        case .indexRoundRecorded: 9
+        case .profileUpdated: 10
+        case .classChanged: 11
+        case .memberResigned: 12
+        case .eventReversed: 13
+        }
+    }
 
     private var fieldList: [FieldSpec] {
         switch self {

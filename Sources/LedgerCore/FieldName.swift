@@ -46,6 +46,12 @@ public enum FieldName: Int, CaseIterable, Sendable {
         return nil
     }
 
+    /// The field named `key`, nil for any other name.
+    static func named(_ key: String) -> FieldName? {
+        var key = key
+        return key.withUTF8 { named(UnsafeRawBufferPointer($0)) }
+    }
+
     // Candidates by name length: a key is compared with the few names of its length only.
     private static let byLength: [[([UInt8], FieldName)]] = {
         var table = [[([UInt8], FieldName)]](repeating: [], count: 16)

@@ -11,11 +11,21 @@ protocol PayloadSource {
     func texts(_ key: FieldName) -> [String]?
 }
 
-/// Fields held as JSON values (input, and stored lines read by the general decoder).
+/// Fields held as JSON values (input, and stored lines read by the general decoder), in one slot
+/// per `FieldName`: read by number, with no string comparison.
 struct JSONPayload: PayloadSource {
-    let field: (String) -> JSONValue?
+    var slots: [JSONValue?] = Array(repeating: nil, count: FieldName.count)
 
-    func value(_ key: FieldName) -> JSONValue? { field(key.key) }
+    init() {}
+
+    /// The fields of a payload (its `type` and any unknown key left out).
+    init(_ payload: EventPayload) {
+        for member in payload.members {
+            if let field = FieldName.named(member.key) { slots[field.rawValue] = member.value }
+        }
+    }
+
+    func value(_ key: FieldName) -> JSONValue? { slots[key.rawValue] }
 
     func has(_ key: FieldName) -> Bool { value(key) != nil }
     func text(_ key: FieldName) -> String? {

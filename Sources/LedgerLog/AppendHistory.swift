@@ -10,11 +10,12 @@ public protocol AppendHistory: AnyObject {
     func storedRecords(ids: Set<String>) throws -> [String: StoredRecord]
     /// The stored events to fold with `fresh`, and the companies to judge (nil: all of them).
     func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?)
-    /// Told of the lines about to be written (and the same lines as replay reads them), and the
-    /// head they will make: seq and hash (hex) of the last. It may begin its own work at once, on
-    /// another core; the `Finish` it returns is called once, with true when the lines are
-    /// durable, false when they were not written, and ends that work.
-    func appending(_ lines: [[UInt8]], logged: [LoggedEvent], seq: Int, hash: String) -> Finish
+    /// Told of the lines about to be written (and the same lines as replay reads them), which
+    /// `feed` brings as they are chained, then the head they make: seq and hash (hex) of the
+    /// last. It may begin its own work at once, on another core; the `Finish` it returns is
+    /// called once, after the feed has ended, with true when the lines are durable, false when
+    /// they were not written, and ends that work.
+    func appending(_ feed: LineFeed) -> Finish
 
     /// Ends what `appending` began: called with whether the lines are durable.
     typealias Finish = (_ durable: Bool) throws -> Void
@@ -46,5 +47,5 @@ public final class FullLogHistory: AppendHistory {
         (history.events, nil)
     }
 
-    public func appending(_ lines: [[UInt8]], logged: [LoggedEvent], seq: Int, hash: String) -> Finish { { _ in } }
+    public func appending(_ feed: LineFeed) -> Finish { { _ in } }
 }

@@ -72,9 +72,11 @@ public struct EventAppender: Sendable {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
             var notes = writer.recoveryNote.map { [$0] } ?? []
             try history.open(directory, head: writer.head)
-            let batch = try prepare(inputs, history: history, writer: writer)
-            // A large batch is indexed on another core while its commit is compressed and synced.
-            let indexed = history.appending(batch.lines, logged: batch.logged, seq: batch.seq, hash: batch.hash)
+            let checked = try check(inputs, history: history, writer: writer)
+            // A large batch is indexed on another core while its lines are chained, compressed and synced.
+            let feed = LineFeed(count: checked.fresh.count)
+            let indexed = history.appending(feed)
+            let batch = encode(checked, writer: writer, feed: feed)
             do {
                 try writer.append(batch.lines)
             } catch {
@@ -100,7 +102,7 @@ public struct EventAppender: Sendable {
     public func preview(_ inputs: [EventInput], history: any AppendHistory = FullLogHistory()) throws -> AppendPreview {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
             try history.open(directory, head: writer.head)
-            let batch = try prepare(inputs, history: history, writer: writer)
+            let batch = encode(try check(inputs, history: history, writer: writer), writer: writer)
             return AppendPreview(
                 lines: batch.lines,
                 acks: batch.acks,
@@ -124,7 +126,7 @@ public struct EventAppender: Sendable {
             return groups.enumerated().map { i, group -> (any Error)? in
                 defer { progress?(i + 1, groups.count) }
                 do {
-                    _ = try prepare(group, history: history, writer: writer)
+                    _ = try check(group, history: history, writer: writer)
                     return nil
                 } catch {
                     return error
@@ -133,27 +135,39 @@ public struct EventAppender: Sendable {
         }
     }
 
+    /// A batch checked under the writer lock: its new events have seqs and ids, and the rules hold.
+    struct CheckedBatch {
+        /// The recording instant (R2).
+        var now: Instant
+        /// The inputs that are new (not repeats of a stored or earlier id), in order.
+        var fresh: [(line: Int, input: EventInput, seq: Int, id: String, key: EventID)]
+        /// Each input's acknowledgement when it repeats a stored id, nil otherwise.
+        var acks: [AppendAck?]
+        /// The first input line of each id the batch brings.
+        var batchIDs: [String: Int]
+        var inputs: [EventInput]
+        /// The stored events the rules were checked over, and the companies judged.
+        var stored: [SequencedEvent]
+        var judged: Set<CompanyID>?
+        var fold: MembershipFold
+    }
+
     /// A batch checked and encoded under the writer lock, ready to be written.
     struct PreparedBatch {
         var lines: [[UInt8]]
-        /// The new lines as replay reads them, for the history to index.
-        var logged: [LoggedEvent]
         var acks: [AppendAck]
         /// The stored events the rules were checked over, and the companies judged.
         var stored: [SequencedEvent]
         var judged: Set<CompanyID>?
         var fold: MembershipFold
-        /// The head the lines make: the last one's seq and hash (hex).
-        var seq: Int
-        var hash: String
     }
 
-    /// Checks idempotency, R2 and the rules, fills amounts and chains the new lines.
-    private func prepare(
+    /// Checks idempotency, R2 and the rules, and gives the new events their seqs and ids.
+    private func check(
         _ inputs: [EventInput],
         history: any AppendHistory,
         writer: LogWriter
-    ) throws -> PreparedBatch {
+    ) throws -> CheckedBatch {
         // Read under the lock: a writer that waited for another stamps after it (R2).
         var now = clock.read()
         if let line = writer.head.lastLine {
@@ -228,55 +242,82 @@ public struct EventAppender: Sendable {
                 batchSize: inputs.count
             )
         }
-        // Lines are encoded on every core with `prev` blank, then chained in order: only the
-        // hashing is sequential.
-        let recorded = now.description
-        let toEncode = fresh
-        let filledAmounts = fold.filledAmounts
-        var unchained = ParallelMap.map(toEncode.count, chunk: 256) { k in
-            let item = toEncode[k]
-            var payload = item.input.payload
-            if let filled = filledAmounts[item.seq] {
-                payload = payload.filling("amount", with: .string(filled.description))
-            }
-            return StoredRecord.unchained(
-                seq: item.seq,
-                id: item.id,
-                version: item.input.version,
-                recorded: recorded,
-                by: actor,
-                payload: payload
-            )
-        }
-        var prev = Array(writer.head.hashHex.utf8)
-        for k in unchained.indices {
-            // Chained in place: a copy of the line would share its bytes, then copy them to write `prev`.
-            unchained[k].chain(after: prev)
-            prev = SHA256Hex.hexDigits(SHA256Hex.digest(unchained[k].bytes))
-            let item = fresh[k]
-            acks[item.line - 1] = AppendAck(seq: item.seq, id: item.id, hash: String(decoding: prev, as: UTF8.self))
-        }
-        let lines = unchained.map(\.bytes)
+        return CheckedBatch(
+            now: now,
+            fresh: fresh,
+            acks: acks,
+            batchIDs: batchIDs,
+            inputs: inputs,
+            stored: stored,
+            judged: judged,
+            fold: fold
+        )
+    }
+
+    /// How many lines are encoded and chained before they are handed to the feed: enough for
+    /// every core to share, few enough that the index begins early.
+    public static let feedChunk = 8_192
+
+    /// Fills amounts (R15) and encodes and chains the new lines, handing them to `feed` as they
+    /// are chained and closing it with the head they make.
+    private func encode(_ checked: CheckedBatch, writer: LogWriter, feed: LineFeed? = nil) -> PreparedBatch {
+        let fresh = checked.fresh
+        let filledAmounts = checked.fold.filledAmounts
         let logged = fresh.map { item in
             var event = item.input.event
             if case .feeRequested(let period, nil) = event.body, let filled = filledAmounts[item.seq] {
                 event.body = .feeRequested(period: period, amount: filled)
             }
-            return LoggedEvent(seq: item.seq, recorded: now, id: item.key, event: event)
+            return LoggedEvent(seq: item.seq, recorded: checked.now, id: item.key, event: event)
         }
+        let recorded = checked.now.description
+        var acks = checked.acks
+        var lines: [[UInt8]] = []
+        lines.reserveCapacity(fresh.count)
+        var prev = Array(writer.head.hashHex.utf8)
+        // Lines are encoded on every core with `prev` blank, then chained in order: only the
+        // hashing is sequential.
+        for start in stride(from: 0, to: fresh.count, by: EventAppender.feedChunk) {
+            let end = min(start + EventAppender.feedChunk, fresh.count)
+            var unchained = ParallelMap.map(end - start, chunk: 256) { k in
+                let item = fresh[start + k]
+                var payload = item.input.payload
+                if let filled = filledAmounts[item.seq] {
+                    payload = payload.filling("amount", with: .string(filled.description))
+                }
+                return StoredRecord.unchained(
+                    seq: item.seq,
+                    id: item.id,
+                    version: item.input.version,
+                    recorded: recorded,
+                    by: actor,
+                    payload: payload
+                )
+            }
+            for k in unchained.indices {
+                // Chained in place: a copy of the line would share its bytes, then copy them to write `prev`.
+                unchained[k].chain(after: prev)
+                prev = SHA256Hex.hexDigits(SHA256Hex.digest(unchained[k].bytes))
+                let item = fresh[start + k]
+                acks[item.line - 1] = AppendAck(seq: item.seq, id: item.id, hash: String(decoding: prev, as: UTF8.self))
+            }
+            // The chunk's own array: a slice of `lines` would make the next append copy it.
+            let chained = unchained.map(\.bytes)
+            lines.append(contentsOf: chained)
+            feed?.send(LineFeed.Chunk(lines: chained[...], logged: logged[start..<end]))
+        }
+        let hash = String(decoding: prev, as: UTF8.self)
+        feed?.close(seq: writer.head.seq + fresh.count, hash: hash)
         // Repeats of an id inside the batch answer the first one's seq.
-        for (i, input) in inputs.enumerated() where acks[i] == nil {
-            acks[i] = acks[batchIDs[input.id!]!]
+        for (i, input) in checked.inputs.enumerated() where acks[i] == nil {
+            acks[i] = acks[checked.batchIDs[input.id!]!]
         }
         return PreparedBatch(
             lines: lines,
-            logged: logged,
             acks: acks.map { $0! },
-            stored: stored,
-            judged: judged,
-            fold: fold,
-            seq: writer.head.seq + fresh.count,
-            hash: String(decoding: prev, as: UTF8.self)
+            stored: checked.stored,
+            judged: checked.judged,
+            fold: checked.fold
         )
     }
 

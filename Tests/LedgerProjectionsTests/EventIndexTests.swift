@@ -157,6 +157,49 @@ import Testing
         }
     }
 
+    @Test("a batch of several feed chunks is indexed row for row as a rebuild from the log indexes it")
+    func batchInChunks() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let companies = 2 * EventAppender.feedChunk / 5 + 3
+            let recommended = [
+                EventJSON.filed("R1", on: "2024-06-01"),
+                EventJSON.object([
+                    ("type", "RecommendationReceived"), ("company", "R1"), ("on", "2024-06-02"), ("recommender", "C0"),
+                ]),
+            ]
+            let inputs = try ([EventJSON.schedule()] + simpleEvents(companies: companies) + recommended).map {
+                try EventCodec.decodeInput(try JSONParser.parse($0))
+            }
+            #expect(inputs.count > 2 * EventAppender.feedChunk)
+            try EventAppender(directory: directory, now: Instant("2024-12-31T02:00:00Z")!, actor: "t")
+                .append(inputs, history: EventIndex()) { _ in }
+            func dump() throws -> [String] {
+                let db = try SQLiteDatabase(path: directory.path + "/index.sqlite")
+                var rows: [String] = []
+                for query in [
+                    "SELECT seq, company, id_key, hex(line) FROM events ORDER BY seq",
+                    "SELECT recommender, company FROM recommendations ORDER BY 1, 2",
+                    "SELECT company FROM companies ORDER BY 1", "SELECT key, value FROM meta ORDER BY key",
+                ] {
+                    let statement = try db.prepare(query)
+                    while try statement.step() {
+                        let columns = Int32(statement.columnNames.count)
+                        rows.append((0..<columns).map { statement.text($0) ?? "-" }.joined(separator: "|"))
+                    }
+                }
+                return rows
+            }
+            let appended = try dump()
+            #expect(appended.count > inputs.count)
+            try FileManager.default.removeItem(atPath: directory.path + "/index.sqlite")
+            let rebuilt = EventIndex()
+            try LogWriter.withWriter(directory) { try rebuilt.open(directory, head: $0.head) }
+            #expect(rebuilt.lastOpen == "rebuilt")
+            #expect(try dump() == appended)
+        }
+    }
+
     @Test("a large batch's rows, written while its commit is made durable, are rolled back when it is not written")
     func largeBatchNotWritten() throws {
         try withTemporaryDirectory { path in
@@ -178,7 +221,7 @@ import Testing
             let index = EventIndex()
             try LogWriter.withWriter(directory) { writer in
                 try index.open(directory, head: writer.head)
-                let indexed = index.appending(lines, logged: logged, seq: logged.last!.seq, hash: "ab")
+                let indexed = index.appending(LineFeed(lines: lines, logged: logged, seq: logged.last!.seq, hash: "ab"))
                 #expect(throws: (any Error).self) { try indexed(false) }
             }
             // Neither rows nor head went in: the index is still current for the unchanged log.
