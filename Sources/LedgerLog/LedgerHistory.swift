@@ -69,6 +69,7 @@ public struct LedgerHistory: Sendable {
     /// - Parameter consume: given the recorded instants and the events once all are read; true
     ///   when it used the events up (deinitialized every one), and the history keeps none.
     /// - Parameter pieceBytes: how much of a commit's lines one task decodes (`CommitPiece`).
+    /// - Parameter window: how many bytes of a segment's frames are decompressed at a time.
     /// - Parameter stopAfter: stop reading after the first segment that holds an event recorded
     ///   after this instant (the history then holds the log up to the end of that segment).
     static func load(
@@ -78,6 +79,7 @@ public struct LedgerHistory: Sendable {
         progress: ((Int, Int) -> Void)?,
         consume: ((RecordedInstants, UnsafeMutableBufferPointer<SequencedEvent>) -> Bool)? = nil,
         pieceBytes: Int = CommitPiece.bytes,
+        window: Int? = LedgerHistory.window,
         stopAfter: Instant? = nil
     ) throws -> LedgerHistory? {
         var history = LedgerHistory()
@@ -88,7 +90,9 @@ public struct LedgerHistory: Sendable {
                 HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(events))
                 let slots = EventSlots(events: events, ids: withIDs ? ids : nil)
                 do {
-                    try LogReader(directory).forEachSegment(progress: progress) { segment, commits in
+                    try LogReader(directory).forEachSegment(progress: progress, window: window) {
+                        segment,
+                        commits in
                         guard fits, let last = commits.last else { return }
                         guard last.trailer.lastSeq <= capacity else {
                             fits = false
@@ -146,6 +150,11 @@ public struct LedgerHistory: Sendable {
         }
         return fits ? history : nil
     }
+
+    /// How many bytes of frames a load decompresses at a time: a sealed segment holds some
+    /// 100 MB of frames (300 MB of lines), which decompressed whole were a fifth of a large
+    /// replay's peak; a window of this size still gives every core several commits to decode.
+    static let window = 16 << 20
 
     /// Thrown by a load's segment reader when the segments read hold every event known at the
     /// instant asked for.

@@ -11,11 +11,14 @@ public struct LogReader: Sendable {
     ///     trailer says where it ends (trusted as `LogHead.quick` trusts it: a segment is only left
     ///     behind whole), and the segments before the one that holds it are not checked.
     ///   - progress: called after each segment with (log bytes read, log bytes in all).
+    ///   - window: how many bytes of a segment's frames are decompressed at a time (nil: all of
+    ///     them); `body` is called for each window's commits, with the same segment name.
     /// - Throws: `LogError.corrupt` naming the segment and byte offset (after `body` has had the
     ///   commits before the damage), or `.io`.
     public func forEachSegment(
         from firstWanted: Int = 1,
         progress: ((Int, Int) -> Void)? = nil,
+        window: Int? = nil,
         _ body: (_ segment: String, _ commits: [Commit]) throws -> Void
     ) throws {
         let numbers = try directory.segmentNumbers()
@@ -35,19 +38,23 @@ public struct LogReader: Sendable {
             }
             let name = directory.segmentName(number)
             try FileIO.read(directory.segmentPath(number), into: &bytes)
-            let scan = SegmentScan(bytes: bytes, firstSeq: nextSeq, prevHash: prev)
-            try body(name, scan.commits)
-            if let last = scan.commits.last {
-                nextSeq = last.trailer.lastSeq + 1
-                prev = last.trailer.lastHash
+            var tornTail = false
+            try SegmentScan.forEachWindow(of: bytes, firstSeq: nextSeq, prevHash: prev, window: window) { scan in
+                try body(name, scan.commits)
+                if let last = scan.commits.last {
+                    nextSeq = last.trailer.lastSeq + 1
+                    prev = last.trailer.lastHash
+                }
+                if let damage = scan.damage {
+                    tornTail = i == numbers.count - 1 && !damage.hasGoodCommitsAfter
+                    guard tornTail else {
+                        throw LogError(.corrupt, damage.reason, file: name, offset: damage.offset, seq: nextSeq)
+                    }
+                }
             }
             before += bytes.count
             progress?(before, total)
-            if let damage = scan.damage {
-                let isTornTail = i == numbers.count - 1 && !damage.hasGoodCommitsAfter
-                if isTornTail { return }
-                throw LogError(.corrupt, damage.reason, file: name, offset: damage.offset, seq: nextSeq)
-            }
+            if tornTail { return }
         }
     }
 

@@ -7,6 +7,9 @@ import LedgerCore
 public struct LogVerifier: Sendable {
     public let directory: LedgerDirectory
 
+    /// How many bytes of a segment's frames are decompressed at a time (`LedgerHistory.window`).
+    var window: Int? = LedgerHistory.window
+
     public init(_ directory: LedgerDirectory) { self.directory = directory }
 
     /// The first problem found: where (seq, segment, byte offset) and what.
@@ -94,6 +97,9 @@ public struct LogVerifier: Sendable {
         }
     }
 
+    /// Thrown by a segment's check when the log holds more events than there is room for.
+    private struct OutOfRoom: Error {}
+
     /// Everything but the rules, each event checked put straight into its place (seq - 1) of
     /// `events`, which has room for `capacity`; nil when the log holds more events than that.
     private func verify(
@@ -122,73 +128,89 @@ public struct LogVerifier: Sendable {
             segments: for (i, number) in numbers.enumerated() {
                 let name = directory.segmentName(number)
                 try FileIO.read(directory.segmentPath(number), into: &bytes)
-                let scan = SegmentScan(bytes: bytes, firstSeq: expectedSeq, prevHash: prevRaw)
-                for commit in scan.commits {
-                    let ranges = StoredLine.ranges(in: commit.content)
-                    guard expectedSeq - 1 + ranges.count <= capacity else {
-                        fits = false
-                        break segments
-                    }
-                    // Schemas and hashes line by line on every core; the chain and the order after.
-                    let checks = LineCheck.all(ranges, in: commit.content, firstSeq: expectedSeq, into: slots)
-                    let firstSeq = expectedSeq
-                    do {
-                        for checked in checks {
-                            func problem(_ reason: String) -> Problem {
-                                Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
-                            }
-                            let record: CheckedLine
-                            switch checked.record {
-                            case .success(let decoded): record = decoded
-                            case .failure(let error): throw problem("the line does not match its schema: \(error)")
-                            }
-                            guard record.seq == expectedSeq else {
-                                throw problem("found seq \(record.seq), expected \(expectedSeq)")
-                            }
-                            guard record.prev == prevDigits else {
-                                throw problem(
-                                    "prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten"
-                                )
-                            }
-                            if let lastRecorded, record.recorded < lastRecorded {
-                                throw problem(
-                                    "R2: recorded \(record.recorded) is before the previous line's \(lastRecorded)"
-                                )
-                            }
-                            if record.on > record.recorded.hongKongDay {
-                                throw problem("R2: on \(record.on) is after the Hong Kong date of its recording")
-                            }
-                            lastRecorded = record.recorded
-                            prevDigits = checked.hashHex
-                            if let digest, digest.seq == record.seq {
-                                guard digest.hash == prevDigits.text else {
-                                    throw problem(
-                                        "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
-                                    )
+                do {
+                    try SegmentScan.forEachWindow(
+                        of: bytes,
+                        firstSeq: expectedSeq,
+                        prevHash: prevRaw,
+                        window: window
+                    ) { scan in
+                        for commit in scan.commits {
+                            let ranges = StoredLine.ranges(in: commit.content)
+                            guard expectedSeq - 1 + ranges.count <= capacity else { throw OutOfRoom() }
+                            // Schemas and hashes line by line on every core; the chain and the order after.
+                            let checks = LineCheck.all(ranges, in: commit.content, firstSeq: expectedSeq, into: slots)
+                            let firstSeq = expectedSeq
+                            do {
+                                for checked in checks {
+                                    func problem(_ reason: String) -> Problem {
+                                        Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
+                                    }
+                                    let record: CheckedLine
+                                    switch checked.record {
+                                    case .success(let decoded): record = decoded
+                                    case .failure(let error):
+                                        throw problem("the line does not match its schema: \(error)")
+                                    }
+                                    guard record.seq == expectedSeq else {
+                                        throw problem("found seq \(record.seq), expected \(expectedSeq)")
+                                    }
+                                    guard record.prev == prevDigits else {
+                                        throw problem(
+                                            "prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten"
+                                        )
+                                    }
+                                    if let lastRecorded, record.recorded < lastRecorded {
+                                        throw problem(
+                                            "R2: recorded \(record.recorded) is before the previous line's \(lastRecorded)"
+                                        )
+                                    }
+                                    if record.on > record.recorded.hongKongDay {
+                                        throw problem(
+                                            "R2: on \(record.on) is after the Hong Kong date of its recording"
+                                        )
+                                    }
+                                    lastRecorded = record.recorded
+                                    prevDigits = checked.hashHex
+                                    if let digest, digest.seq == record.seq {
+                                        guard digest.hash == prevDigits.text else {
+                                            throw problem(
+                                                "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
+                                            )
+                                        }
+                                        digestMatched = true
+                                    }
+                                    count = expectedSeq
+                                    expectedSeq += 1
                                 }
-                                digestMatched = true
+                            } catch {
+                                // The events this commit put from the line at fault on go with it.
+                                for k in checks.indices.dropFirst(expectedSeq - firstSeq) where checks[k].placed {
+                                    slots.clear(from: firstSeq + k, upTo: firstSeq + k + 1)
+                                }
+                                throw error
                             }
-                            count = expectedSeq
-                            expectedSeq += 1
+                            if let last = checks.last { prevRaw = Array(last.hash) }
+                            progress?(before + commit.end, total)
                         }
-                    } catch {
-                        // The events this commit put from the line at fault on go with it.
-                        for k in checks.indices.dropFirst(expectedSeq - firstSeq) where checks[k].placed {
-                            slots.clear(from: firstSeq + k, upTo: firstSeq + k + 1)
+                        if let damage = scan.damage {
+                            if i == numbers.count - 1 && !damage.hasGoodCommitsAfter {
+                                tornTail = "\(name) byte offset \(damage.offset): \(damage.reason)"
+                            } else {
+                                throw Problem(
+                                    seq: expectedSeq,
+                                    segment: name,
+                                    offset: damage.offset,
+                                    reason: damage.reason
+                                )
+                            }
                         }
-                        throw error
                     }
-                    if let last = checks.last { prevRaw = Array(last.hash) }
-                    progress?(before + commit.end, total)
+                } catch is OutOfRoom {
+                    fits = false
+                    break segments
                 }
                 before += bytes.count
-                if let damage = scan.damage {
-                    if i == numbers.count - 1 && !damage.hasGoodCommitsAfter {
-                        tornTail = "\(name) byte offset \(damage.offset): \(damage.reason)"
-                    } else {
-                        throw Problem(seq: expectedSeq, segment: name, offset: damage.offset, reason: damage.reason)
-                    }
-                }
             }
             // The rules are judged last (`verify(extending:progress:room:)`); a long history's
             // events are used up as they are folded, in less memory than a fold beside them.

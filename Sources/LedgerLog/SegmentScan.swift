@@ -36,22 +36,77 @@ public struct SegmentScan: Sendable {
     ///   - firstSeq: the seq the segment must start with (nil: whatever its first trailer says).
     ///   - prevHash: the raw hash its first line must chain to (nil: not checked).
     public init(bytes: [UInt8], firstSeq: Int?, prevHash: [UInt8]?) {
+        self.init(
+            bytes: bytes,
+            offsets: SegmentScan.commitOffsets(in: bytes),
+            from: SegmentScan.Start(offset: 0, firstSeq: firstSeq, prevHash: prevHash, segmentBytes: 0),
+            before: bytes.count
+        )
+    }
+
+    /// Scans a segment's bytes a window at a time, as `init(bytes:firstSeq:prevHash:)` scans
+    /// them whole: `body` is given the scan of the commits that begin in each `window` bytes of
+    /// frames (nil: all of them), decompressed, and freed when it returns; the last scan given
+    /// holds the damage, if any.
+    static func forEachWindow(
+        of bytes: [UInt8],
+        firstSeq: Int?,
+        prevHash: [UInt8]?,
+        window: Int?,
+        _ body: (SegmentScan) throws -> Void
+    ) rethrows {
+        let offsets = commitOffsets(in: bytes)
+        var start = Start(offset: 0, firstSeq: firstSeq, prevHash: prevHash, segmentBytes: 0)
+        repeat {
+            let end = window.map { offsets[...].first(atOrAfter: start.offset + $0) ?? bytes.count } ?? bytes.count
+            let scan = SegmentScan(bytes: bytes, offsets: offsets, from: start, before: end)
+            try body(scan)
+            if scan.damage != nil { return }
+            start = start.after(scan)
+        } while start.offset < bytes.count
+    }
+
+    /// Where a scan of part of a segment begins, and what its first commit must follow.
+    struct Start {
+        var offset: Int
+        var firstSeq: Int?
+        var prevHash: [UInt8]?
+        /// The decompressed bytes of the segment's commits before `offset`.
+        var segmentBytes: Int
+
+        /// Where the scan after `scan` begins: after its last commit.
+        func after(_ scan: SegmentScan) -> Start {
+            guard let last = scan.commits.last else { return self }
+            return Start(
+                offset: last.end,
+                firstSeq: last.trailer.lastSeq + 1,
+                prevHash: last.trailer.lastHash,
+                segmentBytes: last.trailer.segmentBytes
+            )
+        }
+    }
+
+    /// Scans the commits of a segment's bytes that begin from `start.offset` up to `end` (the
+    /// last one may end past it), as the scan of the whole segment checks them.
+    /// - Parameter offsets: `commitOffsets(in: bytes)`.
+    init(bytes: [UInt8], offsets: [Int], from start: Start, before end: Int) {
         // Each commit checked on its own on every core (decompression is most of a scan), where
         // the frames' block headers and the trailers say the commits lie; then the chain between
         // them in order. A commit that does not check out is checked again in order, alone, so
         // damage is found and described exactly as a scan one commit at a time would.
-        let offsets = SegmentScan.commitOffsets(in: bytes)
-        let alone = ParallelMap.map(offsets.count) { i in
-            SegmentScan.commit(in: bytes, at: offsets[i], nextSeq: nil, segmentBytes: nil, prevHash: nil)
+        let first = offsets[...].firstIndex(atOrAfter: start.offset)
+        let wanted = offsets[first..<offsets[first...].firstIndex(atOrAfter: end)]
+        let alone = ParallelMap.map(wanted.count) { i in
+            SegmentScan.commit(in: bytes, at: wanted[first + i], nextSeq: nil, segmentBytes: nil, prevHash: nil)
         }
-        var offset = 0
-        var nextSeq = firstSeq
-        var segmentBytes = 0
-        var prev: [UInt8]? = prevHash
+        var offset = start.offset
+        var nextSeq = start.firstSeq
+        var segmentBytes = start.segmentBytes
+        var prev: [UInt8]? = start.prevHash
         var k = 0
-        while offset < bytes.count {
+        while offset < bytes.count && offset < end {
             let checked: Result<Commit, Reason>
-            if k < offsets.count, offsets[k] == offset, case .success(let commit) = alone[k],
+            if k < alone.count, wanted[first + k] == offset, case .success(let commit) = alone[k],
                 SegmentScan.chains(commit, nextSeq: nextSeq, segmentBytes: segmentBytes, prevHash: prev)
             {
                 checked = .success(commit)
@@ -181,5 +236,23 @@ public struct SegmentScan: Sendable {
             position += 1
         }
         return false
+    }
+}
+
+extension ArraySlice<Int> {
+    /// The index of the first of these ascending offsets at or after `value` (`endIndex` when none is).
+    func firstIndex(atOrAfter value: Int) -> Int {
+        var (low, high) = (startIndex, endIndex)
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The first of these ascending offsets at or after `value`, nil when none is.
+    func first(atOrAfter value: Int) -> Int? {
+        let index = firstIndex(atOrAfter: value)
+        return index < endIndex ? self[index] : nil
     }
 }

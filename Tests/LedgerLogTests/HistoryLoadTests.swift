@@ -61,6 +61,36 @@ import Testing
         }
     }
 
+    /// A sealed segment holds some 100 MB of frames, decompressed a window at a time.
+    @Test("a load that decompresses a few commits at a time gives what a load of whole segments gives")
+    func loadInWindows() throws {
+        try withTemporaryDirectory { path in
+            let (directory, lines) = try threeCommits(at: path + "/l")
+            func load(window: Int?) throws -> LedgerHistory {
+                try #require(
+                    try LedgerHistory.load(
+                        directory,
+                        capacity: lines.count,
+                        withIDs: true,
+                        progress: nil,
+                        window: window
+                    )
+                )
+            }
+            let whole = try load(window: nil)
+            for window in [1, 300, 100_000] {
+                let windowed = try load(window: window)
+                #expect(windowed.events == whole.events, "windows of \(window) bytes")
+                #expect(windowed.recorded == whole.recorded, "windows of \(window) bytes")
+                #expect(windowed.ids == whole.ids, "windows of \(window) bytes")
+                #expect(windowed.commitHashes == whole.commitHashes, "windows of \(window) bytes")
+            }
+            var verifier = LogVerifier(directory)
+            verifier.window = 1
+            #expect(try verifier.verify().headHash == (try LogVerifier(directory).verify().headHash))
+        }
+    }
+
     @Test("a commit's pieces are whole lines, in order, covering its content and its trailer's seqs")
     func piecesCoverTheCommit() throws {
         try withTemporaryDirectory { path in
