@@ -141,54 +141,29 @@ public struct LogVerifier: Sendable {
                             // Schemas and hashes line by line on every core; the chain and the order after.
                             let checks = LineCheck.all(ranges, in: commit.content, firstSeq: expectedSeq, into: slots)
                             let firstSeq = expectedSeq
-                            do {
-                                for checked in checks {
-                                    func problem(_ reason: String) -> Problem {
-                                        Problem(seq: expectedSeq, segment: name, offset: commit.offset, reason: reason)
-                                    }
-                                    let record: CheckedLine
-                                    switch checked.record {
-                                    case .success(let decoded): record = decoded
-                                    case .failure(let error):
-                                        throw problem("the line does not match its schema: \(error)")
-                                    }
-                                    guard record.seq == expectedSeq else {
-                                        throw problem("found seq \(record.seq), expected \(expectedSeq)")
-                                    }
-                                    guard record.prev == prevDigits else {
-                                        throw problem(
-                                            "prev does not match the hash of seq \(expectedSeq - 1): the history was rewritten"
-                                        )
-                                    }
-                                    if let lastRecorded, record.recorded < lastRecorded {
-                                        throw problem(
-                                            "R2: recorded \(record.recorded) is before the previous line's \(lastRecorded)"
-                                        )
-                                    }
-                                    if record.on > record.recorded.hongKongDay {
-                                        throw problem(
-                                            "R2: on \(record.on) is after the Hong Kong date of its recording"
-                                        )
-                                    }
-                                    lastRecorded = record.recorded
-                                    prevDigits = checked.hashHex
-                                    if let digest, digest.seq == record.seq {
-                                        guard digest.hash == prevDigits.text else {
-                                            throw problem(
-                                                "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
-                                            )
-                                        }
-                                        digestMatched = true
-                                    }
-                                    count = expectedSeq
-                                    expectedSeq += 1
-                                }
-                            } catch {
+                            if let (index, reason) = LineCheck.firstProblem(
+                                in: checks,
+                                firstSeq: firstSeq,
+                                after: (prevDigits, lastRecorded),
+                                digest: digest
+                            ) {
                                 // The events this commit put from the line at fault on go with it.
-                                for k in checks.indices.dropFirst(expectedSeq - firstSeq) where checks[k].placed {
+                                count = firstSeq + index - 1
+                                for k in checks.indices.dropFirst(index) where checks[k].placed {
                                     slots.clear(from: firstSeq + k, upTo: firstSeq + k + 1)
                                 }
-                                throw error
+                                throw Problem(
+                                    seq: firstSeq + index,
+                                    segment: name,
+                                    offset: commit.offset,
+                                    reason: reason
+                                )
+                            }
+                            expectedSeq += checks.count
+                            count = expectedSeq - 1
+                            if let digest, (firstSeq..<expectedSeq).contains(digest.seq) { digestMatched = true }
+                            if let last = checks.last, case .success(let record) = last.record {
+                                (prevDigits, lastRecorded) = (last.hashHex, record.recorded)
                             }
                             if let last = checks.last { prevRaw = Array(last.hash) }
                             progress?(before + commit.end, total)
@@ -327,5 +302,63 @@ struct LineCheck: Sendable {
                 return LineCheck(record: record, hash: hash, hashHex: HexDigest(hexOf: hash), placed: placed)
             }
         }
+    }
+
+    /// The first of a commit's lines, in order, that breaks the chain, the order of recording
+    /// (R2) or the digest, and why; nil when none does. The lines are judged on every core,
+    /// each against the one before it, which is what a check one line after another compares
+    /// it with whenever the lines before it hold.
+    /// - Parameters:
+    ///   - firstSeq: the seq the first line must hold.
+    ///   - previous: the digits the first line's `prev` must spell, and the instant recorded
+    ///     before it (nil for the log's first line).
+    static func firstProblem(
+        in checks: [LineCheck],
+        firstSeq: Int,
+        after previous: (prev: HexDigest, recorded: Instant?),
+        digest: Digest?
+    ) -> (index: Int, reason: String)? {
+        let chunk = 4_096
+        let found = ParallelMap.map((checks.count + chunk - 1) / chunk) { c -> (index: Int, reason: String)? in
+            for i in (c * chunk)..<min(checks.count, (c + 1) * chunk) {
+                let before: (prev: HexDigest, recorded: Instant?)
+                if i == 0 {
+                    before = previous
+                } else if case .success(let record) = checks[i - 1].record {
+                    before = (checks[i - 1].hashHex, record.recorded)
+                } else {
+                    continue  // the line before is at fault, and is found first
+                }
+                if let reason = checks[i].problem(seq: firstSeq + i, after: before, digest: digest) {
+                    return (i, reason)
+                }
+            }
+            return nil
+        }
+        return found.lazy.compactMap { $0 }.first
+    }
+
+    /// Why this line, which must hold `seq` and follow a line with `previous`'s hash and
+    /// recording instant, does not; nil when it does.
+    func problem(seq: Int, after previous: (prev: HexDigest, recorded: Instant?), digest: Digest?) -> String? {
+        let line: CheckedLine
+        switch record {
+        case .success(let decoded): line = decoded
+        case .failure(let error): return "the line does not match its schema: \(error)"
+        }
+        guard line.seq == seq else { return "found seq \(line.seq), expected \(seq)" }
+        guard line.prev == previous.prev else {
+            return "prev does not match the hash of seq \(seq - 1): the history was rewritten"
+        }
+        if let last = previous.recorded, line.recorded < last {
+            return "R2: recorded \(line.recorded) is before the previous line's \(last)"
+        }
+        if line.on > line.recorded.hongKongDay {
+            return "R2: on \(line.on) is after the Hong Kong date of its recording"
+        }
+        if let digest, digest.seq == seq, digest.hash != hashHex.text {
+            return "the hash differs from the digest's \(digest.hash): the ledger does not extend it"
+        }
+        return nil
     }
 }
