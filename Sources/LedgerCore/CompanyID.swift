@@ -24,8 +24,13 @@ public struct CompanyID: Hashable, Comparable, Sendable, CustomStringConvertible
     /// FNV-1a over the id's bytes: the same in every process, and cheap (a fold picks a
     /// company's part and number by it).
     public var fnv1a: UInt64 {
+        // Over the bytes in place (a short id's are copied to the stack), not through the view's iterator.
+        rawValue.utf8.withContiguousStorageIfAvailable(CompanyID.fnv1a) ?? CompanyID.fnv1a(rawValue.utf8)
+    }
+
+    private static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in rawValue.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
         return hash
     }
     public static func < (lhs: CompanyID, rhs: CompanyID) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -188,12 +188,16 @@ extension MembershipFold {
         let leftOut = LeftOutEvents(events, reversed: reversed)
         do {
             let buffer = events
+            // Each company's hash, computed once when the event comes into view ahead of the one
+            // being grouped (to prefetch its numbering slot), is kept until it is reached.
+            var hashes = (0..<numberingDistance).map { $0 < buffer.count ? buffer[$0].event.company?.fnv1a ?? 0 : 0 }
             // Fields read in place: a copy of each event would retain and release its payload.
             for position in buffer.indices {
-                if position + numberingDistance < buffer.count,
-                    let ahead = buffer[position + numberingDistance].event.company
-                {
-                    numbers.prefetch(hash: ahead.fnv1a)
+                let hash = hashes[position % numberingDistance]
+                if position + numberingDistance < buffer.count {
+                    let ahead = buffer[position + numberingDistance].event.company?.fnv1a ?? 0
+                    hashes[position % numberingDistance] = ahead
+                    if parts == 1 || MembershipFold.part(ofHash: ahead, parts) == part { numbers.prefetch(hash: ahead) }
                 }
                 let type = buffer[position].event.type
                 if leftOut.contains(position, type: type) { continue }
@@ -202,7 +206,6 @@ extension MembershipFold {
                     shared.append(orderKey(dayOrdinal: day, position))
                     continue
                 }
-                let hash = company.fnv1a
                 guard parts == 1 || MembershipFold.part(ofHash: hash, parts) == part else { continue }
                 let number = Int(numbers.number(of: company, hash: hash))
                 if number == counts.count { counts.append(CompanyEvents()) }

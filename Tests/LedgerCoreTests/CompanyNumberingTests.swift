@@ -32,4 +32,11 @@ import Testing
         #expect(numbering.number(of: other, hash: 43) == 100)
         #expect(numbering.number(of: other, hash: 43) == 100)
     }
+
+    @Test("a company's hash is FNV-1a over its bytes, the same in every process, for short and long ids")
+    func fnv1a() throws {
+        // Values from an independent FNV-1a (Python) over the ids' UTF-8.
+        #expect(try #require(CompanyID("HK0002150")).fnv1a == 0x83EC_7842_D37B_8794)
+        #expect(try #require(CompanyID("a-much-longer-company.id_0123456789")).fnv1a == 0xF054_E16F_1F80_99DD)
+    }
 }
