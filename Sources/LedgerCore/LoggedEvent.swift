@@ -204,11 +204,19 @@ public enum StoredLineDecoder {
         mutating func plainString() -> Range<Int>? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = index
-            // Eight bytes at a time up to the first that needs a look: most strings are passed this way.
-            while index + 8 <= bytes.count,
-                !Scanner.mayEndString(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            {
-                index += 8
+            // Eight bytes at a time: the lowest byte flagged in a word is exactly the first quote,
+            // backslash or control character (a flag above it may be false), so the string ends
+            // there if it is a quote, and is not plain otherwise.
+            while index + 8 <= bytes.count {
+                let flags = Scanner.stringEnds(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                if flags == 0 {
+                    index += 8
+                    continue
+                }
+                index += flags.trailingZeroBitCount / 8
+                guard bytes[index] == UInt8(ascii: "\"") else { return nil }
+                index += 1
+                return start..<(index - 1)
             }
             while index < bytes.count {
                 let byte = bytes[index]
@@ -222,16 +230,19 @@ public enum StoredLineDecoder {
             return nil
         }
 
-        /// Whether any of eight bytes is a quote, a backslash or a control character (SWAR: each
-        /// test flags a byte's high bit; none flags a byte unless one of the eight really is one).
-        static func mayEndString(_ word: UInt64) -> Bool {
+        /// The high bits of eight bytes (loaded from memory) that may be a quote, a backslash or a
+        /// control character (SWAR): none is set unless one of the eight is one, and the lowest
+        /// in memory order is set exactly at the first (a borrow only carries upward).
+        static func stringEnds(_ word: UInt64) -> UInt64 {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
             func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+            // In memory order, lowest byte first, whatever the machine's.
+            let word = UInt64(littleEndian: word)
             let quote = zeroByte(word ^ (ones &* 0x22))
             let backslash = zeroByte(word ^ (ones &* 0x5C))
             let control = (word &- ones &* 0x20) & ~word & highs
-            return quote | backslash | control != 0
+            return quote | backslash | control
         }
 
         mutating func value() -> Value? {
