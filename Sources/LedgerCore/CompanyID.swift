@@ -4,14 +4,23 @@ public struct CompanyID: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Nil unless `text` matches the company pattern of EVENTS.md.
     public init?(_ text: String) {
-        let utf8 = text.utf8
-        guard (1...64).contains(utf8.count), let first = utf8.first, CompanyID.isAlphanumeric(first),
-            utf8.dropFirst().allSatisfy({
-                CompanyID.isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_")
-                    || $0 == UInt8(ascii: "-")
-            })
-        else { return nil }
+        guard CompanyID.matches(text.utf8) else { return nil }
         rawValue = text
+    }
+
+    /// Nil unless the UTF-8 `bytes` match the company pattern: the replay decoder's path, which
+    /// checks the bytes where they lie and makes a string of good ones only.
+    public init?(utf8 bytes: UnsafeRawBufferPointer) {
+        guard CompanyID.matches(bytes) else { return nil }
+        rawValue = String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether UTF-8 bytes match `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`.
+    private static func matches(_ utf8: some Collection<UInt8>) -> Bool {
+        guard (1...64).contains(utf8.count), let first = utf8.first, isAlphanumeric(first) else { return false }
+        return utf8.dropFirst().allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
     }
 
     private static func isAlphanumeric(_ b: UInt8) -> Bool {

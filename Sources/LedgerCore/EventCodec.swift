@@ -119,7 +119,7 @@ public enum EventCodec {
             return try required(key, read)
         }
         let on = try required(.on, { p.day($0) })
-        let company = p.text(.company).flatMap(CompanyID.init)
+        let company = p.company(.company)
         if type.namesCompany && company == nil {
             throw InputError(field: "company", "is missing or malformed")
         }
@@ -144,7 +144,7 @@ public enum EventCodec {
             body = .documentsSubmitted(documents)
         case .recommendationReceived:
             body = .recommendationReceived(
-                recommender: try required(.recommender) { p.text($0).flatMap(CompanyID.init) }
+                recommender: try required(.recommender) { p.company($0) }
             )
         case .membershipApproved:
             body = .membershipApproved(try required(.class) { p.text($0).flatMap(MemberClass.init) })

@@ -42,7 +42,8 @@ public enum FieldName: Int, CaseIterable, Sendable {
     /// The field named by UTF-8 bytes, nil for any other name.
     static func named(_ bytes: UnsafeRawBufferPointer) -> FieldName? {
         guard bytes.count < byLength.count else { return nil }
-        for (name, field) in byLength[bytes.count] where name.elementsEqual(bytes) { return field }
+        let key = Key(bytes)
+        for (name, field) in byLength[bytes.count] where name == key { return field }
         return nil
     }
 
@@ -52,10 +53,24 @@ public enum FieldName: Int, CaseIterable, Sendable {
         return key.withUTF8 { named(UnsafeRawBufferPointer($0)) }
     }
 
+    /// A name of up to 15 bytes as two words, zero after its end: compared in two steps, not byte by byte.
+    private struct Key: Equatable {
+        var words: (UInt64, UInt64) = (0, 0)
+
+        init(_ bytes: UnsafeRawBufferPointer) {
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+        }
+
+        static func == (a: Key, b: Key) -> Bool { a.words.0 == b.words.0 && a.words.1 == b.words.1 }
+    }
+
     // Candidates by name length: a key is compared with the few names of its length only.
-    private static let byLength: [[([UInt8], FieldName)]] = {
-        var table = [[([UInt8], FieldName)]](repeating: [], count: 16)
-        for field in allCases { table[field.key.utf8.count].append((Array(field.key.utf8), field)) }
+    private static let byLength: [[(Key, FieldName)]] = {
+        var table = [[(Key, FieldName)]](repeating: [], count: 16)
+        for field in allCases {
+            let name = Array(field.key.utf8)
+            table[name.count].append((name.withUnsafeBytes { Key($0) }, field))
+        }
         return table
     }()
 }

@@ -154,6 +154,9 @@ public enum StoredLineDecoder {
             guard let range = value(key, .string), isText(bytes.slice(range)) else { return nil }
             return String(decoding: bytes.slice(range), as: UTF8.self)
         }
+        func company(_ key: FieldName) -> CompanyID? {
+            value(key, .string).flatMap { CompanyID(utf8: bytes.slice($0)) }
+        }
         func day(_ key: FieldName) -> Day? { value(key, .string).flatMap { Day(utf8: bytes.slice($0)) } }
         func period(_ key: FieldName) -> Period? { value(key, .string).flatMap { Period(utf8: bytes.slice($0)) } }
         /// Amounts in stored form only: above 0, exactly two decimals.

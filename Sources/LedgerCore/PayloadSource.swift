@@ -9,6 +9,12 @@ protocol PayloadSource {
     func cents(_ key: FieldName) -> Cents?
     func integer(_ key: FieldName) -> Int?
     func texts(_ key: FieldName) -> [String]?
+    /// The field as a company id, nil when absent or not one.
+    func company(_ key: FieldName) -> CompanyID?
+}
+
+extension PayloadSource {
+    func company(_ key: FieldName) -> CompanyID? { text(key).flatMap(CompanyID.init) }
 }
 
 /// Fields held as JSON values (input, and stored lines read by the general decoder), in one slot
