@@ -244,6 +244,10 @@ extension EventAppender {
             // appenders would time out waiting for it).
             let bytes = out.bytes
             written = BackgroundWork { FileHandle.standardOutput.write(Data(bytes)) }
+            // They are usually out at once: given that moment, the index and any seal come after
+            // them (a crash there leaves the events acknowledged); a reader that does not drain the
+            // pipe holds the lock this long more at most.
+            _ = written?.hasEnded(within: 0.2)
         }
         notes.forEach(Console.note)
     }

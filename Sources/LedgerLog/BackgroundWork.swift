@@ -14,6 +14,13 @@ public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Waits at most `seconds` for the work to end; whether it has. `result()` still gives it.
+    public func hasEnded(within seconds: Double) -> Bool {
+        guard done.wait(timeout: .now() + seconds) == .success else { return false }
+        done.signal()
+        return true
+    }
+
     /// Waits for the work to end (once only) and gives its result.
     /// - Throws: what the work threw.
     public func result() throws -> T {
