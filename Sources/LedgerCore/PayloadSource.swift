@@ -22,15 +22,6 @@ extension PayloadSource {
 struct JSONPayload: PayloadSource {
     var slots: [JSONValue?] = Array(repeating: nil, count: FieldName.count)
 
-    init() {}
-
-    /// The fields of a payload (its `type` and any unknown key left out).
-    init(_ payload: EventPayload) {
-        for member in payload.members {
-            if let field = FieldName.named(member.key) { slots[field.rawValue] = member.value }
-        }
-    }
-
     func value(_ key: FieldName) -> JSONValue? { slots[key.rawValue] }
 
     func has(_ key: FieldName) -> Bool { value(key) != nil }
