@@ -92,4 +92,20 @@ import Testing
         // A wrong digest, a second line or any fault but a first line's own `prev` is found.
         #expect(found >= 20)
     }
+
+    @Test("a line whose prev is one digit off the hash of the line before is named, whichever digit")
+    func brokenChain() throws {
+        let start = HexDigest(repeating: UInt8(ascii: "0"))
+        let good = LineCheckTests.chain(50, firstSeq: 1, first: start)
+        #expect(LineCheck.firstProblem(in: good, firstSeq: 1, after: (start, nil), digest: nil) == nil)
+        for position in 0..<64 {
+            var checks = good
+            guard case .success(var line) = checks[7].record else { throw CancellationError() }
+            line.prev[position] ^= 0x01
+            checks[7].record = .success(line)
+            let found = LineCheck.firstProblem(in: checks, firstSeq: 1, after: (start, nil), digest: nil)
+            #expect(found?.index == 7, "digit \(position)")
+            #expect(found?.reason.hasPrefix("prev does not match the hash of seq 7") == true, "digit \(position)")
+        }
+    }
 }
