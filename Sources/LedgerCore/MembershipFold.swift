@@ -231,12 +231,7 @@ public struct MembershipFold: Sendable {
         if let first = events.first?.seq, seq >= first, seq - first < events.count, events[seq - first].seq == seq {
             return seq - first
         }
-        var low = 0
-        var high = events.endIndex
-        while low < high {
-            let middle = low + (high - low) / 2
-            if events[middle].seq < seq { low = middle + 1 } else { high = middle }
-        }
+        let low = events.partitioningIndex { $0.seq >= seq }
         return low < events.endIndex && events[low].seq == seq ? low : nil
     }
 

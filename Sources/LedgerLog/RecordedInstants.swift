@@ -47,12 +47,7 @@ public struct RecordedInstants: RandomAccessCollection, Equatable, Sendable {
     /// How many events were recorded at or before `instant`: a prefix, since recorded instants
     /// never go backwards (R2), found by bisection over the runs.
     public func count(recordedAtOrBefore instant: Instant) -> Int {
-        var low = 0
-        var high = runs.count
-        while low < high {
-            let middle = (low + high) / 2
-            if runs[middle].instant <= instant { low = middle + 1 } else { high = middle }
-        }
+        let low = runs.partitioningIndex { $0.instant > instant }
         return low < runs.count ? runs[low].start : count
     }
 }

@@ -1,3 +1,5 @@
+import LedgerCore
+
 /// One commit found in a segment: a data frame and its trailer.
 public struct Commit: Sendable {
     /// Byte offset of the data frame in the segment file.
@@ -241,14 +243,7 @@ public struct SegmentScan: Sendable {
 
 extension ArraySlice<Int> {
     /// The index of the first of these ascending offsets at or after `value` (`endIndex` when none is).
-    func firstIndex(atOrAfter value: Int) -> Int {
-        var (low, high) = (startIndex, endIndex)
-        while low < high {
-            let middle = (low + high) / 2
-            if self[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
+    func firstIndex(atOrAfter value: Int) -> Int { partitioningIndex { $0 >= value } }
 
     /// The first of these ascending offsets at or after `value`, nil when none is.
     func first(atOrAfter value: Int) -> Int? {
