@@ -162,10 +162,10 @@ public struct LogVerifier: Sendable {
                             expectedSeq += checks.count
                             count = expectedSeq - 1
                             if let digest, (firstSeq..<expectedSeq).contains(digest.seq) { digestMatched = true }
+                            // With no line at fault, every line was read: the last one's is what comes next.
                             if let last = checks.last, case .success(let record) = last.record {
-                                (prevDigits, lastRecorded) = (last.hashHex, record.recorded)
+                                (prevDigits, lastRecorded, prevRaw) = (last.hashHex, record.recorded, Array(last.hash))
                             }
-                            if let last = checks.last { prevRaw = Array(last.hash) }
                             progress?(before + commit.end, total)
                         }
                         if let damage = scan.damage {
