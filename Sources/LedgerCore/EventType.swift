@@ -84,8 +84,8 @@ public enum EventType: String, Hashable, Sendable, CaseIterable {
     private static let fieldTable = allCases.map(\.fieldList)
     private static let fieldSets = fieldTable.map { $0.reduce(0) { $0 | $1.field.bit } }
 
-    /// The type's place in `allCases`.
-    private var ordinal: Int {
+    /// The type's place in `allCases` (a test holds the two to the same order).
+    var ordinal: Int {
         switch self {
         case .applicationFiled: 0
         case .documentsSubmitted: 1

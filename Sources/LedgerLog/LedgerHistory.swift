@@ -70,8 +70,8 @@ public struct LedgerHistory: Sendable {
     ///   when it used the events up (deinitialized every one), and the history keeps none.
     /// - Parameter pieceBytes: how much of a commit's lines one task decodes (`CommitPiece`).
     /// - Parameter window: how many bytes of a segment's frames are decompressed at a time.
-    /// - Parameter stopAfter: stop reading after the first segment that holds an event recorded
-    ///   after this instant (the history then holds the log up to the end of that segment).
+    /// - Parameter stopAfter: stop reading after the first window of a segment that holds an event
+    ///   recorded after this instant (the history then holds the log up to the end of that window).
     static func load(
         _ directory: LedgerDirectory,
         capacity: Int,
@@ -165,7 +165,7 @@ public struct LedgerHistory: Sendable {
         /// The fold of the events known at the instant asked for.
         public var fold: MembershipFold
         /// How many events were read: the seq of the last (the log's head, unless a fold as
-        /// known at an instant stopped reading after the segment that passes it).
+        /// known at an instant stopped reading after the window that passes it).
         public var count: Int
         /// The hash (hex) of the last line read.
         public var headHash: String
@@ -174,7 +174,7 @@ public struct LedgerHistory: Sendable {
     /// Reads the stored records and folds those known at `instant`, as `load` then `fold` do,
     /// in less memory: a long history's events are used up as they are folded
     /// (`consumingFold`), so the replay's peak is near the larger of the events and the fold,
-    /// not their sum. With an instant, the segments after the one that passes it are not read:
+    /// not their sum. With an instant, the log after the window that passes it is not read:
     /// a question about what was known years ago reads those years.
     /// - Throws: `LogError` as `load` does; `LedgerError` for the first event, in (`on`, `seq`)
     ///   order, that breaks a rule (the log is then read again, for a fold in one piece).

@@ -25,6 +25,11 @@ import Testing
         #expect(Set(FieldName.allCases.map(\.bit)).count == FieldName.allCases.count)
     }
 
+    @Test("a type's place, which its field tables are read by, is its place in allCases")
+    func typeOrdinals() {
+        #expect(EventType.allCases.map(\.ordinal) == Array(EventType.allCases.indices))
+    }
+
     @Test(
         "the eight-bytes-at-a-time test flags a word exactly when a byte is a quote, a backslash or a control character, lowest at the first"
     )

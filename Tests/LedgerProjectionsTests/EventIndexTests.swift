@@ -168,7 +168,9 @@ import Testing
                     ("type", "RecommendationReceived"), ("company", "R1"), ("on", "2024-06-02"), ("recommender", "C0"),
                 ]),
             ]
-            let inputs = try ([EventJSON.schedule()] + simpleEvents(companies: companies) + recommended).map {
+            // R15: an amount left out is filled from the schedule, in the last chunk as in the first.
+            let filled = [EventJSON.requested("C0", on: "2024-12-30", period: "2025-26")]
+            let inputs = try ([EventJSON.schedule()] + simpleEvents(companies: companies) + recommended + filled).map {
                 try EventCodec.decodeInput(try JSONParser.parse($0))
             }
             #expect(inputs.count > 2 * EventAppender.feedChunk)
@@ -190,6 +192,9 @@ import Testing
                 }
                 return rows
             }
+            var lastLine: [UInt8] = []
+            try LogReader(directory).forEachLine { lastLine = Array($0) }
+            #expect(String(decoding: lastLine, as: UTF8.self).hasSuffix(#""period":"2025-26","amount":"1000.00"}"#))
             let appended = try dump()
             #expect(appended.count > inputs.count)
             try FileManager.default.removeItem(atPath: directory.path + "/index.sqlite")
