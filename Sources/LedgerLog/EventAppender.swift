@@ -135,12 +135,24 @@ public struct EventAppender: Sendable {
         }
     }
 
+    /// An input that is new (not a repeat of a stored or earlier id), with its place.
+    struct FreshEvent {
+        /// Its line in the batch, from 1.
+        var line: Int
+        var input: EventInput
+        var seq: Int
+        /// Its id as stored text (the line, the acknowledgement) and as a value (the index):
+        /// both are read for every event, so neither is made from the other twice.
+        var id: String
+        var key: EventID
+    }
+
     /// A batch checked under the writer lock: its new events have seqs and ids, and the rules hold.
     struct CheckedBatch {
         /// The recording instant (R2).
         var now: Instant
         /// The inputs that are new (not repeats of a stored or earlier id), in order.
-        var fresh: [(line: Int, input: EventInput, seq: Int, id: String, key: EventID)]
+        var fresh: [FreshEvent]
         /// Each input's acknowledgement when it repeats a stored id, nil otherwise.
         var acks: [AppendAck?]
         /// The first input line of each id the batch brings.
@@ -188,9 +200,7 @@ public struct EventAppender: Sendable {
         let full = try history.storedRecords(ids: Set(inputs.compactMap(\.id)))
         var acks: [AppendAck?] = Array(repeating: nil, count: inputs.count)
         var batchIDs: [String: Int] = [:]
-        // Each id as stored text (the line, the acknowledgement) and as a value (the index): both
-        // are read for every event, so neither is made from the other twice.
-        var fresh: [(line: Int, input: EventInput, seq: Int, id: String, key: EventID)] = []
+        var fresh: [FreshEvent] = []
         // Ids for the events that bring none, drawn at once.
         var newIDs = EventID.random(count: inputs.lazy.filter { $0.id == nil }.count).makeIterator()
         for (i, input) in inputs.enumerated() {
@@ -227,7 +237,7 @@ public struct EventAppender: Sendable {
                     "on \(input.event.on) is after \(now.hongKongDay), the Hong Kong date of its recording"
                 )
             }
-            fresh.append((i + 1, input, seq, id, key))
+            fresh.append(FreshEvent(line: i + 1, input: input, seq: seq, id: id, key: key))
         }
         let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: $0.input.event) }
         let (stored, judged) = try history.events(judging: freshEvents)
@@ -279,16 +289,17 @@ public struct EventAppender: Sendable {
         // hashing is sequential.
         for start in stride(from: 0, to: fresh.count, by: EventAppender.feedChunk) {
             let end = min(start + EventAppender.feedChunk, fresh.count)
+            // Fields read in place: a copy of a whole `FreshEvent` retained and released all it holds.
             var unchained = ParallelMap.map(end - start, chunk: 256) { k in
-                let item = fresh[start + k]
-                var payload = item.input.payload
-                if let filled = filledAmounts[item.seq] {
+                let seq = fresh[start + k].seq
+                var payload = fresh[start + k].input.payload
+                if let filled = filledAmounts[seq] {
                     payload = payload.filling("amount", with: .string(filled.description))
                 }
                 return StoredRecord.unchained(
-                    seq: item.seq,
-                    id: item.id,
-                    version: item.input.version,
+                    seq: seq,
+                    id: fresh[start + k].id,
+                    version: fresh[start + k].input.version,
                     recorded: recorded,
                     by: actor,
                     payload: payload
@@ -298,8 +309,11 @@ public struct EventAppender: Sendable {
                 // Chained in place: a copy of the line would share its bytes, then copy them to write `prev`.
                 unchained[k].chain(after: prev)
                 prev = SHA256Hex.hexDigits(SHA256Hex.digest(unchained[k].bytes))
-                let item = fresh[start + k]
-                acks[item.line - 1] = AppendAck(seq: item.seq, id: item.id, hash: String(decoding: prev, as: UTF8.self))
+                acks[fresh[start + k].line - 1] = AppendAck(
+                    seq: fresh[start + k].seq,
+                    id: fresh[start + k].id,
+                    hash: String(decoding: prev, as: UTF8.self)
+                )
             }
             // The chunk's own array: a slice of `lines` would make the next append copy it.
             let chained = unchained.map(\.bytes)

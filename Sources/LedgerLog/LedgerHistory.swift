@@ -268,13 +268,15 @@ public struct LedgerHistory: Sendable {
 
     /// The parts' folds as one (`MembershipFold.merged`), or nil when a part found a broken rule
     /// or a recommendation does not hold (R10): the fold in one piece then names the first.
-    static func merged(_ parts: [Result<MembershipFold, LedgerError>]) -> MembershipFold? {
+    static func merged(_ parts: consuming [Result<MembershipFold, LedgerError>]) -> MembershipFold? {
+        // Taken out of `parts`, so that each fold's lists are held once and merged in place.
         var done: [MembershipFold] = []
-        for part in parts {
+        while let part = parts.popLast() {
             guard case .success(let fold) = part else { return nil }
             done.append(fold)
         }
-        return MembershipFold.merged(done)
+        done.reverse()
+        return MembershipFold.merged(consume done)
     }
 
     /// Where a load puts each event: the arrays' storage, by seq - 1.

@@ -103,6 +103,11 @@ import Testing
             )
             #expect(merged.histories == whole.histories, "seed \(seed), \(parts) parts")
             #expect(merged.filledAmounts == whole.filledAmounts, "seed \(seed), \(parts) parts")
+            // Each company found by name where the merge moved it (its states are moved, the
+            // index made again for the parts after the first).
+            for history in whole.histories {
+                #expect(merged.history(of: history.company) == history, "seed \(seed), \(parts) parts")
+            }
         }
     }
 
