@@ -213,7 +213,9 @@ extension MembershipFold {
         try checkRound(round, on: day, seq: seq)
         let includedSet = Set(included)
         everIncluded.formUnion(includedSet)
-        for ci in companies.indices { countRound(ci, round, included: includedSet, on: day, seq: seq) }
+        for ci in companies.indices where companies[ci].currentTerm != nil {
+            countRound(ci, round, includes: includedSet.contains(companies[ci].history.company), on: day, seq: seq)
+        }
     }
 
     /// R19: one round per label and per day.
@@ -228,12 +230,13 @@ extension MembershipFold {
 
     /// R20: a round counts for or against one company's current term; the third missed in a row
     /// makes it void and ends the term.
-    mutating func countRound(_ ci: Int, _ round: String, included: Set<CompanyID>, on day: Day, seq: Int) {
+    /// - Parameter includes: whether the round included the company.
+    mutating func countRound(_ ci: Int, _ round: String, includes: Bool, on day: Day, seq: Int) {
         guard companies[ci].currentTerm != nil else { return }
         // The fields read, not a copy of the company (which would copy its history).
-        let c = (status: companies[ci].status, reason: companies[ci].reason, company: companies[ci].history.company)
+        let c = (status: companies[ci].status, reason: companies[ci].reason)
         guard c.status == .active || c.status == .void else { return }
-        if included.contains(c.company) {
+        if includes {
             companies[ci].missedRounds = 0
             return
         }

@@ -72,19 +72,32 @@ extension MembershipFold {
             try fold.checkRound(round, on: item.event.on, seq: item.seq)
             included.append(Set(parts == 1 ? list : list.filter { MembershipFold.part(of: $0, parts) == part }))
         }
-        let sharedKeys = shared.map { orderKey($0.event.on, $0.seq) }
+        // What each shared event does, copied out once: the events themselves, passed company
+        // after company, retained and released each round's list on every core at once (a sixth
+        // of a `hongkong` fold's time).
+        let steps = shared.map(SharedStep.init)
         for g in companies.counts.indices {
             fold.schedule = nil
             fold.focus = nil
             var next = 0
             var current: CompanyID?
+            // Whether a round has included the company yet (R11 reads it): once is enough to file.
+            var wasIncluded = false
+            func applyShared(to company: CompanyID) {
+                let includes = included[next]?.contains(company)
+                if includes == true && !wasIncluded {
+                    fold.everIncluded.insert(company)
+                    wasIncluded = true
+                }
+                fold.applyShared(steps[next], includes: includes, to: company)
+                next += 1
+            }
             for i in companies.starts[g]..<companies.starts[g + 1] {
                 let item = event(i)
                 let company = item.event.company!
                 current = company
-                while next < shared.count, sharedKeys[next] < orderKey(item.event.on, item.seq) {
-                    fold.applyShared(shared[next], included: included[next], to: company)
-                    next += 1
+                while next < steps.count, steps[next].key < orderKey(item.event.on, item.seq) {
+                    applyShared(to: company)
                 }
                 fold.runTriggers(through: item.event.on)
                 fold.point = orderKey(item.event.on, item.seq)
@@ -95,10 +108,7 @@ extension MembershipFold {
                 }
             }
             if let company = current {
-                while next < shared.count {
-                    fold.applyShared(shared[next], included: included[next], to: company)
-                    next += 1
-                }
+                while next < steps.count { applyShared(to: company) }
             }
             fold.runTriggers(through: Day(ordinal: Int.max / 2))
             // Only this company's payments could repeat its references (R16): the memory goes
@@ -240,21 +250,39 @@ extension MembershipFold {
         return (shared, (positions, starts, counts))
     }
 
-    /// A schedule or an index round as it bears on one company (R13, R20, R21).
-    mutating func applyShared(_ item: SequencedEvent, included: Set<CompanyID>?, to company: CompanyID) {
-        runTriggers(through: item.event.on)
-        point = MembershipFold.orderKey(item.event.on, item.seq)
-        switch item.event.body {
-        case .feeScheduleSet(let full, let affiliate):
-            schedule = (full, affiliate)
-        case .indexRoundRecorded(let round, _):
-            guard let included else { return }
-            if included.contains(company) { everIncluded.insert(company) }
-            if let ci = focus?.index ?? index[company] {
-                countRound(ci, round, included: included, on: item.event.on, seq: item.seq)
+    /// A schedule or an index round as `applyShared` reads it, in plain values.
+    struct SharedStep {
+        /// Its place in the fold's order (`orderKey`).
+        var key: UInt64
+        var on: Day
+        var seq: Int
+        var schedule: (full: Cents, affiliate: Cents)?
+        /// A round's label.
+        var round: String?
+
+        init(_ item: SequencedEvent) {
+            key = orderKey(item.event.on, item.seq)
+            on = item.event.on
+            seq = item.seq
+            switch item.event.body {
+            case .feeScheduleSet(let full, let affiliate): schedule = (full, affiliate)
+            case .indexRoundRecorded(let label, _): round = label
+            default: break
             }
-        default:
-            break
+        }
+    }
+
+    /// A schedule or an index round as it bears on one company (R13, R20, R21).
+    /// - Parameter includes: for a round, whether it included the company (nil: the round is
+    ///   not this part's to count).
+    mutating func applyShared(_ step: SharedStep, includes: Bool?, to company: CompanyID) {
+        runTriggers(through: step.on)
+        point = step.key
+        if let schedule = step.schedule { self.schedule = schedule }
+        guard let round = step.round, let includes else { return }
+        // Before its first event a company has no state here: each company is folded once, alone.
+        if let ci = focus?.index {
+            countRound(ci, round, includes: includes, on: step.on, seq: step.seq)
         }
     }
 }
