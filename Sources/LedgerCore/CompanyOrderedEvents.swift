@@ -26,6 +26,8 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
     private let all: UnsafeMutableBufferPointer<SequencedEvent>
     /// Where in its bucket the event at each index belongs.
     private let places: UnsafeMutablePointer<UInt16>
+    /// Each part's room for one bucket, where its events are put in order.
+    private let scratch: [UnsafeMutablePointer<SequencedEvent>]
 
     /// Puts `events` (a whole history in seq order) in fold order, in place; deinitializes those
     /// no part folds (the shared events, copied first, reversals and what they reverse), which
@@ -42,6 +44,7 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         shared = groupings.first?.shared.map { events[MembershipFold.position($0)] } ?? []
         all = events
         places = .allocate(capacity: max(events.count, 1))
+        scratch = groupings.map { _ in .allocate(capacity: bucket) }
         // Buckets: each part's, from its start, then one for the events left out.
         var parts: [Range<Int>] = []
         var bucketStarts: [Int] = []
@@ -91,26 +94,28 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         (base + end).deinitialize(count: events.count - end)
     }
 
-    deinit { places.deallocate() }
+    deinit {
+        places.deallocate()
+        for room in scratch { room.deallocate() }
+    }
 
     /// Part `part`'s events.
     func events(ofPart part: Int) -> UnsafeMutableBufferPointer<SequencedEvent> {
         UnsafeMutableBufferPointer(rebasing: all[parts[part]])
     }
 
-    /// Puts the bucket that starts at index `index` of part `part`'s events in order, in place.
+    /// Puts the bucket that starts at index `index` of part `part`'s events in order, in place:
+    /// each event moved to its place in the part's scratch room (in the cache), then all moved
+    /// back at once (following the places' cycles moved each event twice through a swap). Once for
+    /// each bucket: the places are not put in order with the events.
     func order(bucketAt index: Int, ofPart part: Int) {
         let start = parts[part].lowerBound + index
         let count = min(bucket, parts[part].upperBound - start)
         let events = all.baseAddress! + start
         let places = self.places + start
-        for i in 0..<count {
-            while Int(places[i]) != i {
-                let j = Int(places[i])
-                CompanyOrderedEvents.swap(events + i, events + j)
-                (places[i], places[j]) = (places[j], places[i])
-            }
-        }
+        let room = scratch[part]
+        for i in 0..<count { (room + Int(places[i])).moveInitialize(from: events + i, count: 1) }
+        events.moveInitialize(from: room, count: count)
     }
 
     /// Swaps two events' memory (no retain or release).
