@@ -46,6 +46,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The decimal value of the ASCII digits in `range`, nil if any byte is not a digit.
+    @inline(__always)
     static func digits(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
         var value = 0
         for i in range {

@@ -48,31 +48,20 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
     public init?(stored b: UnsafeRawBufferPointer) {
         let dash = UInt8(ascii: "-")
         guard b.count == 36, b[8] == dash, b[13] == dash, b[18] == dash, b[23] == dash else { return nil }
-        var words: (UInt64, UInt64) = (0, 0)
-        // Table lookups, one per digit; a byte that is no lowercase hex digit sets the high bits of `bad`.
-        var bad: UInt8 = 0
-        EventID.digitValues.withUnsafeBufferPointer { table in
-            for i in 0..<36 where i != 8 && i != 13 && i != 18 && i != 23 {
-                let value = table[Int(b[i])]
-                bad |= value
-                if i < 19 {
-                    words.0 = words.0 << 4 | UInt64(value & 0xF)
-                } else {
-                    words.1 = words.1 << 4 | UInt64(value & 0xF)
-                }
-            }
+        // Four words of eight digits: 0..<8, 9..<13 with 14..<18, 19..<23 with 24..<28, 28..<36.
+        func joined(_ a: Int, _ b2: Int) -> UInt64 {
+            let word =
+                UInt64(littleEndian: HexWord.load(b, a)) & 0xFFFF_FFFF
+                | UInt64(littleEndian: HexWord.load(b, b2 - 4)) & 0xFFFF_FFFF_0000_0000
+            return word.littleEndian
         }
-        guard bad & 0xF0 == 0 else { return nil }
-        (high, low) = words
-    }
-
-    /// Each byte's value as a lowercase hex digit, 0xFF for any other byte.
-    private static let digitValues: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
-        default: 0xFF
-        }
+        let words = (HexWord.load(b, 0), joined(9, 14), joined(19, 24), HexWord.load(b, 28))
+        guard
+            HexWord.notDigits(words.0) | HexWord.notDigits(words.1) | HexWord.notDigits(words.2)
+                | HexWord.notDigits(words.3) == 0
+        else { return nil }
+        high = UInt64(HexWord.value(words.0)) << 32 | UInt64(HexWord.value(words.1))
+        low = UInt64(HexWord.value(words.2)) << 32 | UInt64(HexWord.value(words.3))
     }
 
     /// Reads the stored form from a string.

@@ -20,7 +20,8 @@ public struct LoggedEvent: Hashable, Sendable {
 /// dictionary, and values read straight from the bytes. It reads lines as the ledger writes them
 /// (flat objects; strings without escapes, integers, lists of strings) and answers nil for anything
 /// else, leaving it to `StoredRecord.decode`, which checks every format. Property tests hold the
-/// two to the same answers.
+/// two to the same answers. The envelope and the payload keys are first read where the ledger
+/// puts them (its order); a line with its fields in any other order is read key by key.
 public enum StoredLineDecoder {
     /// The replay view of one stored line, nil when the line is not in the ledger's own form.
     public static func decode(_ line: UnsafeRawBufferPointer) -> LoggedEvent? {
@@ -56,44 +57,66 @@ public enum StoredLineDecoder {
             return seen & bit == 0
         }
         guard scanner.take(UInt8(ascii: "{")) else { return nil }
-        repeat {
-            guard let key = scanner.plainString(), scanner.take(UInt8(ascii: ":")), let value = scanner.value() else {
-                return nil
+        var fields = true
+        if let envelope = scanner.envelope() {
+            (seq, type, id, recorded, prevOffset) = (
+                envelope.seq, envelope.type, envelope.id, envelope.recorded, envelope.prevOffset
+            )
+            seen = 127
+            fields = scanner.take(UInt8(ascii: ","))
+            // The payload as the ledger writes it, in the type's stored order: each key compared
+            // where it is expected; an optional one left out is passed over. Whatever is left (a
+            // field out of order, an unknown one) goes through the general loop below.
+            for key in StoredKey.byType[envelope.type.ordinal] where fields {
+                guard key.isAt(scanner.index, in: line) else { continue }
+                scanner.index += key.count
+                guard let value = scanner.value() else { return nil }
+                payload.present |= key.field.bit
+                (payload.slots + key.field.rawValue).initialize(to: value)
+                fields = scanner.take(UInt8(ascii: ","))
             }
-            switch line.count(key) {
-            case 3 where line.matches(key, "seq"):
-                guard once(1), value.kind == .number, value.range.count <= 18 else { return nil }
-                seq = Day.digits(line, value.range)
-            case 4 where line.matches(key, "type"):
-                guard once(2), value.kind == .string else { return nil }
-                type = EventType(utf8: line.slice(value.range))
-                if type == nil { return nil }
-            case 1 where line.matches(key, "v"):
-                guard once(4), value.kind == .number, line.matches(value.range, "1") else { return nil }
-            case 2 where line.matches(key, "id"):
-                guard once(8), value.kind == .string, let parsed = EventID(stored: line.slice(value.range)) else {
+        }
+        if fields {
+            repeat {
+                guard let key = scanner.plainString(), scanner.take(UInt8(ascii: ":")), let value = scanner.value()
+                else {
                     return nil
                 }
-                id = parsed
-            case 8 where line.matches(key, "recorded"):
-                guard once(16), value.kind == .string, isStoredInstant(line.slice(value.range)),
-                    let instant = Instant(utf8: line.slice(value.range))
-                else { return nil }
-                recorded = instant
-            case 2 where line.matches(key, "by"):
-                guard once(32), value.kind == .string, isText(line.slice(value.range)) else { return nil }
-            case 4 where line.matches(key, "prev"):
-                guard once(64), value.kind == .string, isLowercaseHex64(line.slice(value.range)) else { return nil }
-                prevOffset = value.range.lowerBound
-            default:
-                // A payload field: one of the type's, each once (checked below, once the type is known).
-                guard let field = FieldName.named(line.slice(key)), payload.present & field.bit == 0 else {
-                    return nil
+                switch line.count(key) {
+                case 3 where line.matches(key, "seq"):
+                    guard once(1), value.kind == .number, value.range.count <= 18 else { return nil }
+                    seq = Day.digits(line, value.range)
+                case 4 where line.matches(key, "type"):
+                    guard once(2), value.kind == .string else { return nil }
+                    type = EventType(utf8: line.slice(value.range))
+                    if type == nil { return nil }
+                case 1 where line.matches(key, "v"):
+                    guard once(4), value.kind == .number, line.matches(value.range, "1") else { return nil }
+                case 2 where line.matches(key, "id"):
+                    guard once(8), value.kind == .string, let parsed = EventID(stored: line.slice(value.range)) else {
+                        return nil
+                    }
+                    id = parsed
+                case 8 where line.matches(key, "recorded"):
+                    guard once(16), value.kind == .string, isStoredInstant(line.slice(value.range)),
+                        let instant = Instant(utf8: line.slice(value.range))
+                    else { return nil }
+                    recorded = instant
+                case 2 where line.matches(key, "by"):
+                    guard once(32), value.kind == .string, isText(line.slice(value.range)) else { return nil }
+                case 4 where line.matches(key, "prev"):
+                    guard once(64), value.kind == .string, isLowercaseHex64(line.slice(value.range)) else { return nil }
+                    prevOffset = value.range.lowerBound
+                default:
+                    // A payload field: one of the type's, each once (checked below, once the type is known).
+                    guard let field = FieldName.named(line.slice(key)), payload.present & field.bit == 0 else {
+                        return nil
+                    }
+                    payload.present |= field.bit
+                    (payload.slots + field.rawValue).initialize(to: value)
                 }
-                payload.present |= field.bit
-                (payload.slots + field.rawValue).initialize(to: value)
-            }
-        } while scanner.take(UInt8(ascii: ","))
+            } while scanner.take(UInt8(ascii: ","))
+        }
         guard scanner.take(UInt8(ascii: "}")), scanner.isAtEnd, seen == 127, let seq, seq >= 1, let recorded, let id,
             let type
         else {
@@ -104,11 +127,13 @@ public enum StoredLineDecoder {
         return LoggedEvent(seq: seq, recorded: recorded, id: id, event: event)
     }
 
-    static func isLowercaseHex(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    /// Whether `b` is 64 lowercase hex digits, the stored form of a SHA-256.
+    static func isLowercaseHex64(_ b: UnsafeRawBufferPointer) -> Bool {
+        guard b.count == 64 else { return false }
+        var bad: UInt64 = 0
+        for offset in stride(from: 0, to: 64, by: 8) { bad |= HexWord.notDigits(HexWord.load(b, offset)) }
+        return bad == 0
     }
-
-    static func isLowercaseHex64(_ b: UnsafeRawBufferPointer) -> Bool { b.count == 64 && b.allSatisfy(isLowercaseHex) }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, the one form the ledger records instants in.
     static func isStoredInstant(_ b: UnsafeRawBufferPointer) -> Bool {
@@ -122,6 +147,16 @@ public enum StoredLineDecoder {
         }
         guard let text = String(validating: b, as: UTF8.self) else { return false }
         return (try? FieldFormat.checkText(text, field: "")) != nil
+    }
+
+    /// The envelope's fields, as `Scanner.envelope()` reads them.
+    struct Envelope {
+        var seq: Int
+        var type: EventType
+        var id: EventID
+        var recorded: Instant
+        /// Where the 64 digits of `prev` begin in the line.
+        var prevOffset: Int
     }
 
     /// A scanned value: where its content lies (inside the quotes for strings) and what it is.
@@ -246,6 +281,65 @@ public enum StoredLineDecoder {
             let backslash = zeroByte(word ^ (ones &* 0x5C))
             let control = (word &- ones &* 0x20) & ~word & highs
             return quote | backslash | control
+        }
+
+        /// The envelope fields as the ledger writes them: `"seq":N,"type":"T","v":1,"id":"…",
+        /// "recorded":"…","by":"…","prev":"…"` in that order, each checked as the general loop checks
+        /// it, read without looking up a key or scanning a fixed-length string for its quote.
+        /// Nil, with nothing taken, when the line is in any other form: the general loop reads it.
+        mutating func envelope() -> Envelope? {
+            let start = index
+            if let envelope = fixedEnvelope() { return envelope }
+            index = start
+            return nil
+        }
+
+        private mutating func fixedEnvelope() -> Envelope? {
+            guard take(#""seq":"#), let seq = value(), seq.kind == .number, seq.range.count <= 18,
+                let seqValue = Day.digits(bytes, seq.range), take(#","type":"#), let type = plainString(),
+                let eventType = EventType(utf8: bytes.slice(type)), take(#","v":1,"id":"#),
+                let id = fixedString(36).flatMap({ EventID(stored: bytes.slice($0)) }), take(#","recorded":"#),
+                let recorded = fixedString(24), isStoredInstant(bytes.slice(recorded)),
+                let instant = Instant(utf8: bytes.slice(recorded)), take(#","by":"#), let by = plainString(),
+                isText(bytes.slice(by)), take(#","prev":"#), let prev = fixedString(64),
+                isLowercaseHex64(bytes.slice(prev))
+            else { return nil }
+            return Envelope(seq: seqValue, type: eventType, id: id, recorded: instant, prevOffset: prev.lowerBound)
+        }
+
+        /// The `count` bytes inside quotes, unchecked: the caller's check of their form excludes a
+        /// quote, a backslash or a control character among them.
+        private mutating func fixedString(_ count: Int) -> Range<Int>? {
+            guard index + count + 1 < bytes.count, bytes[index] == UInt8(ascii: "\""),
+                bytes[index + count + 1] == UInt8(ascii: "\"")
+            else { return nil }
+            index += count + 2
+            return (index - count - 1)..<(index - 1)
+        }
+
+        /// Takes `text` if the bytes at the index are exactly it.
+        @inline(__always)
+        private mutating func take(_ text: StaticString) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard index + count <= bytes.count else { return false }
+            let here = bytes.baseAddress! + index
+            let literal = UnsafeRawPointer(text.utf8Start)
+            if count >= 8 && count <= 16 {
+                // Two words, overlapping when shorter than 16 bytes.
+                func word(_ p: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+                    p.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                }
+                guard word(here, 0) == word(literal, 0), word(here, count - 8) == word(literal, count - 8) else {
+                    return false
+                }
+            } else {
+                for i in 0..<count
+                where here.load(fromByteOffset: i, as: UInt8.self) != literal.load(fromByteOffset: i, as: UInt8.self) {
+                    return false
+                }
+            }
+            index += count
+            return true
         }
 
         mutating func value() -> Value? {

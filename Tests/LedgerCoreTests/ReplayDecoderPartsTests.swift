@@ -30,6 +30,29 @@ import Testing
         #expect(EventType.allCases.map(\.ordinal) == Array(EventType.allCases.indices))
     }
 
+    @Test("eight hex digits at a time are checked and read as one digit at a time reads them")
+    func hexWords() {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef".utf8)
+        let near = Array("/:`g@AFG\u{7F}".utf8) + [0x00, 0x80, 0xB0, 0xE1, 0xFF]
+        for _ in 0..<20_000 {
+            var bytes = (0..<8).map { _ in digits.randomElement(using: &generator)! }
+            // None, one or several bytes that are not lowercase digits, near the ranges or anywhere.
+            for _ in 0..<Int.random(in: 0...2, using: &generator) {
+                let any = UInt8.random(in: 0...255, using: &generator)
+                bytes[Int.random(in: 0..<8, using: &generator)] =
+                    Bool.random(using: &generator) ? any : near.randomElement(using: &generator)!
+            }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            let plain = bytes.allSatisfy { digits.contains($0) }
+            #expect((HexWord.notDigits(word) == 0) == plain, "\(bytes)")
+            if plain {
+                let value = bytes.reduce(UInt32(0)) { $0 << 4 | UInt32(digits.firstIndex(of: $1)!) }
+                #expect(HexWord.value(word) == value, "\(bytes)")
+            }
+        }
+    }
+
     @Test(
         "the eight-bytes-at-a-time test flags a word exactly when a byte is a quote, a backslash or a control character, lowest at the first"
     )
