@@ -174,12 +174,10 @@ public enum EventCodec {
                 until: try optional(.until, { p.day($0) })
             )
         case .indexRoundRecorded:
-            var included: [CompanyID] = []
-            for text in try required(.included, { p.texts($0) }) {
-                guard let id = CompanyID(text) else { throw InputError(field: "included", "holds a bad company id") }
-                included.append(id)
-            }
-            body = .indexRoundRecorded(round: try required(.round, { p.text($0) }), included: included)
+            body = .indexRoundRecorded(
+                round: try required(.round, { p.text($0) }),
+                included: try required(.included, { p.companies($0) })
+            )
         case .profileUpdated:
             let change = ProfileChange(
                 name: try optional(.name, { p.text($0) }),

@@ -70,7 +70,10 @@ public enum StoredLineDecoder {
             for key in StoredKey.byType[envelope.type.ordinal] where fields {
                 guard key.isAt(scanner.index, in: line) else { continue }
                 scanner.index += key.count
-                guard let value = scanner.value() else { return nil }
+                let value =
+                    key.valueBytes > 0
+                    ? scanner.fixedString(key.valueBytes).map { Value(range: $0, kind: .string) } : scanner.value()
+                guard let value else { return nil }
                 payload.present |= key.field.bit
                 (payload.slots + key.field.rawValue).initialize(to: value)
                 fields = scanner.take(UInt8(ascii: ","))
@@ -205,9 +208,15 @@ public enum StoredLineDecoder {
             value(key, .number).flatMap { $0.count <= 18 ? Day.digits(bytes, $0) : nil }
         }
         func texts(_ key: FieldName) -> [String]? {
+            items(key) { isText($0) ? String(decoding: $0, as: UTF8.self) : nil }
+        }
+        func companies(_ key: FieldName) -> [CompanyID]? { items(key) { CompanyID(utf8: $0) } }
+
+        /// A list's items, each read from its bytes by `read`; nil if any is nil.
+        private func items<Item>(_ key: FieldName, _ read: (UnsafeRawBufferPointer) -> Item?) -> [Item]? {
             guard let range = value(key, .strings) else { return nil }
             // The list was checked by the scanner: quoted strings without escapes, comma-separated.
-            var result: [String] = []
+            var result: [Item] = []
             var i = range.lowerBound
             while i < range.upperBound {
                 guard bytes[i] == UInt8(ascii: "\"") else {
@@ -216,8 +225,8 @@ public enum StoredLineDecoder {
                 }
                 var end = i + 1
                 while bytes[end] != UInt8(ascii: "\"") { end += 1 }
-                guard isText(bytes.slice((i + 1)..<end)) else { return nil }
-                result.append(String(decoding: bytes.slice((i + 1)..<end), as: UTF8.self))
+                guard let item = read(bytes.slice((i + 1)..<end)) else { return nil }
+                result.append(item)
                 i = end + 1
             }
             return result
@@ -309,7 +318,7 @@ public enum StoredLineDecoder {
 
         /// The `count` bytes inside quotes, unchecked: the caller's check of their form excludes a
         /// quote, a backslash or a control character among them.
-        private mutating func fixedString(_ count: Int) -> Range<Int>? {
+        mutating func fixedString(_ count: Int) -> Range<Int>? {
             guard index + count + 1 < bytes.count, bytes[index] == UInt8(ascii: "\""),
                 bytes[index + count + 1] == UInt8(ascii: "\"")
             else { return nil }

@@ -11,10 +11,23 @@ protocol PayloadSource {
     func texts(_ key: FieldName) -> [String]?
     /// The field as a company id, nil when absent or not one.
     func company(_ key: FieldName) -> CompanyID?
+    /// The field as a list of company ids, nil when absent or when any item is not one.
+    func companies(_ key: FieldName) -> [CompanyID]?
 }
 
 extension PayloadSource {
     func company(_ key: FieldName) -> CompanyID? { text(key).flatMap(CompanyID.init) }
+
+    func companies(_ key: FieldName) -> [CompanyID]? {
+        guard let texts = texts(key) else { return nil }
+        var ids: [CompanyID] = []
+        ids.reserveCapacity(texts.count)
+        for text in texts {
+            guard let id = CompanyID(text) else { return nil }
+            ids.append(id)
+        }
+        return ids
+    }
 }
 
 /// Fields held as JSON values (input, and stored lines read by the general decoder), in one slot

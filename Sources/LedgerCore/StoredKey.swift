@@ -9,8 +9,13 @@ struct StoredKey {
     /// Which bytes of each word are the key's.
     let masks: (UInt64, UInt64)
     let count: Int
+    /// The length of the value's string when its kind fixes it (a date, a membership year), else
+    /// 0. Such a value's reader (`Day(utf8:)`, `Period(utf8:)`) takes digits and dashes only, so
+    /// the decoder need not look for its closing quote.
+    let valueBytes: Int
 
-    init(_ field: FieldName) {
+    init(_ spec: FieldSpec) {
+        let field = spec.field
         let bytes = Array("\"\(field.key)\":".utf8)
         precondition(bytes.count <= 16, "a stored key fits two words")
         self.field = field
@@ -21,10 +26,16 @@ struct StoredKey {
         var masks: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &masks) { for i in 0..<bytes.count { $0[i] = 0xFF } }
         self.masks = masks
+        valueBytes =
+            switch spec.kind {
+            case .date: 10
+            case .period: 7
+            default: 0
+            }
     }
 
     /// Each type's payload keys, by the type's place, in stored order.
-    static let byType: [[StoredKey]] = EventType.allCases.map { $0.fields.map { StoredKey($0.field) } }
+    static let byType: [[StoredKey]] = EventType.allCases.map { $0.fields.map(StoredKey.init) }
 
     /// Whether the bytes at `offset` of `line` begin with this key.
     @inline(__always)
