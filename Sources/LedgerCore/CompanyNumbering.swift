@@ -7,13 +7,18 @@ import CGlibc
 /// in parts computes anyway), the id itself compared only when the hashes match. Swift's
 /// `Dictionary` hashed every id with SipHash and searched a table that misses the cache: 8% of
 /// a one-core replay at 100,000 companies. A slot holds its company too (an id of up to 15
-/// bytes lies in the string itself), so that a search reads the one slot prefetched for it, not
-/// also the list of companies by number, which missed the cache for nearly every event.
+/// bytes lies in the string itself), so that a search reads the one slot prefetched for it, where
+/// it read a list of companies by number too, which missed the cache for nearly every event.
 struct CompanyNumbering {
     /// Each slot's hash, number and company; number -1 marks an empty slot.
     private var slots: [Slot]
-    /// The companies by number.
-    private(set) var companies: [CompanyID] = []
+    /// How many companies have numbers.
+    private(set) var count = 0
+
+    /// The companies by number, read from the slots (a grouping asks only for numbers).
+    var companies: [CompanyID] {
+        slots.filter { $0.number >= 0 }.sorted { $0.number < $1.number }.map { $0.company! }
+    }
 
     private struct Slot {
         var hash: UInt64 = 0
@@ -32,11 +37,11 @@ struct CompanyNumbering {
             if slots[slot].hash == hash, slots[slot].company == company { return slots[slot].number }
             slot = (slot + 1) & mask
         }
-        let number = Int32(companies.count)
-        companies.append(company)
+        let number = Int32(count)
+        count += 1
         slots[slot] = Slot(hash: hash, number: number, company: company)
         // At most half full, so that a search meets an empty slot soon.
-        if companies.count * 2 > slots.count { grow() }
+        if count * 2 > slots.count { grow() }
         return number
     }
 
