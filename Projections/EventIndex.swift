@@ -37,6 +37,8 @@ public final class EventIndex: AppendHistory {
     private var directory: LedgerDirectory?
     /// What opening found and did, for tests and notes.
     public private(set) var lastOpen = ""
+    /// The events indexed once opened: the log's head seq.
+    private var indexedEvents = 0
 
     /// A batch naming at least this share of the companies reads every stored line in one pass
     /// instead of querying company by company (0: always; above 1: never).
@@ -77,6 +79,7 @@ public final class EventIndex: AppendHistory {
         } else {
             lastOpen = "current"
         }
+        indexedEvents = head.seq
     }
 
     struct IndexMismatch: Error {}
@@ -90,6 +93,14 @@ public final class EventIndex: AppendHistory {
     /// A batch of at least this many lines (an import, a catch-up) is indexed without the WAL
     /// when no one else has the index open (`SQLiteDatabase.withDirectWrites`).
     static let directWriteLines = 2_000
+
+    /// Whether a batch of `batch` lines, on an index of `indexed` events, makes the secondary
+    /// indexes again after its rows instead of inserting into them row by row: when it is large
+    /// and brings at least as many events as there are (an import into a new ledger), one sort of
+    /// all the keys costs less than as many B-tree inserts at random places.
+    static func defersIndexes(batch: Int, indexed: Int) -> Bool {
+        batch >= directWriteLines && batch >= indexed
+    }
 
     /// The WAL size past which the index checkpoints and truncates it. Small, because
     /// each process is the index's first connection and so reads the whole WAL back (SQLite's
@@ -176,52 +187,16 @@ public final class EventIndex: AppendHistory {
     /// Indexes the stored lines of `feed` as they come and records the head they make (seq and
     /// hash of the last), in one transaction, committed once `beforeCommit` returns; a feed
     /// that is cancelled leaves nothing.
-    private func insert(_ feed: LineFeed, beforeCommit: () throws -> Void = {}) throws {
+    /// - Parameter deferringIndexes: the secondary indexes are dropped and made again after the
+    ///   rows, inside the transaction (`SQLiteDatabase.withIndexesDeferred`).
+    private func insert(
+        _ feed: LineFeed,
+        deferringIndexes: Bool = false,
+        beforeCommit: () throws -> Void = {}
+    ) throws {
         try db!.withDirectWrites(when: feed.count >= EventIndex.directWriteLines) {
             try db!.transaction {
-                let insertEvent = try db!.prepare("INSERT INTO events VALUES (?, ?, ?, ?)")
-                let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
-                let insertRound = try db!.prepare("INSERT INTO rounds VALUES (?, ?, ?)")
-                let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
-                let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
-                // Each company once: most of a batch's events name a company named before.
-                var named: Set<CompanyID> = []
-                while let chunk = feed.next() {
-                    for (line, logged) in zip(chunk.lines, chunk.logged) {
-                        var company = logged.event.company?.rawValue
-                        if case .eventReversed(let target, _) = logged.event.body {
-                            company = try self.company(ofSeq: target)
-                        }
-                        if let id = logged.event.company, named.insert(id).inserted {
-                            try insertCompany.insert { $0.text(id.rawValue) }
-                        }
-                        if case .recommendationReceived(let recommender) = logged.event.body, let company {
-                            try insertCitation.insert { row in
-                                row.text(recommender.rawValue)
-                                row.text(company)
-                            }
-                        }
-                        if case .indexRoundRecorded(let label, let included) = logged.event.body {
-                            try insertRound.insert { row in
-                                row.integer(Int64(logged.seq))
-                                row.text(logged.event.on.description)
-                                row.text(label)
-                            }
-                            for member in included {
-                                try insertInclusion.insert { row in
-                                    row.text(member.rawValue)
-                                    row.integer(Int64(logged.seq))
-                                }
-                            }
-                        }
-                        try insertEvent.insert { row in
-                            row.integer(Int64(logged.seq))
-                            row.text(company)
-                            row.integer(EventIndex.key(logged.id))
-                            row.blob(line)
-                        }
-                    }
-                }
+                try db!.withIndexesDeferred(deferringIndexes) { try insertRows(feed) }
                 guard let head = feed.finalHead else { throw LineFeedCancelled() }
                 try beforeCommit()
                 // The lines durable in the log, their rows written and not committed.
@@ -230,6 +205,53 @@ public final class EventIndex: AppendHistory {
                 try meta.run([.text("version"), .text(EventIndex.version)])
                 try meta.run([.text("head_seq"), .text(String(head.seq))])
                 try meta.run([.text("head_hash"), .text(head.hash)])
+            }
+        }
+    }
+
+    /// The rows of the lines `feed` brings, until it ends.
+    private func insertRows(_ feed: LineFeed) throws {
+        let insertEvent = try db!.prepare("INSERT INTO events VALUES (?, ?, ?, ?)")
+        let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
+        let insertRound = try db!.prepare("INSERT INTO rounds VALUES (?, ?, ?)")
+        let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
+        let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
+        // Each company once: most of a batch's events name a company named before.
+        var named: Set<CompanyID> = []
+        while let chunk = feed.next() {
+            for (line, logged) in zip(chunk.lines, chunk.logged) {
+                var company = logged.event.company?.rawValue
+                if case .eventReversed(let target, _) = logged.event.body {
+                    company = try self.company(ofSeq: target)
+                }
+                if let id = logged.event.company, named.insert(id).inserted {
+                    try insertCompany.insert { $0.text(id.rawValue) }
+                }
+                if case .recommendationReceived(let recommender) = logged.event.body, let company {
+                    try insertCitation.insert { row in
+                        row.text(recommender.rawValue)
+                        row.text(company)
+                    }
+                }
+                if case .indexRoundRecorded(let label, let included) = logged.event.body {
+                    try insertRound.insert { row in
+                        row.integer(Int64(logged.seq))
+                        row.text(logged.event.on.description)
+                        row.text(label)
+                    }
+                    for member in included {
+                        try insertInclusion.insert { row in
+                            row.text(member.rawValue)
+                            row.integer(Int64(logged.seq))
+                        }
+                    }
+                }
+                try insertEvent.insert { row in
+                    row.integer(Int64(logged.seq))
+                    row.text(company)
+                    row.integer(EventIndex.key(logged.id))
+                    row.blob(line)
+                }
             }
         }
     }
@@ -443,8 +465,9 @@ public final class EventIndex: AppendHistory {
         }
         let verdict = DurabilityVerdict()
         let index = Handoff(value: self)
+        let deferring = EventIndex.defersIndexes(batch: feed.count, indexed: indexedEvents)
         let rows = BackgroundWork {
-            try index.value.insert(feed) { try verdict.wait() }
+            try index.value.insert(feed, deferringIndexes: deferring) { try verdict.wait() }
             try index.value.foldBackWAL()
         }
         return { durable in

@@ -127,8 +127,11 @@ final class SQLiteDatabase {
 
     /// Runs `body`, a bulk load, without the secondary indexes, then makes them again, as bulk
     /// loads do: one sort per index instead of a B-tree insert per row. SQLite itself lists
-    /// them, as it parsed them (indexes behind UNIQUE and PRIMARY KEY constraints stay).
-    func withIndexesDeferred<T>(_ body: () throws -> T) throws -> T {
+    /// them, as it parsed them (indexes behind UNIQUE and PRIMARY KEY constraints stay). Inside a
+    /// transaction, a rollback brings them back as they were.
+    /// - Parameter deferring: false runs `body` with the indexes kept.
+    func withIndexesDeferred<T>(_ deferring: Bool = true, _ body: () throws -> T) throws -> T {
+        guard deferring else { return try body() }
         var indexes: [(name: String, sql: String)] = []
         let listed = try prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
         while try listed.step() { indexes.append((listed.text(0) ?? "", listed.text(1) ?? "")) }

@@ -50,12 +50,16 @@ public struct JSONWriter: Sendable {
     /// Appends `text` as a JSON string literal.
     public mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        // Most strings need no escape: copied whole.
+        // Most strings need no escape: copied whole, from the buffer that was checked (appending
+        // the UTF-8 view again went through the string's generic copy).
         let plain = text.utf8.withContiguousStorageIfAvailable { utf8 in
-            utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+            guard utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else {
+                return false
+            }
+            bytes.append(contentsOf: utf8)
+            return true
         }
         if plain == true {
-            bytes.append(contentsOf: text.utf8)
             bytes.append(UInt8(ascii: "\""))
             return
         }

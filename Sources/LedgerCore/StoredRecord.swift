@@ -128,7 +128,14 @@ public struct UnchainedLine: Sendable {
 
     /// Writes `prev`: the lowercase hex SHA-256 of the line before it, 64 digits (EVENTS.md).
     public mutating func chain(after prev: [UInt8]) {
+        prev.withUnsafeBytes { chain(after: $0) }
+    }
+
+    /// `chain(after:)` from digits held anywhere, copied in place.
+    public mutating func chain(after prev: UnsafeRawBufferPointer) {
         precondition(prev.count == 64, "prev is 64 hex digits")
-        bytes.replaceSubrange(prevOffset..<(prevOffset + 64), with: prev)
+        bytes.withUnsafeMutableBytes { line in
+            UnsafeMutableRawBufferPointer(rebasing: line[prevOffset..<(prevOffset + 64)]).copyMemory(from: prev)
+        }
     }
 }

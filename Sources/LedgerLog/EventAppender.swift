@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import LedgerCore
 
@@ -72,11 +73,24 @@ public struct EventAppender: Sendable {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
             var notes = writer.recoveryNote.map { [$0] } ?? []
             try history.open(directory, head: writer.head)
-            let checked = try check(inputs, history: history, writer: writer)
+            let admitted = try admit(inputs, history: history, writer: writer)
+            // A large batch's lines are written out on the other cores while the rules are
+            // checked; a refusal waits for them and drops them.
+            let drafting =
+                admitted.fresh.count >= EventAppender.feedChunk
+                ? BackgroundWork { [actor] in EventAppender.drafts(of: admitted, by: actor) } : nil
+            let checked: CheckedBatch
+            do {
+                checked = try judge(admitted, history: history)
+            } catch {
+                _ = try? drafting?.result()
+                throw error
+            }
+            let drafts = try drafting?.result() ?? EventAppender.drafts(of: admitted, by: actor)
             // A large batch is indexed on another core while its lines are chained, compressed and synced.
-            let feed = LineFeed(count: checked.fresh.count)
+            let feed = LineFeed(count: checked.admitted.fresh.count)
             let indexed = history.appending(feed)
-            let batch = encode(checked, writer: writer, feed: feed)
+            let batch = chain(checked, drafts: drafts, writer: writer, feed: feed)
             do {
                 try writer.append(batch.lines)
             } catch {
@@ -102,7 +116,9 @@ public struct EventAppender: Sendable {
     public func preview(_ inputs: [EventInput], history: any AppendHistory = FullLogHistory()) throws -> AppendPreview {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
             try history.open(directory, head: writer.head)
-            let batch = encode(try check(inputs, history: history, writer: writer), writer: writer)
+            let admitted = try admit(inputs, history: history, writer: writer)
+            let checked = try judge(admitted, history: history)
+            let batch = chain(checked, drafts: EventAppender.drafts(of: admitted, by: actor), writer: writer)
             return AppendPreview(
                 lines: batch.lines,
                 acks: batch.acks,
@@ -126,7 +142,7 @@ public struct EventAppender: Sendable {
             return groups.enumerated().map { i, group -> (any Error)? in
                 defer { progress?(i + 1, groups.count) }
                 do {
-                    _ = try check(group, history: history, writer: writer)
+                    _ = try judge(try admit(group, history: history, writer: writer), history: history)
                     return nil
                 } catch {
                     return error
@@ -147,8 +163,9 @@ public struct EventAppender: Sendable {
         var key: EventID
     }
 
-    /// A batch checked under the writer lock: its new events have seqs and ids, and the rules hold.
-    struct CheckedBatch {
+    /// A batch admitted under the writer lock: its new events have seqs and ids, R2 holds, and
+    /// its repeats of stored ids are answered; the other rules are not checked yet.
+    struct AdmittedBatch {
         /// The recording instant (R2).
         var now: Instant
         /// The inputs that are new (not repeats of a stored or earlier id), in order.
@@ -158,6 +175,11 @@ public struct EventAppender: Sendable {
         /// The first input line of each id the batch brings.
         var batchIDs: [String: Int]
         var inputs: [EventInput]
+    }
+
+    /// A batch admitted, and the rules hold over it and the stored history.
+    struct CheckedBatch {
+        var admitted: AdmittedBatch
         /// The stored events the rules were checked over, and the companies judged.
         var stored: [SequencedEvent]
         var judged: Set<CompanyID>?
@@ -174,12 +196,12 @@ public struct EventAppender: Sendable {
         var fold: MembershipFold
     }
 
-    /// Checks idempotency, R2 and the rules, and gives the new events their seqs and ids.
-    private func check(
+    /// Checks idempotency and R2, and gives the new events their seqs and ids.
+    private func admit(
         _ inputs: [EventInput],
         history: any AppendHistory,
         writer: LogWriter
-    ) throws -> CheckedBatch {
+    ) throws -> AdmittedBatch {
         // Read under the lock: a writer that waited for another stamps after it (R2).
         var now = clock.read()
         if let line = writer.head.lastLine {
@@ -239,6 +261,12 @@ public struct EventAppender: Sendable {
             }
             fresh.append(FreshEvent(line: i + 1, input: input, seq: seq, id: id, key: key))
         }
+        return AdmittedBatch(now: now, fresh: fresh, acks: acks, batchIDs: batchIDs, inputs: inputs)
+    }
+
+    /// Checks the rules over the admitted events and the stored history they concern (R5).
+    private func judge(_ admitted: AdmittedBatch, history: any AppendHistory) throws -> CheckedBatch {
+        let fresh = admitted.fresh
         let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: $0.input.event) }
         let (stored, judged) = try history.events(judging: freshEvents)
         let fold: MembershipFold
@@ -249,82 +277,85 @@ public struct EventAppender: Sendable {
                 error,
                 fresh: fresh.map { ($0.line, $0.seq) },
                 stored: stored,
-                batchSize: inputs.count
+                batchSize: admitted.inputs.count
             )
         }
-        return CheckedBatch(
-            now: now,
-            fresh: fresh,
-            acks: acks,
-            batchIDs: batchIDs,
-            inputs: inputs,
-            stored: stored,
-            judged: judged,
-            fold: fold
+        return CheckedBatch(admitted: admitted, stored: stored, judged: judged, fold: fold)
+    }
+
+    /// The admitted events' lines with `prev` blank, their amounts as given (R15 fills the
+    /// others once the rules are checked), encoded on every core.
+    static func drafts(of admitted: AdmittedBatch, by actor: String) -> [UnchainedLine] {
+        let recorded = admitted.now.description
+        let fresh = admitted.fresh
+        // Fields read in place: a copy of a whole `FreshEvent` retained and released all it holds.
+        return ParallelMap.map(fresh.count, chunk: 256) { k in
+            draft(fresh[k], payload: fresh[k].input.payload, recorded: recorded, by: actor)
+        }
+    }
+
+    /// One event's line with `prev` blank.
+    static func draft(_ item: FreshEvent, payload: EventPayload, recorded: String, by actor: String) -> UnchainedLine {
+        StoredRecord.unchained(
+            seq: item.seq,
+            id: item.id,
+            version: item.input.version,
+            recorded: recorded,
+            by: actor,
+            payload: payload
         )
     }
 
-    /// How many lines are encoded and chained before they are handed to the feed: enough for
-    /// every core to share, few enough that the index begins early.
+    /// How many lines are chained before they are handed to the feed: few enough that the index
+    /// begins early.
     public static let feedChunk = 8_192
 
-    /// Fills amounts (R15) and encodes and chains the new lines, handing them to `feed` as they
+    /// Fills amounts (R15) in the drafts and chains the new lines, handing them to `feed` as they
     /// are chained and closing it with the head they make.
-    private func encode(_ checked: CheckedBatch, writer: LogWriter, feed: LineFeed? = nil) -> PreparedBatch {
-        let fresh = checked.fresh
+    private func chain(
+        _ checked: CheckedBatch,
+        drafts: consuming [UnchainedLine],
+        writer: LogWriter,
+        feed: LineFeed? = nil
+    ) -> PreparedBatch {
+        let admitted = checked.admitted
+        let fresh = admitted.fresh
         let filledAmounts = checked.fold.filledAmounts
+        let recorded = admitted.now.description
         let logged = fresh.map { item in
             var event = item.input.event
             if case .feeRequested(let period, nil) = event.body, let filled = filledAmounts[item.seq] {
                 event.body = .feeRequested(period: period, amount: filled)
             }
-            return LoggedEvent(seq: item.seq, recorded: checked.now, id: item.key, event: event)
+            return LoggedEvent(seq: item.seq, recorded: admitted.now, id: item.key, event: event)
         }
-        let recorded = checked.now.description
-        var acks = checked.acks
+        var acks = admitted.acks
         var lines: [[UInt8]] = []
         lines.reserveCapacity(fresh.count)
-        var prev = Array(writer.head.hashHex.utf8)
-        // Lines are encoded on every core with `prev` blank, then chained in order: only the
-        // hashing is sequential.
+        var prev = HexDigest(Array(writer.head.hashHex.utf8))
+        // Only the hashing is sequential: the lines were drafted on every core.
         for start in stride(from: 0, to: fresh.count, by: EventAppender.feedChunk) {
             let end = min(start + EventAppender.feedChunk, fresh.count)
-            // Fields read in place: a copy of a whole `FreshEvent` retained and released all it holds.
-            var unchained = ParallelMap.map(end - start, chunk: 256) { k in
-                let seq = fresh[start + k].seq
-                var payload = fresh[start + k].input.payload
-                if let filled = filledAmounts[seq] {
-                    payload = payload.filling("amount", with: .string(filled.description))
+            for k in start..<end {
+                if let filled = filledAmounts[fresh[k].seq] {
+                    let payload = fresh[k].input.payload.filling("amount", with: .string(filled.description))
+                    drafts[k] = EventAppender.draft(fresh[k], payload: payload, recorded: recorded, by: actor)
                 }
-                return StoredRecord.unchained(
-                    seq: seq,
-                    id: fresh[start + k].id,
-                    version: fresh[start + k].input.version,
-                    recorded: recorded,
-                    by: actor,
-                    payload: payload
-                )
-            }
-            for k in unchained.indices {
                 // Chained in place: a copy of the line would share its bytes, then copy them to write `prev`.
-                unchained[k].chain(after: prev)
-                prev = SHA256Hex.hexDigits(SHA256Hex.digest(unchained[k].bytes))
-                acks[fresh[start + k].line - 1] = AppendAck(
-                    seq: fresh[start + k].seq,
-                    id: fresh[start + k].id,
-                    hash: String(decoding: prev, as: UTF8.self)
-                )
+                withUnsafeBytes(of: prev) { drafts[k].chain(after: $0) }
+                prev = HexDigest(hexOf: drafts[k].bytes.withUnsafeBytes { SHA256.hash(data: $0) })
+                acks[fresh[k].line - 1] = AppendAck(seq: fresh[k].seq, id: fresh[k].id, hash: prev.text)
             }
             // The chunk's own array: a slice of `lines` would make the next append copy it.
-            let chained = unchained.map(\.bytes)
+            let chained = drafts[start..<end].map(\.bytes)
             lines.append(contentsOf: chained)
             feed?.send(LineFeed.Chunk(lines: chained[...], logged: logged[start..<end]))
         }
-        let hash = String(decoding: prev, as: UTF8.self)
+        let hash = prev.text
         feed?.close(seq: writer.head.seq + fresh.count, hash: hash)
         // Repeats of an id inside the batch answer the first one's seq.
-        for (i, input) in checked.inputs.enumerated() where acks[i] == nil {
-            acks[i] = acks[checked.batchIDs[input.id!]!]
+        for (i, input) in admitted.inputs.enumerated() where acks[i] == nil {
+            acks[i] = acks[admitted.batchIDs[input.id!]!]
         }
         return PreparedBatch(
             lines: lines,

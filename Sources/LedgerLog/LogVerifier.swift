@@ -281,7 +281,12 @@ extension SIMD64<UInt8> {
     }
 
     /// The digits as text.
-    var text: String { String(decoding: (0..<64).map { self[$0] }, as: UTF8.self) }
+    var text: String {
+        String(unsafeUninitializedCapacity: 64) { out in
+            withUnsafeBytes(of: self) { UnsafeMutableRawBufferPointer(out).copyMemory(from: $0) }
+            return 64
+        }
+    }
 }
 
 /// One line checked on its own: decoded and checked against its schema, and hashed. Lines are

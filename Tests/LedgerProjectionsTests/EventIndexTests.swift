@@ -7,6 +7,20 @@ import Testing
 @testable import LedgerProjections
 
 @Suite struct EventIndexTests {
+    static let allSecondaryIndexes = [
+        "events_by_company", "events_by_id", "inclusions_by_company", "recommendations_by_company",
+        "recommendations_by_recommender",
+    ]
+
+    /// The secondary indexes the ledger's index holds, by name.
+    func secondaryIndexes(_ directory: LedgerDirectory) throws -> [String] {
+        let schema = try SQLiteDatabase(path: directory.path + "/index.sqlite")
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        var names: [String] = []
+        while try schema.step() { names.append(schema.text(0) ?? "") }
+        return names
+    }
+
     /// The outcome of one append, comparable across paths: the seqs, or the rule that refused it.
     func outcome(_ json: String, _ directory: LedgerDirectory, at clock: String, history: any AppendHistory) -> String {
         do {
@@ -76,16 +90,7 @@ import Testing
             try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
             #expect(index.lastOpen == "rebuilt")
             // A rebuild makes the secondary indexes after the rows, and makes every one of them.
-            let schema = try SQLiteDatabase(path: directory.path + "/index.sqlite")
-                .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
-            var names: [String] = []
-            while try schema.step() { names.append(schema.text(0) ?? "") }
-            #expect(
-                names == [
-                    "events_by_company", "events_by_id", "inclusions_by_company", "recommendations_by_company",
-                    "recommendations_by_recommender",
-                ]
-            )
+            #expect(try secondaryIndexes(directory) == EventIndexTests.allSecondaryIndexes)
             let stored = try index.storedRecords(
                 ids: Set(try LedgerHistory.load(directory, withIDs: true).ids.map(\.description))
             )
@@ -131,8 +136,12 @@ import Testing
             // A reader in the middle of a read: the batch goes through the WAL, without waiting for it.
             try reader.execute("BEGIN")
             #expect(try count() == Int64(1 + 5 * companies))
+            // Smaller than the index already is: inserted into its secondary indexes row by row.
+            #expect(!EventIndex.defersIndexes(batch: 5 * companies, indexed: 1 + 5 * companies))
+            #expect(!EventIndex.defersIndexes(batch: EventIndex.directWriteLines - 1, indexed: 0))
             let acks = try appendThroughIndex(simpleEvents(companies: companies, from: companies))
             #expect(acks.count == 5 * companies)
+            #expect(try secondaryIndexes(directory) == EventIndexTests.allSecondaryIndexes)
             try reader.execute("COMMIT")
             #expect(try reader.journalMode() == "wal")
             #expect(try count() == Int64(1 + 10 * companies))
@@ -197,11 +206,45 @@ import Testing
             #expect(String(decoding: lastLine, as: UTF8.self).hasSuffix(#""period":"2025-26","amount":"1000.00"}"#))
             let appended = try dump()
             #expect(appended.count > inputs.count)
+            // Imported into a new ledger, the batch made the secondary indexes after its rows.
+            #expect(EventIndex.defersIndexes(batch: inputs.count, indexed: 0))
+            #expect(try secondaryIndexes(directory) == EventIndexTests.allSecondaryIndexes)
             try FileManager.default.removeItem(atPath: directory.path + "/index.sqlite")
             let rebuilt = EventIndex()
             try LogWriter.withWriter(directory) { try rebuilt.open(directory, head: $0.head) }
             #expect(rebuilt.lastOpen == "rebuilt")
             #expect(try dump() == appended)
+        }
+    }
+
+    @Test("R5: a batch larger than a feed chunk, refused by its last line, leaves the log and the index as they were")
+    func largeBatchRefused() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()] + simpleEvents(companies: 1), to: directory)
+            let before = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/log")
+                .map { try Data(contentsOf: URL(fileURLWithPath: directory.path + "/log/" + $0)) }
+            // Its lines are drafted on other cores while the rules are checked: the refusal waits
+            // for them and writes nothing.
+            let lines =
+                simpleEvents(companies: EventAppender.feedChunk / 5 + 1, from: 1)
+                + [EventJSON.paid("C1", on: "2024-05-06", amount: "10", reference: "R1")]
+            let inputs = try lines.map { try EventCodec.decodeInput(try JSONParser.parse($0)) }
+            #expect(inputs.count > EventAppender.feedChunk)
+            var acknowledged = false
+            let error = #expect(throws: LedgerError.self) {
+                try EventAppender(directory: directory, now: Instant("2024-12-31T02:00:00Z")!, actor: "t")
+                    .append(inputs, history: EventIndex()) { _ in acknowledged = true }
+            }
+            #expect(!acknowledged)
+            #expect(error?.line == inputs.count, "\(String(describing: error))")
+            let after = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/log")
+                .map { try Data(contentsOf: URL(fileURLWithPath: directory.path + "/log/" + $0)) }
+            #expect(after == before)
+            let reopened = EventIndex()
+            try LogWriter.withWriter(directory) { try reopened.open(directory, head: $0.head) }
+            #expect(reopened.lastOpen == "current")
+            #expect(try LedgerHistory.load(directory).events.count == 6)
         }
     }
 
@@ -234,6 +277,10 @@ import Testing
             let count = try db.prepare("SELECT count(*) FROM events")
             #expect(try count.step() && count.integer(0) == Int64(first.count))
             #expect(try db.journalMode() == "wal")
+            // The batch was large enough to make the secondary indexes after its rows: the
+            // rollback brought back the ones it had dropped.
+            #expect(EventIndex.defersIndexes(batch: batch.count, indexed: first.count))
+            #expect(try secondaryIndexes(directory) == EventIndexTests.allSecondaryIndexes)
             let reopened = EventIndex()
             try LogWriter.withWriter(directory) { try reopened.open(directory, head: $0.head) }
             #expect(reopened.lastOpen == "current")
