@@ -45,6 +45,17 @@ struct CompanyNumbering {
         return number
     }
 
+    /// The company's number, or nil if it has none.
+    func existingNumber(of company: CompanyID, hash: UInt64) -> Int32? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot].number >= 0 {
+            if slots[slot].hash == hash, slots[slot].company == company { return slots[slot].number }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
     /// Asks for the slot where a search for `hash` begins to be brought into the cache: a
     /// grouping that knows the companies ahead hides the wait for memory of each search.
     func prefetch(hash: UInt64) {

@@ -27,7 +27,7 @@ extension MembershipFold {
             let (shared, groups) = grouped(buffer, reversed: reversed, part: part, of: parts)
             let all = groups.positions
             return try fold(
-                companies: (groups.starts, groups.counts),
+                companies: (groups.starts, groups.counts, groups.included),
                 shared: shared.map { buffer[position($0)] },
                 part: part,
                 of: parts,
@@ -47,9 +47,12 @@ extension MembershipFold {
     /// `event(i)` for `i` in `companies.starts[g]..<companies.starts[g + 1]`, asked for once each,
     /// in that order, which is the order the fold applies them.
     /// - Parameter shared: the events every company shares, in the order the fold applies them.
+    /// - Parameter companies: where each company's events start, what grouping learned of them,
+    ///   and for each shared event that is an index round, the numbers of the companies it
+    ///   included, in order (`grouped`).
     /// - Parameter companyDone: called after each company with the end of the indices it asked for.
     static func fold(
-        companies: (starts: [Int], counts: [CompanyEvents]),
+        companies: (starts: [Int], counts: [CompanyEvents], included: [[Int32]?]),
         shared: [SequencedEvent],
         part: Int,
         of parts: Int,
@@ -62,16 +65,14 @@ extension MembershipFold {
         fold.defersRecommendations = true
         fold.keepsNotes = notes
         fold.keepsHistories = histories
-        // The rounds' lists as sets, once (R20 asks every company whether a round included it).
-        var included: [Set<CompanyID>?] = []
         for item in shared {
-            guard case .indexRoundRecorded(let round, let list) = item.event.body else {
-                included.append(nil)
-                continue
-            }
+            guard case .indexRoundRecorded(let round, _) = item.event.body else { continue }
             try fold.checkRound(round, on: item.event.on, seq: item.seq)
-            included.append(Set(parts == 1 ? list : list.filter { MembershipFold.part(of: $0, parts) == part }))
         }
+        // R20 asks every company whether each round included it. Companies are folded in the
+        // order of their numbers, and each round's are listed in that order: a cursor per round
+        // answers with a comparison (a set of ids hashed every company with SipHash, once per round).
+        var cursors = [Int](repeating: 0, count: shared.count)
         // What each shared event does, copied out once: the events themselves, passed company
         // after company, retained and released each round's list on every core at once (a sixth
         // of a `hongkong` fold's time).
@@ -84,7 +85,13 @@ extension MembershipFold {
             // Whether a round has included the company yet (R11 reads it): once is enough to file.
             var wasIncluded = false
             func applyShared(to company: CompanyID) {
-                let includes = included[next]?.contains(company)
+                var includes: Bool?
+                if let members = companies.included[next] {
+                    var c = cursors[next]
+                    while c < members.count && Int(members[c]) < g { c += 1 }
+                    cursors[next] = c
+                    includes = c < members.count && Int(members[c]) == g
+                }
                 if includes == true && !wasIncluded {
                     fold.everIncluded.insert(company)
                     wasIncluded = true
@@ -177,7 +184,9 @@ extension MembershipFold {
         reversed: Set<Int>,
         part: Int,
         of parts: Int
-    ) -> (shared: [UInt64], groups: (positions: [UInt32], starts: [Int], counts: [CompanyEvents])) {
+    ) -> (
+        shared: [UInt64], groups: (positions: [UInt32], starts: [Int], counts: [CompanyEvents], included: [[Int32]?])
+    ) {
         events.withUnsafeBufferPointer { grouped($0, reversed: reversed, part: part, of: parts) }
     }
 
@@ -187,7 +196,9 @@ extension MembershipFold {
         reversed: Set<Int>,
         part: Int,
         of parts: Int
-    ) -> (shared: [UInt64], groups: (positions: [UInt32], starts: [Int], counts: [CompanyEvents])) {
+    ) -> (
+        shared: [UInt64], groups: (positions: [UInt32], starts: [Int], counts: [CompanyEvents], included: [[Int32]?])
+    ) {
         precondition(events.count < 1 << 32, "a fold holds fewer than 2^32 events")
         var shared: [UInt64] = []
         var numbers = CompanyNumbering()
@@ -232,6 +243,12 @@ extension MembershipFold {
             }
         }
         shared.sort()
+        // Each round's companies of this part by number, in order (those with no events here
+        // are not folded here).
+        let included = shared.map { key -> [Int32]? in
+            guard case .indexRoundRecorded(_, let list) = events[position(key)].event.body else { return nil }
+            return list.compactMap { numbers.existingNumber(of: $0, hash: $0.fnv1a) }.sorted()
+        }
         var starts = [0]
         starts.reserveCapacity(counts.count + 1)
         for company in counts { starts.append(starts.last! + Int(company.count)) }
@@ -247,7 +264,7 @@ extension MembershipFold {
                 orderKey(events[Int($0)].event.on, Int($0)) < orderKey(events[Int($1)].event.on, Int($1))
             }
         }
-        return (shared, (positions, starts, counts))
+        return (shared, (positions, starts, counts, included))
     }
 
     /// A schedule or an index round as `applyShared` reads it, in plain values.

@@ -5,13 +5,15 @@ extension MembershipFold {
         var positions: [UInt32]
         var starts: [Int]
         var counts: [CompanyEvents]
+        var included: [[Int32]?]
 
         /// Groups the events of part `part` of `parts`'s companies (see `grouped`).
         /// - Parameter events: a whole history in seq order.
         /// - Parameter reversed: `reversedSeqs(events)`.
         public init(_ events: UnsafeBufferPointer<SequencedEvent>, reversed: Set<Int>, part: Int, of parts: Int) {
             let (shared, groups) = grouped(events, reversed: reversed, part: part, of: parts)
-            (self.shared, positions, starts, counts) = (shared, groups.positions, groups.starts, groups.counts)
+            (self.shared, positions, starts, counts, included) =
+                (shared, groups.positions, groups.starts, groups.counts, groups.included)
         }
     }
 
@@ -34,7 +36,7 @@ extension MembershipFold {
         var released = 0
         do {
             return try fold(
-                companies: (grouping.starts, grouping.counts),
+                companies: (grouping.starts, grouping.counts, grouping.included),
                 shared: ordered.shared,
                 part: part,
                 of: parts,

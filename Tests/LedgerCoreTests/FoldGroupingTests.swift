@@ -32,6 +32,32 @@ import Testing
         #expect(groups.counts.map(\.profiles) == [2, 1])
     }
 
+    @Test(
+        "R20: grouping lists each round's companies of the part by number, in order, without those it folds elsewhere"
+    )
+    func roundsByNumber() throws {
+        let events = try sequenced([
+            E.schedule(), E.filed("B", on: "2024-04-01"), E.filed("A", on: "2024-04-01"),
+            E.round("2024-1", on: "2024-04-20", included: ["A", "NEVER-FILED", "B"]),
+            E.round("2024-2", on: "2024-05-20", included: ["B"]),
+        ])
+        // B is met first: number 0, then A: number 1.
+        let (shared, groups) = MembershipFold.grouped(events[...], reversed: [], part: 0, of: 1)
+        #expect(Self.seqs(shared[...], events) == [1, 4, 5])
+        #expect(groups.included == [nil, [0, 1], [0]])
+        // In parts, each round lists only its part's companies, by their numbers in that part.
+        for parts in [2, 3] {
+            for part in 0..<parts {
+                let (_, grouping) = MembershipFold.grouped(events[...], reversed: [], part: part, of: parts)
+                let names = ["B", "A"].filter { MembershipFold.part(of: CompanyID($0)!, parts) == part }
+                let first = names.isEmpty ? [] : [Int32](0..<Int32(names.count))
+                #expect(grouping.included.first == .some(nil))
+                #expect(grouping.included[1] == first, "\(parts) parts, part \(part)")
+                #expect(grouping.included[2] == (names.contains("B") ? [Int32(names.firstIndex(of: "B")!)] : []))
+            }
+        }
+    }
+
     @Test("R26: grouping leaves out reversed events and the reversals themselves")
     func reversedLeftOut() throws {
         let events = try sequenced([
