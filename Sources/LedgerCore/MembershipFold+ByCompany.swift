@@ -29,8 +29,6 @@ extension MembershipFold {
             return try fold(
                 companies: (groups.starts, groups.counts, groups.included),
                 shared: shared.map { buffer[position($0)] },
-                part: part,
-                of: parts,
                 notes: notes,
                 histories: histories
             ) { i in
@@ -54,8 +52,6 @@ extension MembershipFold {
     static func fold(
         companies: (starts: [Int], counts: [CompanyEvents], included: [[Int32]?]),
         shared: [SequencedEvent],
-        part: Int,
-        of parts: Int,
         notes: Bool,
         histories: Bool,
         event: (Int) -> SequencedEvent,
@@ -71,7 +67,7 @@ extension MembershipFold {
         }
         // R20 asks every company whether each round included it. Companies are folded in the
         // order of their numbers, and each round's are listed in that order: a cursor per round
-        // answers with a comparison (a set of ids hashed every company with SipHash, once per round).
+        // answers with a comparison (a set of ids per round hashed each company's id with SipHash).
         var cursors = [Int](repeating: 0, count: shared.count)
         // What each shared event does, copied out once: the events themselves, passed company
         // after company, retained and released each round's list on every core at once (a sixth

@@ -17,7 +17,7 @@ extension MembershipFold {
         }
     }
 
-    /// `fold(_:reversed:part:of:notes:histories:)` of part `part`'s events in `ordered`, each
+    /// `fold(_:reversed:part:of:notes:histories:)` of the events of part `part` in `ordered`, each
     /// moved out of its slot as it is applied, so that every slot of the part is deinitialized
     /// when it returns or throws.
     /// - Parameter release: called now and then with the part's events used so far,
@@ -25,7 +25,6 @@ extension MembershipFold {
     public static func fold(
         consuming ordered: CompanyOrderedEvents,
         part: Int,
-        of parts: Int,
         notes: Bool,
         histories: Bool,
         release: (UnsafeMutableBufferPointer<SequencedEvent>) -> Void
@@ -38,8 +37,6 @@ extension MembershipFold {
             return try fold(
                 companies: (grouping.starts, grouping.counts, grouping.included),
                 shared: ordered.shared,
-                part: part,
-                of: parts,
                 notes: notes,
                 histories: histories,
                 event: { i in

@@ -257,7 +257,6 @@ public struct LedgerHistory: Sendable {
                 try MembershipFold.fold(
                     consuming: ordered,
                     part: part,
-                    of: parts,
                     notes: notes,
                     histories: histories
                 ) { used in HeapSettings.giveBack(UnsafeMutableRawBufferPointer(used), after: &next) }
