@@ -30,30 +30,28 @@ struct CompanyNumbering {
 
     /// The company's number, given one if it has none yet.
     mutating func number(of company: CompanyID, hash: UInt64) -> Int32 {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            if slots[slot].number < 0 { break }
-            if slots[slot].hash == hash, slots[slot].company == company { return slots[slot].number }
-            slot = (slot + 1) & mask
-        }
+        let found = search(company, hash: hash)
+        if let number = found.number { return number }
         let number = Int32(count)
         count += 1
-        slots[slot] = Slot(hash: hash, number: number, company: company)
+        slots[found.slot] = Slot(hash: hash, number: number, company: company)
         // At most half full, so that a search meets an empty slot soon.
         if count * 2 > slots.count { grow() }
         return number
     }
 
     /// The company's number, or nil if it has none.
-    func existingNumber(of company: CompanyID, hash: UInt64) -> Int32? {
+    func existingNumber(of company: CompanyID, hash: UInt64) -> Int32? { search(company, hash: hash).number }
+
+    /// The slot that holds the company, with its number, or the empty slot where it would go.
+    private func search(_ company: CompanyID, hash: UInt64) -> (slot: Int, number: Int32?) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot].number >= 0 {
-            if slots[slot].hash == hash, slots[slot].company == company { return slots[slot].number }
+            if slots[slot].hash == hash, slots[slot].company == company { return (slot, slots[slot].number) }
             slot = (slot + 1) & mask
         }
-        return nil
+        return (slot, nil)
     }
 
     /// Asks for the slot where a search for `hash` begins to be brought into the cache: a

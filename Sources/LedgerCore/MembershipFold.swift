@@ -118,10 +118,7 @@ public struct MembershipFold: Sendable {
         return fold
     }
 
-    /// The part (of `parts`) a company's events fold in.
-    static func part(of company: CompanyID, _ parts: Int) -> Int { part(ofHash: company.fnv1a, parts) }
-
-    /// The part of a company whose `fnv1a` is `hash`.
+    /// The part (of `parts`) the events of a company whose `fnv1a` is `hash` fold in.
     static func part(ofHash hash: UInt64, _ parts: Int) -> Int { Int(hash % UInt64(parts)) }
 
     /// Folds over disjoint companies (`fold(_:reversed:part:of:)`) put together as one, or nil when
