@@ -78,7 +78,7 @@ public struct EventAppender: Sendable {
             // checked; a refusal waits for them and drops them.
             let drafting =
                 admitted.fresh.count >= EventAppender.feedChunk
-                ? BackgroundWork { [actor] in EventAppender.drafts(of: admitted, by: actor) } : nil
+                ? BackgroundWork { [self] in drafts(of: admitted) } : nil
             let checked: CheckedBatch
             do {
                 checked = try judge(admitted, history: history)
@@ -86,11 +86,11 @@ public struct EventAppender: Sendable {
                 _ = try? drafting?.result()
                 throw error
             }
-            let drafts = try drafting?.result() ?? EventAppender.drafts(of: admitted, by: actor)
+            let drafted = try drafting?.result() ?? drafts(of: admitted)
             // A large batch is indexed on another core while its lines are chained, compressed and synced.
             let feed = LineFeed(count: checked.admitted.fresh.count)
             let indexed = history.appending(feed)
-            let batch = chain(checked, drafts: drafts, writer: writer, feed: feed)
+            let batch = chain(checked, drafts: drafted, writer: writer, feed: feed)
             do {
                 try writer.append(batch.lines)
             } catch {
@@ -116,9 +116,8 @@ public struct EventAppender: Sendable {
     public func preview(_ inputs: [EventInput], history: any AppendHistory = FullLogHistory()) throws -> AppendPreview {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
             try history.open(directory, head: writer.head)
-            let admitted = try admit(inputs, history: history, writer: writer)
-            let checked = try judge(admitted, history: history)
-            let batch = chain(checked, drafts: EventAppender.drafts(of: admitted, by: actor), writer: writer)
+            let checked = try check(inputs, history: history, writer: writer)
+            let batch = chain(checked, drafts: drafts(of: checked.admitted), writer: writer)
             return AppendPreview(
                 lines: batch.lines,
                 acks: batch.acks,
@@ -142,7 +141,7 @@ public struct EventAppender: Sendable {
             return groups.enumerated().map { i, group -> (any Error)? in
                 defer { progress?(i + 1, groups.count) }
                 do {
-                    _ = try judge(try admit(group, history: history, writer: writer), history: history)
+                    _ = try check(group, history: history, writer: writer)
                     return nil
                 } catch {
                     return error
@@ -264,6 +263,11 @@ public struct EventAppender: Sendable {
         return AdmittedBatch(now: now, fresh: fresh, acks: acks, batchIDs: batchIDs, inputs: inputs)
     }
 
+    /// Admits the inputs and checks the rules over them (`admit`, then `judge`).
+    private func check(_ inputs: [EventInput], history: any AppendHistory, writer: LogWriter) throws -> CheckedBatch {
+        try judge(try admit(inputs, history: history, writer: writer), history: history)
+    }
+
     /// Checks the rules over the admitted events and the stored history they concern (R5).
     private func judge(_ admitted: AdmittedBatch, history: any AppendHistory) throws -> CheckedBatch {
         let fresh = admitted.fresh
@@ -285,17 +289,17 @@ public struct EventAppender: Sendable {
 
     /// The admitted events' lines with `prev` blank, their amounts as given (R15 fills the
     /// others once the rules are checked), encoded on every core.
-    static func drafts(of admitted: AdmittedBatch, by actor: String) -> [UnchainedLine] {
+    func drafts(of admitted: AdmittedBatch) -> [UnchainedLine] {
         let recorded = admitted.now.description
         let fresh = admitted.fresh
         // Fields read in place: a copy of a whole `FreshEvent` retained and released all it holds.
         return ParallelMap.map(fresh.count, chunk: 256) { k in
-            draft(fresh[k], payload: fresh[k].input.payload, recorded: recorded, by: actor)
+            draft(fresh[k], payload: fresh[k].input.payload, recorded: recorded)
         }
     }
 
     /// One event's line with `prev` blank.
-    static func draft(_ item: FreshEvent, payload: EventPayload, recorded: String, by actor: String) -> UnchainedLine {
+    func draft(_ item: FreshEvent, payload: EventPayload, recorded: String) -> UnchainedLine {
         StoredRecord.unchained(
             seq: item.seq,
             id: item.id,
@@ -322,13 +326,6 @@ public struct EventAppender: Sendable {
         let fresh = admitted.fresh
         let filledAmounts = checked.fold.filledAmounts
         let recorded = admitted.now.description
-        let logged = fresh.map { item in
-            var event = item.input.event
-            if case .feeRequested(let period, nil) = event.body, let filled = filledAmounts[item.seq] {
-                event.body = .feeRequested(period: period, amount: filled)
-            }
-            return LoggedEvent(seq: item.seq, recorded: admitted.now, id: item.key, event: event)
-        }
         var acks = admitted.acks
         var lines: [[UInt8]] = []
         lines.reserveCapacity(fresh.count)
@@ -336,11 +333,17 @@ public struct EventAppender: Sendable {
         // Only the hashing is sequential: the lines were drafted on every core.
         for start in stride(from: 0, to: fresh.count, by: EventAppender.feedChunk) {
             let end = min(start + EventAppender.feedChunk, fresh.count)
+            var logged: [LoggedEvent] = []
+            logged.reserveCapacity(end - start)
             for k in start..<end {
-                if let filled = filledAmounts[fresh[k].seq] {
+                var event = fresh[k].input.event
+                // An amount the request left out, filled (R15): in its line and in the index's event.
+                if case .feeRequested(let period, nil) = event.body, let filled = filledAmounts[fresh[k].seq] {
+                    event.body = .feeRequested(period: period, amount: filled)
                     let payload = fresh[k].input.payload.filling("amount", with: .string(filled.description))
-                    drafts[k] = EventAppender.draft(fresh[k], payload: payload, recorded: recorded, by: actor)
+                    drafts[k] = draft(fresh[k], payload: payload, recorded: recorded)
                 }
+                logged.append(LoggedEvent(seq: fresh[k].seq, recorded: admitted.now, id: fresh[k].key, event: event))
                 // Chained in place: a copy of the line would share its bytes, then copy them to write `prev`.
                 withUnsafeBytes(of: prev) { drafts[k].chain(after: $0) }
                 prev = HexDigest(hexOf: drafts[k].bytes.withUnsafeBytes { SHA256.hash(data: $0) })
@@ -349,7 +352,7 @@ public struct EventAppender: Sendable {
             // The chunk's own array: a slice of `lines` would make the next append copy it.
             let chained = drafts[start..<end].map(\.bytes)
             lines.append(contentsOf: chained)
-            feed?.send(LineFeed.Chunk(lines: chained[...], logged: logged[start..<end]))
+            feed?.send(LineFeed.Chunk(lines: chained[...], logged: logged[...]))
         }
         let hash = prev.text
         feed?.close(seq: writer.head.seq + fresh.count, hash: hash)
