@@ -58,6 +58,10 @@ extension MembershipFold {
         companyDone: (Int) -> Void = { _ in }
     ) throws(LedgerError) -> MembershipFold {
         var fold = MembershipFold()
+        // Room for every company of the part at once: grown by doubling, the company states were
+        // copied into fresh pages at every step, and the index rehashed.
+        fold.companies.reserveCapacity(companies.counts.count)
+        fold.index.reserveCapacity(companies.counts.count)
         fold.defersRecommendations = true
         fold.keepsNotes = notes
         fold.keepsHistories = histories
