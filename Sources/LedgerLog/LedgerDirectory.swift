@@ -84,4 +84,13 @@ public struct LedgerDirectory: Sendable {
 
     /// The bytes on disk of the segments `numbers`.
     func bytes(ofSegments numbers: [Int]) -> Int { numbers.reduce(0) { $0 + FileIO.size(segmentPath($1)) } }
+
+    /// A buffer with room for the largest of the segments `numbers`, for each to be read into in
+    /// turn (`FileIO.read(_:into:)`): grown segment by segment instead, it was fresh pages, and a
+    /// copy, at each larger one (segments grow as the log does).
+    func segmentBuffer(for numbers: [Int]) -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(numbers.map { FileIO.size(segmentPath($0)) }.max() ?? 0)
+        return buffer
+    }
 }

@@ -26,7 +26,7 @@ public struct LogReader: Sendable {
         var before = 0
         var nextSeq = 1
         var prev = LogHead.empty.hash
-        var bytes: [UInt8] = []
+        var bytes = directory.segmentBuffer(for: numbers)
         for (i, number) in numbers.enumerated() {
             if firstWanted > nextSeq, i + 1 < numbers.count {
                 let end = try directory.tail(ofSegmentBefore: numbers[i + 1], in: numbers)

@@ -124,7 +124,7 @@ public struct LogVerifier: Sendable {
         events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { storage, count in
             HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(storage))
             let slots = LedgerHistory.EventSlots(events: storage, ids: nil)
-            var bytes: [UInt8] = []
+            var bytes = directory.segmentBuffer(for: numbers)
             segments: for (i, number) in numbers.enumerated() {
                 let name = directory.segmentName(number)
                 try FileIO.read(directory.segmentPath(number), into: &bytes)
