@@ -128,24 +128,27 @@ public struct MembershipFold: Sendable {
         // Each company's state is moved, never copied: copies retained and released every list
         // the states hold (millions at `hongkong`, each a wait for memory), and part 0's were
         // copied twice (0.5 s of a `hongkong` replay, 0.13–0.33 s now, on one core).
-        let total = parts.reduce(0) { $0 + $1.companies.count }
-        let kept = parts[0].companies.count
-        let companies = [CompanyState](unsafeUninitializedCapacity: total) { states, count in
-            for k in parts.indices {
-                let n = parts[k].companies.count
-                // Taken from the end, where taking one moves it out of its part's array.
-                for j in (0..<n).reversed() {
-                    (states.baseAddress! + count + j).initialize(to: parts[k].companies.popLast()!)
+        // A fold in one part (one core) is whole as it is: its companies are not moved at all.
+        if parts.count > 1 {
+            let total = parts.reduce(0) { $0 + $1.companies.count }
+            let kept = parts[0].companies.count
+            let companies = [CompanyState](unsafeUninitializedCapacity: total) { states, count in
+                for k in parts.indices {
+                    let n = parts[k].companies.count
+                    // Taken from the end, where taking one moves it out of its part's array.
+                    for j in (0..<n).reversed() {
+                        (states.baseAddress! + count + j).initialize(to: parts[k].companies.popLast()!)
+                    }
+                    count += n
                 }
-                count += n
             }
+            // Part 0's companies keep their places; the others follow in part order.
+            parts[0].index.reserveCapacity(total)
+            for ci in kept..<total { parts[0].index[companies[ci].history.company] = ci }
+            parts[0].companies = companies
         }
         var whole = parts.removeFirst()
         whole.defersRecommendations = false
-        // Part 0's companies keep their places; the others follow in part order.
-        whole.index.reserveCapacity(total)
-        for ci in kept..<total { whole.index[companies[ci].history.company] = ci }
-        whole.companies = companies
         for k in parts.indices { whole.filledAmounts.merge(parts[k].filledAmounts) { first, _ in first } }
         for recommendation in whole.deferredRecommendations + parts.flatMap(\.deferredRecommendations)
         where whole.status(of: recommendation.recommender, before: recommendation.point) != .active {
