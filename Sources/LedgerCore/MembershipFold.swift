@@ -127,7 +127,7 @@ public struct MembershipFold: Sendable {
         guard !parts.isEmpty else { return MembershipFold() }
         // Each company's state is moved, never copied: copies retained and released every list
         // the states hold (millions at `hongkong`, each a wait for memory), and part 0's were
-        // copied twice (0.5 s of a `hongkong` replay, 0.13–0.33 s now, on one core).
+        // copied twice (0.5 s of a `hongkong` replay; the moves take 0.12–0.40 s on two cores).
         // A fold in one part (one core) is whole as it is: its companies are not moved at all.
         if parts.count > 1 {
             let total = parts.reduce(0) { $0 + $1.companies.count }
