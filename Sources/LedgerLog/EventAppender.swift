@@ -150,11 +150,11 @@ public struct EventAppender: Sendable {
         }
     }
 
-    /// An input that is new (not a repeat of a stored or earlier id), with its place.
+    /// An input that is new (not a repeat of a stored or earlier id), with its place: the input
+    /// itself is read where the batch holds it (a copy here retained and released all it holds).
     struct FreshEvent {
         /// Its line in the batch, from 1.
         var line: Int
-        var input: EventInput
         var seq: Int
         /// Its id as stored text (the line, the acknowledgement) and as a value (the index):
         /// both are read for every event, so neither is made from the other twice.
@@ -258,7 +258,7 @@ public struct EventAppender: Sendable {
                     "on \(input.event.on) is after \(now.hongKongDay), the Hong Kong date of its recording"
                 )
             }
-            fresh.append(FreshEvent(line: i + 1, input: input, seq: seq, id: id, key: key))
+            fresh.append(FreshEvent(line: i + 1, seq: seq, id: id, key: key))
         }
         return AdmittedBatch(now: now, fresh: fresh, acks: acks, batchIDs: batchIDs, inputs: inputs)
     }
@@ -271,7 +271,7 @@ public struct EventAppender: Sendable {
     /// Checks the rules over the admitted events and the stored history they concern (R5).
     private func judge(_ admitted: AdmittedBatch, history: any AppendHistory) throws -> CheckedBatch {
         let fresh = admitted.fresh
-        let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: $0.input.event) }
+        let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: admitted.inputs[$0.line - 1].event) }
         let (stored, judged) = try history.events(judging: freshEvents)
         let fold: MembershipFold
         do {
@@ -291,19 +291,20 @@ public struct EventAppender: Sendable {
     /// others once the rules are checked), encoded on every core.
     func drafts(of admitted: AdmittedBatch) -> [UnchainedLine] {
         let recorded = admitted.now.description
-        let fresh = admitted.fresh
-        // Fields read in place: a copy of a whole `FreshEvent` retained and released all it holds.
+        let (fresh, inputs) = (admitted.fresh, admitted.inputs)
+        // Fields read in place: a copy of a whole input retained and released all it holds.
         return ParallelMap.map(fresh.count, chunk: 256) { k in
-            draft(fresh[k], payload: fresh[k].input.payload, recorded: recorded)
+            let input = fresh[k].line - 1
+            return draft(fresh[k], version: inputs[input].version, payload: inputs[input].payload, recorded: recorded)
         }
     }
 
     /// One event's line with `prev` blank.
-    func draft(_ item: FreshEvent, payload: EventPayload, recorded: String) -> UnchainedLine {
+    func draft(_ item: FreshEvent, version: Int, payload: EventPayload, recorded: String) -> UnchainedLine {
         StoredRecord.unchained(
             seq: item.seq,
             id: item.id,
-            version: item.input.version,
+            version: version,
             recorded: recorded,
             by: actor,
             payload: payload
@@ -336,18 +337,24 @@ public struct EventAppender: Sendable {
             var logged: [LoggedEvent] = []
             logged.reserveCapacity(end - start)
             for k in start..<end {
-                var event = fresh[k].input.event
+                let line = fresh[k].line - 1
+                var event = admitted.inputs[line].event
                 // An amount the request left out, filled (R15): in its line and in the index's event.
                 if case .feeRequested(let period, nil) = event.body, let filled = filledAmounts[fresh[k].seq] {
                     event.body = .feeRequested(period: period, amount: filled)
-                    let payload = fresh[k].input.payload.filling("amount", with: .string(filled.description))
-                    drafts[k] = draft(fresh[k], payload: payload, recorded: recorded)
+                    let payload = admitted.inputs[line].payload.filling("amount", with: .string(filled.description))
+                    drafts[k] = draft(
+                        fresh[k],
+                        version: admitted.inputs[line].version,
+                        payload: payload,
+                        recorded: recorded
+                    )
                 }
                 logged.append(LoggedEvent(seq: fresh[k].seq, recorded: admitted.now, id: fresh[k].key, event: event))
                 // Chained in place: a copy of the line would share its bytes, then copy them to write `prev`.
                 withUnsafeBytes(of: prev) { drafts[k].chain(after: $0) }
                 prev = HexDigest(hexOf: drafts[k].bytes.withUnsafeBytes { SHA256.hash(data: $0) })
-                acks[fresh[k].line - 1] = AppendAck(seq: fresh[k].seq, id: fresh[k].id, hash: prev.text)
+                acks[line] = AppendAck(seq: fresh[k].seq, id: fresh[k].id, hash: prev.text)
             }
             // The chunk's own array: a slice of `lines` would make the next append copy it.
             let chained = drafts[start..<end].map(\.bytes)
