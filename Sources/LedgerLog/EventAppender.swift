@@ -155,6 +155,8 @@ public struct EventAppender: Sendable {
     struct FreshEvent {
         /// Its line in the batch, from 1.
         var line: Int
+        /// Its input's index in the batch.
+        var input: Int { line - 1 }
         var seq: Int
         /// Its id as stored text (the line, the acknowledgement) and as a value (the index):
         /// both are read for every event, so neither is made from the other twice.
@@ -271,7 +273,7 @@ public struct EventAppender: Sendable {
     /// Checks the rules over the admitted events and the stored history they concern (R5).
     private func judge(_ admitted: AdmittedBatch, history: any AppendHistory) throws -> CheckedBatch {
         let fresh = admitted.fresh
-        let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: admitted.inputs[$0.line - 1].event) }
+        let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: admitted.inputs[$0.input].event) }
         let (stored, judged) = try history.events(judging: freshEvents)
         let fold: MembershipFold
         do {
@@ -294,8 +296,8 @@ public struct EventAppender: Sendable {
         let (fresh, inputs) = (admitted.fresh, admitted.inputs)
         // Fields read in place: a copy of a whole input retained and released all it holds.
         return ParallelMap.map(fresh.count, chunk: 256) { k in
-            let input = fresh[k].line - 1
-            return draft(fresh[k], version: inputs[input].version, payload: inputs[input].payload, recorded: recorded)
+            let i = fresh[k].input
+            return draft(fresh[k], version: inputs[i].version, payload: inputs[i].payload, recorded: recorded)
         }
     }
 
@@ -337,15 +339,15 @@ public struct EventAppender: Sendable {
             var logged: [LoggedEvent] = []
             logged.reserveCapacity(end - start)
             for k in start..<end {
-                let line = fresh[k].line - 1
-                var event = admitted.inputs[line].event
+                let input = fresh[k].input
+                var event = admitted.inputs[input].event
                 // An amount the request left out, filled (R15): in its line and in the index's event.
                 if case .feeRequested(let period, nil) = event.body, let filled = filledAmounts[fresh[k].seq] {
                     event.body = .feeRequested(period: period, amount: filled)
-                    let payload = admitted.inputs[line].payload.filling("amount", with: .string(filled.description))
+                    let payload = admitted.inputs[input].payload.filling("amount", with: .string(filled.description))
                     drafts[k] = draft(
                         fresh[k],
-                        version: admitted.inputs[line].version,
+                        version: admitted.inputs[input].version,
                         payload: payload,
                         recorded: recorded
                     )
@@ -354,7 +356,7 @@ public struct EventAppender: Sendable {
                 // Chained in place: a copy of the line would share its bytes, then copy them to write `prev`.
                 withUnsafeBytes(of: prev) { drafts[k].chain(after: $0) }
                 prev = HexDigest(hexOf: drafts[k].bytes.withUnsafeBytes { SHA256.hash(data: $0) })
-                acks[line] = AppendAck(seq: fresh[k].seq, id: fresh[k].id, hash: prev.text)
+                acks[input] = AppendAck(seq: fresh[k].seq, id: fresh[k].id, hash: prev.text)
             }
             // The chunk's own array: a slice of `lines` would make the next append copy it.
             let chained = drafts[start..<end].map(\.bytes)
