@@ -88,6 +88,9 @@ public struct LedgerHistory: Sendable {
         history.ids = try [EventID](unsafeUninitializedCapacity: withIDs ? capacity : 0) { ids, idCount in
             history.events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { events, count in
                 HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(events))
+                // For the fold's state, which takes about as much again (the guess is generous):
+                // after the events' array, which the heap's top would otherwise serve.
+                HeapSettings.preferHugePagesInHeap(next: events.count * MemoryLayout<SequencedEvent>.stride)
                 let slots = EventSlots(events: events, ids: withIDs ? ids : nil)
                 do {
                     try LogReader(directory).forEachSegment(progress: progress, window: window) {
