@@ -6,7 +6,8 @@ import Testing
 @Suite struct HeapSettingsTests {
     /// A fold's small blocks, allocated after `preferHugePagesInHeap`, lie in memory advised for
     /// 2 MiB pages (`hg` among the kernel's flags for its mapping).
-    @Test func heapAdvisedForHugePages() throws {
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled")))
+    func heapAdvisedForHugePages() throws {
         HeapSettings.reuseLargeBlocks()
         // Within a thread's arena too (its heaps are 64 MiB at most): tests run off the main thread.
         let advised = try #require(HeapSettings.preferHugePagesInHeap(next: 24 << 20))
