@@ -4,10 +4,11 @@ import Testing
 @testable import LedgerLog
 
 @Suite struct HeapSettingsTests {
-    /// A fold's small blocks, allocated after `preferHugePagesInHeap`, lie in memory advised for
-    /// 2 MiB pages (`hg` among the kernel's flags for its mapping).
+    /// Blocks allocated after `preferHugePagesInHeap`, as a fold's state is, lie in memory advised
+    /// for 2 MiB pages (`hg` among the kernel's flags for its mapping).
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled")))
     func heapAdvisedForHugePages() throws {
+        // Blocks up to 32 MiB from the heap, as in the ledger's processes.
         HeapSettings.reuseLargeBlocks()
         // Within a thread's arena too (its heaps are 64 MiB at most): tests run off the main thread.
         let advised = try #require(HeapSettings.preferHugePagesInHeap(next: 24 << 20))
