@@ -32,17 +32,54 @@ public enum StoredLineDecoder {
     /// The replay view of one stored line, nil when the line is not in the ledger's own form.
     /// - Parameter prevOffset: set to where the 64 digits of `prev` begin in the line.
     public static func decode(_ line: UnsafeRawBufferPointer, prevOffset: inout Int) -> LoggedEvent? {
+        var recent = RecentInstant()
+        return decode(line, prevOffset: &prevOffset, recent: &recent)
+    }
+
+    /// `decode(_:prevOffset:)` of one of many lines.
+    /// - Parameter prevOffset: set to where the 64 digits of `prev` begin in the line.
+    /// - Parameter recent: the last `recorded` read, kept from line to line by a caller that
+    ///   decodes many: the lines of a commit share one.
+    public static func decode(
+        _ line: UnsafeRawBufferPointer,
+        prevOffset: inout Int,
+        recent: inout RecentInstant
+    ) -> LoggedEvent? {
         // The payload's slots live on the stack, outside `RawPayload`: an inline array inside it
         // was copied whole (552 bytes) at every field read.
         withUnsafeTemporaryAllocation(of: Value.self, capacity: FieldName.count) { slots in
-            decode(line, slots: slots.baseAddress!, prevOffset: &prevOffset)
+            decode(line, slots: slots.baseAddress!, prevOffset: &prevOffset, recent: &recent)
+        }
+    }
+
+    /// The last `recorded` a decoder read, as stored (24 bytes, read as three words) and as an
+    /// instant: the lines of a commit share one.
+    public struct RecentInstant: Sendable {
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var instant: Instant?
+
+        public init() {}
+
+        /// The stored instant in `range` of `bytes`, nil unless it is one.
+        mutating func instant(at range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> Instant? {
+            guard range.count == 24 else { return nil }
+            func word(_ k: Int) -> UInt64 {
+                bytes.loadUnaligned(fromByteOffset: range.lowerBound + 8 * k, as: UInt64.self)
+            }
+            let read = (word(0), word(1), word(2))
+            if let instant, read == words { return instant }
+            let text = bytes.slice(range)
+            guard isStoredInstant(text), let parsed = Instant(utf8: text) else { return nil }
+            (words, instant) = (read, parsed)
+            return parsed
         }
     }
 
     private static func decode(
         _ line: UnsafeRawBufferPointer,
         slots: UnsafeMutablePointer<Value>,
-        prevOffset: inout Int
+        prevOffset: inout Int,
+        recent: inout RecentInstant
     ) -> LoggedEvent? {
         var scanner = Scanner(bytes: line)
         var payload = RawPayload(bytes: line, slots: slots)
@@ -58,7 +95,7 @@ public enum StoredLineDecoder {
         }
         guard scanner.take(UInt8(ascii: "{")) else { return nil }
         var fields = true
-        if let envelope = scanner.envelope() {
+        if let envelope = scanner.envelope(recent: &recent) {
             (seq, type, id, recorded, prevOffset) = (
                 envelope.seq, envelope.type, envelope.id, envelope.recorded, envelope.prevOffset
             )
@@ -296,20 +333,20 @@ public enum StoredLineDecoder {
         /// "recorded":"…","by":"…","prev":"…"` in that order, each checked as the general loop checks
         /// it, read without looking up a key or scanning a fixed-length string for its quote.
         /// Nil, with nothing taken, when the line is in any other form: the general loop reads it.
-        mutating func envelope() -> Envelope? {
+        mutating func envelope(recent: inout RecentInstant) -> Envelope? {
             let start = index
-            if let envelope = fixedEnvelope() { return envelope }
+            if let envelope = fixedEnvelope(recent: &recent) { return envelope }
             index = start
             return nil
         }
 
-        private mutating func fixedEnvelope() -> Envelope? {
+        private mutating func fixedEnvelope(recent: inout RecentInstant) -> Envelope? {
             guard take(#""seq":"#), let seq = value(), seq.kind == .number, seq.range.count <= 18,
                 let seqValue = Day.digits(bytes, seq.range), take(#","type":"#), let type = plainString(),
                 let eventType = EventType(utf8: bytes.slice(type)), take(#","v":1,"id":"#),
                 let id = fixedString(36).flatMap({ EventID(stored: bytes.slice($0)) }), take(#","recorded":"#),
-                let recorded = fixedString(24), isStoredInstant(bytes.slice(recorded)),
-                let instant = Instant(utf8: bytes.slice(recorded)), take(#","by":"#), let by = plainString(),
+                let recorded = fixedString(24), let instant = recent.instant(at: recorded, in: bytes),
+                take(#","by":"#), let by = plainString(),
                 isText(bytes.slice(by)), take(#","prev":"#), let prev = fixedString(64),
                 isLowercaseHex64(bytes.slice(prev))
             else { return nil }

@@ -314,6 +314,7 @@ public struct LedgerHistory: Sendable {
     ) throws -> [(start: Int, instant: Instant)] {
         var seq = piece.seqs.lowerBound
         var runs: [(start: Int, instant: Instant)] = []
+        var recent = StoredLineDecoder.RecentInstant()
         func corrupt(_ reason: String) -> LogError {
             LogError(.corrupt, reason, file: segment, offset: commit.offset, seq: seq)
         }
@@ -323,7 +324,7 @@ public struct LedgerHistory: Sendable {
                 try StoredLine.forEach(in: raw) { range throws(LogError) in
                     let event: LoggedEvent
                     do {
-                        event = try LedgerHistory.decode(UnsafeRawBufferPointer(rebasing: raw[range]))
+                        event = try LedgerHistory.decode(UnsafeRawBufferPointer(rebasing: raw[range]), recent: &recent)
                     } catch {
                         throw corrupt("stored line is not a valid record: \(error)")
                     }
@@ -350,7 +351,18 @@ public struct LedgerHistory: Sendable {
     /// One stored line for replay: the fast decoder, else the general one.
     /// - Throws: `InputError` when the line is not a valid stored record.
     public static func decode(_ line: UnsafeRawBufferPointer) throws(InputError) -> LoggedEvent {
-        if let event = StoredLineDecoder.decode(line) { return event }
+        var recent = StoredLineDecoder.RecentInstant()
+        return try decode(line, recent: &recent)
+    }
+
+    /// `decode(_:)` of one of many lines.
+    /// - Parameter recent: the last `recorded` the fast decoder read (`StoredLineDecoder.decode`).
+    public static func decode(
+        _ line: UnsafeRawBufferPointer,
+        recent: inout StoredLineDecoder.RecentInstant
+    ) throws(InputError) -> LoggedEvent {
+        var prevOffset = 0
+        if let event = StoredLineDecoder.decode(line, prevOffset: &prevOffset, recent: &recent) { return event }
         let record = try StoredRecord.decode(line: Array(line))
         // The general decoder has checked the id's stored form.
         return LoggedEvent(

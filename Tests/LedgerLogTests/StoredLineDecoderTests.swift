@@ -39,7 +39,9 @@ import Testing
         }
     }
 
-    @Test("a stored line changed at any byte is read as the general decoder reads it, or left to it")
+    @Test(
+        "a stored line changed at any byte is read as the general decoder reads it, or left to it; the same after the unchanged line (R2: its recorded instant read again, not taken from the line before)"
+    )
     func changedAnywhere() throws {
         let lines = [
             #"{"seq":12,"type":"FeeRequested","v":1,"id":"e54c628c-6e8b-420e-9c92-159710f6b70f","recorded":"2024-03-31T04:00:00.000Z","by":"board","prev":"bc2e9172357d714d0ea5b48bbbb2ddc10bb697f23ecafd964820f6e8af6181d8","company":"HK1","on":"2024-04-01","period":"2024-25"}"#,
@@ -52,6 +54,10 @@ import Testing
         let replacements = Array(#""\,:{}[]019afgzAFT.Z- "#.utf8) + [0x00, 0x1F, 0x7F, 0xC3]
         for line in lines.map({ Array($0.utf8) }) {
             #expect(line.withUnsafeBytes { StoredLineDecoder.decode($0) } != nil)
+            // A decoder that has just read the unchanged line, as the lines of a commit are read.
+            var afterLine = StoredLineDecoder.RecentInstant()
+            var prevOffset = 0
+            _ = line.withUnsafeBytes { StoredLineDecoder.decode($0, prevOffset: &prevOffset, recent: &afterLine) }
             var fastCount = 0
             for position in line.indices {
                 for byte in replacements where byte != line[position] {
@@ -61,7 +67,13 @@ import Testing
                         line[..<position] + [byte] + line[position...],
                     ] {
                         let bytes = Array(changed)
-                        guard let fast = bytes.withUnsafeBytes({ StoredLineDecoder.decode($0) }) else { continue }
+                        let alone = bytes.withUnsafeBytes { StoredLineDecoder.decode($0) }
+                        var recent = afterLine
+                        let next = bytes.withUnsafeBytes {
+                            StoredLineDecoder.decode($0, prevOffset: &prevOffset, recent: &recent)
+                        }
+                        #expect(next == alone, "\(String(decoding: bytes, as: UTF8.self))")
+                        guard let fast = alone else { continue }
                         fastCount += 1
                         let general = try #require(
                             try? StoredRecord.decode(line: bytes),
