@@ -21,10 +21,14 @@ public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
         return true
     }
 
-    /// Waits for the work to end (once only) and gives its result.
+    /// Waits for the work to end (once only) and hands over its result, keeping no reference to
+    /// it: an array the caller then changes in place is not copied first (a batch's drafted lines,
+    /// chained where they lie, were each copied while the work still held them).
     /// - Throws: what the work threw.
     public func result() throws -> T {
         done.wait()
-        return try outcome!.get()
+        let taken = outcome!
+        outcome = nil
+        return try taken.get()
     }
 }

@@ -107,6 +107,10 @@ public struct EventAppender: Sendable {
                     "the events are durable, but sealing the full segment failed (\(error)); the next append seals it"
                 )
             }
+            // What the batch held (its inputs and drafts, the fold over it, the lines fed to the
+            // index) is freed on another thread: about 30 ms of a 100,000-event import, after the
+            // index's commit, that the answer need not wait for.
+            BackgroundRelease.release((drafting, checked, admitted, feed))
             return notes
         }
     }
