@@ -262,7 +262,9 @@ public struct LedgerHistory: Sendable {
         var groupings = ParallelMap.map(parts) { part in
             MembershipFold.PartGrouping(UnsafeBufferPointer(slots.events), reversed: reversed, part: part, of: parts)
         }
-        let ordered = CompanyOrderedEvents(inPlace: events, groupings: &groupings, bucket: bucket)
+        let ordered = CompanyOrderedEvents(inPlace: events, groupings: &groupings, bucket: bucket) { count, body in
+            _ = ParallelMap.map(count, body)
+        }
         let folds = ParallelMap.map(parts) { part in
             var next: UInt = 0
             return Result { () throws(LedgerError) in
