@@ -1,7 +1,7 @@
-import LedgerCore
 import LedgerTestSupport
 import Testing
 
+@testable import LedgerCore
 @testable import LedgerLog
 
 @Suite struct ConsumingFoldTests {
@@ -31,6 +31,51 @@ import Testing
                 let consumed = try #require(Self.consumingFold(events, parts: parts, bucket: bucket), "\(label)")
                 #expect(consumed.histories == whole.histories, "\(label)")
                 #expect(consumed.filledAmounts == whole.filledAmounts, "\(label)")
+            }
+        }
+    }
+
+    @Test(
+        "R4, R5: the events are put in the order grouping gives, whether the parts' radix passes run in turn or on every core",
+        arguments: [3, 11] as [UInt64]
+    )
+    func companyOrderSameInParallel(seed: UInt64) throws {
+        let events = RandomHistory.sequenced(RandomHistory.generate(seed: seed))
+        let reversed = try MembershipFold.reversedSeqs(events[...])
+        for parts in [2, 3] {
+            for bucket in [1, 5, CompanyOrderedEvents.bucketEvents] {
+                var orders: [[Int]] = []
+                for inParallel in [false, true] {
+                    let buffer = UnsafeMutableBufferPointer<SequencedEvent>.allocate(capacity: events.count)
+                    defer { buffer.deallocate() }
+                    _ = buffer.initialize(from: events)
+                    var groupings = (0..<parts).map { part in
+                        events.withUnsafeBufferPointer {
+                            MembershipFold.PartGrouping($0, reversed: reversed, part: part, of: parts)
+                        }
+                    }
+                    // What grouping asks for: each part's events, in its fold order.
+                    let expected = groupings.flatMap { $0.positions.map { events[Int($0)].seq } }
+                    let ordered =
+                        inParallel
+                        ? CompanyOrderedEvents(inPlace: buffer, groupings: &groupings, bucket: bucket) { count, body in
+                            _ = ParallelMap.map(count, body)
+                        }
+                        : CompanyOrderedEvents(inPlace: buffer, groupings: &groupings, bucket: bucket)
+                    // Each part's events, each bucket put in order as its fold would.
+                    var order: [Int] = []
+                    for part in 0..<parts {
+                        let own = ordered.events(ofPart: part)
+                        for start in stride(from: 0, to: own.count, by: bucket) {
+                            ordered.order(bucketAt: start, ofPart: part)
+                        }
+                        order += own.map(\.seq)
+                        own.baseAddress?.deinitialize(count: own.count)
+                    }
+                    #expect(order == expected, "seed \(seed), \(parts) parts, buckets of \(bucket)")
+                    orders.append(order)
+                }
+                #expect(orders[0] == orders[1], "seed \(seed), \(parts) parts, buckets of \(bucket)")
             }
         }
     }
