@@ -8,9 +8,10 @@
 /// does), then each bucket, small enough for the cache, is put in order just before the fold
 /// reaches it. With several parts the radix pass is two, the second on every core: each event
 /// into its part's range, then each part's range into its buckets (0.93 s on one core at
-/// `hongkong` against 0.17 s and 0.46 s on two). (Following the permutation's cycles over the whole history took 4–5 s at
-/// `hongkong`, a wait for memory at every event; moving the events to new memory bucket by
-/// bucket took 1.4 s but first touches of 1.3 GB, which cost a rebuild 5 s more.)
+/// `hongkong` against 0.17 s and 0.46 s on two). (Following the permutation's cycles over the
+/// whole history took 4–5 s at `hongkong`, a wait for memory at every event; moving the events
+/// to new memory bucket by bucket took 1.4 s but first touches of 1.3 GB, which cost a rebuild
+/// 5 s more.)
 public final class CompanyOrderedEvents: @unchecked Sendable {
     // Each part's fold touches only its own range of the events and of `places`.
 
@@ -122,9 +123,9 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
             bucket: Int,
             inParallel: (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void
         ) {
-            let cores = positions.count
-            inParallel(cores) { k in
-                let share = UInt32(count * k / cores)..<UInt32(count * (k + 1) / cores)
+            let shares = positions.count
+            inParallel(shares) { k in
+                let share = UInt32(count * k / shares)..<UInt32(count * (k + 1) / shares)
                 for p in positions.indices {
                     for (j, position) in positions[p].enumerated() where share.contains(position) {
                         bucketOf[Int(position)] = UInt32(firstBucket[p] + j / bucket)
