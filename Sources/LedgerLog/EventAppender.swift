@@ -231,9 +231,11 @@ public struct EventAppender: Sendable {
         var fresh: [FreshEvent] = []
         // Ids for the events that bring none, drawn at once.
         var newIDs = EventID.random(count: inputs.lazy.filter { $0.id == nil }.count).makeIterator()
-        for (i, input) in inputs.enumerated() {
-            if let id = input.id, let record = full[id] {
-                guard EventAppender.isSamePayload(input, record.payload) else {
+        let (today, head) = (now.hongKongDay, writer.head.seq)
+        // Fields read in place: a copy of each input retained and released all it holds.
+        for i in inputs.indices {
+            if let id = inputs[i].id, let record = full[id] {
+                guard EventAppender.isSamePayload(inputs[i], record.payload) else {
                     throw InputError(
                         line: i + 1,
                         field: "id",
@@ -243,8 +245,8 @@ public struct EventAppender: Sendable {
                 acks[i] = AppendAck(seq: record.seq, id: id, hash: SHA256Hex.of(record.line), isNew: false)
                 continue
             }
-            if let id = input.id, let earlier = batchIDs[id] {
-                guard inputs[earlier].payload == input.payload else {
+            if let id = inputs[i].id, let earlier = batchIDs[id] {
+                guard inputs[earlier].payload == inputs[i].payload else {
                     throw InputError(
                         line: i + 1,
                         field: "id",
@@ -253,16 +255,16 @@ public struct EventAppender: Sendable {
                 }
                 continue
             }
-            let seq = writer.head.seq + fresh.count + 1
-            let key = input.id.flatMap(EventID.init(stored:)) ?? newIDs.next()!
-            let id = input.id ?? key.description
-            if input.id != nil { batchIDs[id] = i }
-            if input.event.on > now.hongKongDay {
+            let seq = head + fresh.count + 1
+            let key = inputs[i].id.flatMap(EventID.init(stored:)) ?? newIDs.next()!
+            let id = inputs[i].id ?? key.description
+            if inputs[i].id != nil { batchIDs[id] = i }
+            if inputs[i].event.on > today {
                 throw LedgerError(
                     "R2",
-                    company: input.event.company,
+                    company: inputs[i].event.company,
                     line: inputs.count > 1 ? i + 1 : nil,
-                    "on \(input.event.on) is after \(now.hongKongDay), the Hong Kong date of its recording"
+                    "on \(inputs[i].event.on) is after \(today), the Hong Kong date of its recording"
                 )
             }
             fresh.append(FreshEvent(line: i + 1, seq: seq, id: id, key: key))
