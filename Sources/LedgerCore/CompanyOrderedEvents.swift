@@ -29,8 +29,6 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
     private let all: UnsafeMutableBufferPointer<SequencedEvent>
     /// Where in its bucket the event at each index belongs.
     private let places: UnsafeMutablePointer<UInt16>
-    /// Each part's room for one bucket, where its events are put in order.
-    private let scratch: [UnsafeMutablePointer<SequencedEvent>]
 
     /// Puts `events` (a whole history in seq order) in fold order, in place; deinitializes those
     /// no part folds (the shared events, copied first, reversals and what they reverse), which
@@ -50,7 +48,6 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         shared = groupings.first?.shared.map { events[MembershipFold.position($0)] } ?? []
         all = events
         places = .allocate(capacity: max(events.count, 1))
-        scratch = groupings.map { _ in .allocate(capacity: bucket) }
         // Buckets: each part's, from its start, then one for the events left out.
         var parts: [Range<Int>] = []
         var bucketStarts: [Int] = []
@@ -161,26 +158,55 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         }
     }
 
-    deinit {
-        places.deallocate()
-        for room in scratch { room.deallocate() }
-    }
+    deinit { places.deallocate() }
 
     /// Part `part`'s events.
     func events(ofPart part: Int) -> UnsafeMutableBufferPointer<SequencedEvent> {
         UnsafeMutableBufferPointer(rebasing: all[parts[part]])
     }
 
+    /// Part `part`'s companies in `tasks` runs of consecutive numbers, each with about as many
+    /// events, for folds that take them in turn on every core; the buckets that two runs share
+    /// are put in order here, once, so that neither run orders one the other is reading
+    /// (`fold(consuming:part:companies:…)` orders only the buckets that lie within its run).
+    public func companyRuns(ofPart part: Int, tasks: Int) -> [Range<Int>] {
+        let starts = groupings[part].starts
+        let companies = starts.count - 1
+        let events = starts[companies]
+        var runs: [Range<Int>] = []
+        var first = 0
+        for k in 1...max(tasks, 1) {
+            // The first company whose events begin at or after the k-th share of them.
+            let target = events * k / max(tasks, 1)
+            var end = first
+            while end < companies && starts[end] < target { end += 1 }
+            if k == max(tasks, 1) { end = companies }
+            guard end > first else { continue }
+            runs.append(first..<end)
+            first = end
+        }
+        // A part without companies still has its fold (which checks the rounds everyone shares).
+        if runs.isEmpty { runs = [0..<0] }
+        let room = UnsafeMutablePointer<SequencedEvent>.allocate(capacity: bucket)
+        defer { room.deallocate() }
+        // Each such bucket once: a bucket may hold several runs' boundaries.
+        var shared = Set<Int>()
+        for run in runs.dropLast() where starts[run.upperBound] % bucket != 0 {
+            let first = starts[run.upperBound] - starts[run.upperBound] % bucket
+            if shared.insert(first).inserted { order(bucketAt: first, ofPart: part, room: room) }
+        }
+        return runs
+    }
+
     /// Puts the bucket that starts at index `index` of part `part`'s events in order, in place:
-    /// each event moved to its place in the part's scratch room (in the cache), then all moved
+    /// each event moved to its place in `room` (room for a bucket, in the cache), then all moved
     /// back at once (following the places' cycles moved each event twice through a swap). Once for
     /// each bucket: the places are not put in order with the events.
-    func order(bucketAt index: Int, ofPart part: Int) {
+    func order(bucketAt index: Int, ofPart part: Int, room: UnsafeMutablePointer<SequencedEvent>) {
         let start = parts[part].lowerBound + index
         let count = min(bucket, parts[part].upperBound - start)
         let events = all.baseAddress! + start
         let places = self.places + start
-        let room = scratch[part]
         for i in 0..<count { (room + Int(places[i])).moveInitialize(from: events + i, count: 1) }
         events.moveInitialize(from: room, count: count)
     }

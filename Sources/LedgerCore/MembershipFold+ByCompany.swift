@@ -48,9 +48,11 @@ extension MembershipFold {
     /// - Parameter companies: where each company's events start, what grouping learned of them,
     ///   and for each shared event that is an index round, the numbers of the companies it
     ///   included, in order (`grouped`).
+    /// - Parameter numbered: the companies folded, by number (nil: all of them).
     /// - Parameter companyDone: called after each company with the end of the indices it asked for.
     static func fold(
         companies: (starts: [Int], counts: [CompanyEvents], included: [[Int32]?]),
+        numbered: Range<Int>? = nil,
         shared: [SequencedEvent],
         notes: Bool,
         histories: Bool,
@@ -60,8 +62,9 @@ extension MembershipFold {
         var fold = MembershipFold()
         // Room for every company of the part at once: grown by doubling, the company states were
         // copied into fresh pages at every step, and the index rehashed.
-        fold.companies.reserveCapacity(companies.counts.count)
-        fold.index.reserveCapacity(companies.counts.count)
+        let numbered = numbered ?? companies.counts.indices
+        fold.companies.reserveCapacity(numbered.count)
+        fold.index.reserveCapacity(numbered.count)
         fold.defersRecommendations = true
         fold.keepsNotes = notes
         fold.keepsHistories = histories
@@ -77,7 +80,7 @@ extension MembershipFold {
         // after company, retained and released each round's list on every core at once (a sixth
         // of a `hongkong` fold's time).
         let steps = shared.map(SharedStep.init)
-        for g in companies.counts.indices {
+        for g in numbered {
             fold.schedule = nil
             fold.focus = nil
             var next = 0

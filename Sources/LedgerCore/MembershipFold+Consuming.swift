@@ -17,41 +17,52 @@ extension MembershipFold {
         }
     }
 
-    /// `fold(_:reversed:part:of:notes:histories:)` of the events of part `part` in `ordered`, each
-    /// moved out of its slot as it is applied, so that every slot of the part is deinitialized
-    /// when it returns or throws.
-    /// - Parameter release: called now and then with the part's events used so far,
-    ///   deinitialized, whose memory may be given back.
+    /// `fold(_:reversed:part:of:notes:histories:)` of the events of part `part` in `ordered` (of
+    /// its companies numbered `companies`: all of them by default), each moved out of its slot as
+    /// it is applied, so that every slot of theirs is deinitialized when it returns or throws.
+    /// - Parameter companies: a run of `ordered.companyRuns(ofPart:tasks:)`, or all the part's.
+    /// - Parameter release: called now and then with the run's events used so far (from its
+    ///   first), deinitialized, whose memory may be given back.
     public static func fold(
         consuming ordered: CompanyOrderedEvents,
         part: Int,
+        companies: Range<Int>? = nil,
         notes: Bool,
         histories: Bool,
         release: (UnsafeMutableBufferPointer<SequencedEvent>) -> Void
     ) throws(LedgerError) -> MembershipFold {
-        let events = ordered.events(ofPart: part)
+        let all = ordered.events(ofPart: part)
         let grouping = ordered.groupings[part]
-        var taken = 0
-        var released = 0
+        let companies = companies ?? 0..<(grouping.starts.count - 1)
+        let run = grouping.starts[companies.lowerBound]..<grouping.starts[companies.upperBound]
+        // Room of its own for the buckets it orders: those that begin and end in its run (one it
+        // shares with another run was ordered before either began).
+        let room = UnsafeMutablePointer<SequencedEvent>.allocate(capacity: ordered.bucket)
+        defer { room.deallocate() }
+        var taken = run.lowerBound
+        var released = run.lowerBound
         do {
             return try fold(
                 companies: (grouping.starts, grouping.counts, grouping.included),
+                numbered: companies,
                 shared: ordered.shared,
                 notes: notes,
                 histories: histories,
                 event: { i in
-                    if i % ordered.bucket == 0 { ordered.order(bucketAt: i, ofPart: part) }
+                    if i % ordered.bucket == 0 && min(i + ordered.bucket, all.count) <= run.upperBound {
+                        ordered.order(bucketAt: i, ofPart: part, room: room)
+                    }
                     taken = i + 1
-                    return (events.baseAddress! + i).move()
+                    return (all.baseAddress! + i).move()
                 },
                 companyDone: { end in
                     guard end - released >= releaseEvents else { return }
-                    release(UnsafeMutableBufferPointer(rebasing: events[..<end]))
+                    release(UnsafeMutableBufferPointer(rebasing: all[run.lowerBound..<end]))
                     released = end
                 }
             )
         } catch {
-            if let base = events.baseAddress { (base + taken).deinitialize(count: events.count - taken) }
+            if let base = all.baseAddress { (base + taken).deinitialize(count: run.upperBound - taken) }
             throw error
         }
     }

@@ -265,12 +265,18 @@ public struct LedgerHistory: Sendable {
         let ordered = CompanyOrderedEvents(inPlace: events, groupings: &groupings, bucket: bucket) { count, body in
             _ = ParallelMap.map(count, body)
         }
-        let folds = ParallelMap.map(parts) { part in
+        // Each part's companies in runs that the cores take in turn: a part folded on another
+        // thread than the first takes its state in small pages, and ended 0.3–0.5 s later.
+        let runs = (0..<parts).flatMap { part in
+            ordered.companyRuns(ofPart: part, tasks: parts > 1 ? runsPerPart : 1).map { (part, $0) }
+        }
+        let folds = ParallelMap.map(runs.count) { k in
             var next: UInt = 0
             return Result { () throws(LedgerError) in
                 try MembershipFold.fold(
                     consuming: ordered,
-                    part: part,
+                    part: runs[k].0,
+                    companies: runs[k].1,
                     notes: notes,
                     histories: histories
                 ) { used in HeapSettings.giveBack(UnsafeMutableRawBufferPointer(used), after: &next) }
@@ -278,6 +284,9 @@ public struct LedgerHistory: Sendable {
         }
         return merged(folds)
     }
+
+    /// How many runs of companies each part is folded in, when there are several parts.
+    static let runsPerPart = 8
 
     /// The parts' folds as one (`MembershipFold.merged`), or nil when a part found a broken rule
     /// or a recommendation does not hold (R10): the fold in one piece then names the first.

@@ -64,10 +64,12 @@ import Testing
                         : CompanyOrderedEvents(inPlace: buffer, groupings: &groupings, bucket: bucket)
                     // Each part's events, each bucket put in order as its fold would.
                     var order: [Int] = []
+                    let room = UnsafeMutablePointer<SequencedEvent>.allocate(capacity: bucket)
+                    defer { room.deallocate() }
                     for part in 0..<parts {
                         let own = ordered.events(ofPart: part)
                         for start in stride(from: 0, to: own.count, by: bucket) {
-                            ordered.order(bucketAt: start, ofPart: part)
+                            ordered.order(bucketAt: start, ofPart: part, room: room)
                         }
                         order += own.map(\.seq)
                         own.baseAddress?.deinitialize(count: own.count)
