@@ -41,7 +41,7 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         inPlace events: UnsafeMutableBufferPointer<SequencedEvent>,
         groupings: inout [MembershipFold.PartGrouping],
         bucket: Int = bucketEvents,
-        inParallel: (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void = CompanyOrderedEvents.oneAfterAnother
+        inParallel: Runner = CompanyOrderedEvents.oneAfterAnother
     ) {
         precondition(bucket > 0 && bucket <= 1 << 16, "a bucket's places are two bytes")
         self.bucket = bucket
@@ -97,6 +97,10 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         (base + end).deinitialize(count: events.count - end)
     }
 
+    /// Runs `body(0)` … `body(count - 1)`, on every core if it can: the passes each part's or
+    /// each share's indices make apart.
+    public typealias Runner = (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void
+
     /// Runs `body(0)` … `body(count - 1)` in turn: `init`'s default, with no threads.
     public static func oneAfterAnother(_ count: Int, _ body: @Sendable (Int) -> Void) {
         for i in 0..<count { body(i) }
@@ -118,7 +122,7 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
             _ positions: [[UInt32]],
             firstBucket: [Int],
             bucket: Int,
-            inParallel: (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void
+            inParallel: Runner
         ) {
             let shares = positions.count
             inParallel(shares) { k in
@@ -175,12 +179,13 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         let events = starts[companies]
         var runs: [Range<Int>] = []
         var first = 0
-        for k in 1...max(tasks, 1) {
+        let tasks = max(tasks, 1)
+        for k in 1...tasks {
             // The first company whose events begin at or after the k-th share of them.
-            let target = events * k / max(tasks, 1)
+            let target = events * k / tasks
             var end = first
             while end < companies && starts[end] < target { end += 1 }
-            if k == max(tasks, 1) { end = companies }
+            if k == tasks { end = companies }
             guard end > first else { continue }
             runs.append(first..<end)
             first = end
