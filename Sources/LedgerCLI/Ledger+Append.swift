@@ -44,6 +44,9 @@ extension Ledger {
             // line in order is reported, as reading them one by one would.
             let checked = ParallelMap.map(lines.count, chunk: 256) { i -> Result<EventInput, InputError> in
                 let (number, bytes) = lines[i]
+                // A line in the compact form is read in one pass; any other, or a wrong one, by
+                // the general decoder, which says what is wrong.
+                if let input = bytes.withUnsafeBytes({ InputLineDecoder.decode($0) }) { return .success(input) }
                 do {
                     return .success(try EventCodec.decodeInput(try JSONParser.parse(bytes)))
                 } catch let error as InputError {

@@ -250,7 +250,7 @@ public enum StoredLineDecoder {
         func companies(_ key: FieldName) -> [CompanyID]? { items(key) { CompanyID(utf8: $0) } }
 
         /// A list's items, each read from its bytes by `read`; nil if any is nil.
-        private func items<Item>(_ key: FieldName, _ read: (UnsafeRawBufferPointer) -> Item?) -> [Item]? {
+        func items<Item>(_ key: FieldName, _ read: (UnsafeRawBufferPointer) -> Item?) -> [Item]? {
             guard let range = value(key, .strings) else { return nil }
             // The list was checked by the scanner: quoted strings without escapes, comma-separated.
             var result: [Item] = []

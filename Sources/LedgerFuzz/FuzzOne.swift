@@ -3,7 +3,7 @@ import LedgerLog
 
 /// One fuzz input: its first byte picks the reader, the rest is that reader's input. Every reader
 /// must return (a value or an error) for any bytes: a trap, a hang or a runaway allocation is a
-/// finding. Beyond not crashing, the replay decoder must agree with the general one.
+/// finding. Beyond not crashing, the replay and input decoders must agree with the general ones.
 enum FuzzOne {
     static func run(_ data: [UInt8]) {
         guard let selector = data.first else { return }
@@ -28,8 +28,12 @@ enum FuzzOne {
                 else { fatalError("the replay decoder read a line the general decoder reads otherwise") }
             }
         default:
-            // An administrator's input line.
-            if let value = try? JSONParser.parse(body) { _ = try? EventCodec.decodeInput(value) }
+            // An administrator's input line: whenever the batch path's decoder reads it, the
+            // general decoder must read the same input.
+            let general = (try? JSONParser.parse(body)).flatMap { try? EventCodec.decodeInput($0) }
+            if let fast = body.withUnsafeBytes({ InputLineDecoder.decode($0) }), fast != general {
+                fatalError("the input decoder read a line the general decoder reads otherwise")
+            }
         }
     }
 }
