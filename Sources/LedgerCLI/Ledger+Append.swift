@@ -42,22 +42,21 @@ extension Ledger {
             }
             // Lines are independent to check: a batch's are read on every core, and the first bad
             // line in order is reported, as reading them one by one would.
-            let checked = ParallelMap.map(lines.count, chunk: 256) { i -> Result<EventInput, InputError> in
+            let inputs = try ParallelMap.tryMap(lines.count, chunk: 256) { i throws(InputError) -> EventInput in
                 let (number, bytes) = lines[i]
                 // A line in the compact form is read in one pass; any other, or a wrong one, by
                 // the general decoder, which says what is wrong.
-                if let input = bytes.withUnsafeBytes({ InputLineDecoder.decode($0) }) { return .success(input) }
+                if let input = bytes.withUnsafeBytes({ InputLineDecoder.decode($0) }) { return input }
                 do {
-                    return .success(try EventCodec.decodeInput(try JSONParser.parse(bytes)))
+                    return try EventCodec.decodeInput(try JSONParser.parse(bytes))
                 } catch let error as InputError {
-                    return .failure(error.at(line: number))
+                    throw error.at(line: number)
                 } catch let error as JSONParser.SyntaxError {
-                    return .failure(InputError(line: number, error.description))
+                    throw InputError(line: number, error.description)
                 } catch {
-                    return .failure(InputError(line: number, "\(error)"))
+                    throw InputError(line: number, "\(error)")
                 }
             }
-            let inputs = try checked.map { try $0.get() }
             guard !inputs.isEmpty else { throw InputError("the batch holds no events") }
             try ledger.appender(actor: actor).appendAcknowledging(inputs)
         }

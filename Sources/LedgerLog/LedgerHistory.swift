@@ -396,10 +396,7 @@ public struct LedgerHistory: Sendable {
     /// Stored lines (the append index's rows) decoded on every core, in order.
     /// - Throws: the first line's error, in order.
     public static func decode(lines: [[UInt8]]) throws -> [LoggedEvent] {
-        let decoded = ParallelMap.map(lines.count, chunk: 512) { i in
-            Result<LoggedEvent, any Error> { try lines[i].withUnsafeBytes { try decode($0) } }
-        }
-        return try decoded.map { try $0.get() }
+        try ParallelMap.tryMap(lines.count, chunk: 512) { i in try lines[i].withUnsafeBytes { try decode($0) } }
     }
 
     /// Every stored record in full (envelope, payload and bytes), decoded and checked by the
