@@ -41,6 +41,10 @@ public struct JSONWriter: Sendable {
         write(value)
     }
 
+    /// Appends bytes that are already compact JSON (members written once for many objects),
+    /// unchecked.
+    public mutating func writeVerbatim(_ json: [UInt8]) { bytes += json }
+
     /// Ends the object begun last.
     public mutating func endObject() { bytes.append(UInt8(ascii: "}")) }
 

@@ -49,20 +49,7 @@ public struct StoredRecord: Sendable {
         by: String,
         payload: EventPayload
     ) -> UnchainedLine {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.writeMember("seq", .number(String(seq)))
-        let members = payload.members
-        writer.writeMember(members[0].key, members[0].value)  // type
-        writer.writeMember("v", .number(String(version)))
-        writer.writeMember("id", .string(id))
-        writer.writeMember("recorded", .string(recorded))
-        writer.writeMember("by", .string(by))
-        writer.writeMember("prev", .string(UnchainedLine.blank))
-        let prevOffset = writer.bytes.count - 1 - UnchainedLine.blank.utf8.count
-        for member in members.dropFirst() { writer.writeMember(member.key, member.value) }
-        writer.endObject()
-        return UnchainedLine(bytes: writer.bytes, prevOffset: prevOffset)
+        UnchainedLineEncoder(recorded: recorded, by: by).line(seq: seq, id: id, version: version, payload: payload)
     }
 
     /// Reads a stored line: the envelope must be complete and every field in format.

@@ -299,25 +299,23 @@ public struct EventAppender: Sendable {
     /// The admitted events' lines with `prev` blank, their amounts as given (R15 fills the
     /// others once the rules are checked), encoded on every core.
     func drafts(of admitted: AdmittedBatch) -> [UnchainedLine] {
-        let recorded = admitted.now.description
+        let encoder = encoder(of: admitted)
         let (fresh, inputs) = (admitted.fresh, admitted.inputs)
         // Fields read in place: a copy of a whole input retained and released all it holds.
         return ParallelMap.map(fresh.count, chunk: 256) { k in
             let i = fresh[k].input
-            return draft(fresh[k], version: inputs[i].version, payload: inputs[i].payload, recorded: recorded)
+            return encoder.line(
+                seq: fresh[k].seq,
+                id: fresh[k].id,
+                version: inputs[i].version,
+                payload: inputs[i].payload
+            )
         }
     }
 
-    /// One event's line with `prev` blank.
-    func draft(_ item: FreshEvent, version: Int, payload: EventPayload, recorded: String) -> UnchainedLine {
-        StoredRecord.unchained(
-            seq: item.seq,
-            id: item.id,
-            version: version,
-            recorded: recorded,
-            by: actor,
-            payload: payload
-        )
+    /// The encoder of the batch's lines: its recording instant and this appender's actor.
+    func encoder(of admitted: AdmittedBatch) -> UnchainedLineEncoder {
+        UnchainedLineEncoder(recorded: admitted.now.description, by: actor)
     }
 
     /// How many lines are chained before they are handed to the feed: few enough that the index
@@ -335,7 +333,7 @@ public struct EventAppender: Sendable {
         let admitted = checked.admitted
         let fresh = admitted.fresh
         let filledAmounts = checked.fold.filledAmounts
-        let recorded = admitted.now.description
+        let encoder = encoder(of: admitted)
         var acks = admitted.acks
         var lines: [[UInt8]] = []
         lines.reserveCapacity(fresh.count)
@@ -352,11 +350,11 @@ public struct EventAppender: Sendable {
                 if case .feeRequested(let period, nil) = event.body, let filled = filledAmounts[fresh[k].seq] {
                     event.body = .feeRequested(period: period, amount: filled)
                     let payload = admitted.inputs[input].payload.filling("amount", with: .string(filled.description))
-                    drafts[k] = draft(
-                        fresh[k],
+                    drafts[k] = encoder.line(
+                        seq: fresh[k].seq,
+                        id: fresh[k].id,
                         version: admitted.inputs[input].version,
-                        payload: payload,
-                        recorded: recorded
+                        payload: payload
                     )
                 }
                 logged.append(LoggedEvent(seq: fresh[k].seq, recorded: admitted.now, id: fresh[k].key, event: event))
