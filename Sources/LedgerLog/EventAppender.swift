@@ -187,7 +187,7 @@ public struct EventAppender: Sendable {
     struct CheckedBatch {
         var admitted: AdmittedBatch
         /// The stored events the rules were checked over, and the companies judged.
-        var stored: [SequencedEvent]
+        var stored: ArraySlice<SequencedEvent>
         var judged: Set<CompanyID>?
         var fold: MembershipFold
     }
@@ -197,7 +197,7 @@ public struct EventAppender: Sendable {
         var lines: [[UInt8]]
         var acks: [AppendAck]
         /// The stored events the rules were checked over, and the companies judged.
-        var stored: [SequencedEvent]
+        var stored: ArraySlice<SequencedEvent>
         var judged: Set<CompanyID>?
         var fold: MembershipFold
     }
@@ -281,10 +281,19 @@ public struct EventAppender: Sendable {
     private func judge(_ admitted: AdmittedBatch, history: any AppendHistory) throws -> CheckedBatch {
         let fresh = admitted.fresh
         let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: admitted.inputs[$0.input].event) }
-        let (stored, judged) = try history.events(judging: freshEvents)
+        var (events, judged) = try history.events(judging: freshEvents)
+        let storedCount = events.count
+        // The batch after the stored events, where they lie: a copy of a whole history's events
+        // (a batch naming most companies) is 1.3 GB at `hongkong`.
+        events += freshEvents
+        let stored = events[..<storedCount]
         let fold: MembershipFold
         do {
-            fold = try MembershipFold.fold(stored + freshEvents, judging: judged)
+            // The whole history (a batch naming most companies, or an event concerning everyone):
+            // folded in parts on every core, as a replay is.
+            fold =
+                judged == nil
+                ? try LedgerHistory.fold(events[...]) : try MembershipFold.fold(events, judging: judged)
         } catch {
             throw EventAppender.located(
                 error,
@@ -395,7 +404,7 @@ public struct EventAppender: Sendable {
     static func located(
         _ error: LedgerError,
         fresh: [(line: Int, seq: Int)],
-        stored: [SequencedEvent],
+        stored: ArraySlice<SequencedEvent>,
         batchSize: Int
     ) -> LedgerError {
         guard let seq = error.seq else { return error }

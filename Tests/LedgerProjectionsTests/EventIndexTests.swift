@@ -45,8 +45,7 @@ import Testing
     func indexJudgesAsTheWholeLog(seed: UInt64) throws {
         try withTemporaryDirectory { path in
             // The index company by company (never one pass), as it decides (a quarter), and in
-            // one pass over every line for any batch, read 7 lines at a time (so that the pass
-            // ends on a chunk's last line as often as inside one).
+            // one pass over every stored event (read from the log) for any batch, judged whole.
             let shares = [2.0, 0.25, 0.0]
             let indexed = try shares.indices.map { try LedgerDirectory.create(at: path + "/indexed\($0)") }
             let whole = try LedgerDirectory.create(at: path + "/whole")
@@ -55,7 +54,7 @@ import Testing
                 let clock = candidate.recorded.description
                 let expected = outcome(candidate.json, whole, at: clock, history: FullLogHistory())
                 for (share, directory) in zip(shares, indexed) {
-                    let index = EventIndex(onePassShare: share, passChunk: share == 0 ? 7 : 65_536)
+                    let index = EventIndex(onePassShare: share)
                     let got = outcome(candidate.json, directory, at: clock, history: index)
                     #expect(got == expected, "seed \(seed), share \(share): \(candidate.json)")
                 }
