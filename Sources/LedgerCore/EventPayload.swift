@@ -12,11 +12,12 @@ public struct EventPayload: Hashable, Sendable {
     }
 
     /// The fields in stored order, `type` first.
-    public private(set) var members: [Member]
+    public private(set) var members: [Member] = []
 
     init(type: EventType) {
-        members = [Member(key: "type", value: .string(type.rawValue))]
-        members.reserveCapacity(8)
+        // Room for every field the type has, and no more: a batch holds one payload an input.
+        members.reserveCapacity(type.fields.count + 1)
+        members.append(Member(key: "type", value: .string(type.rawValue)))
     }
 
     /// The value of field `key`, nil when absent.
