@@ -28,20 +28,19 @@ public enum InputLineDecoder {
             guard let key = scanner.plainString(), scanner.take(UInt8(ascii: ":")), let value = scanner.value() else {
                 return nil
             }
-            let name = line.slice(key)
             let bytes = line.slice(value.range)
-            if name.holds("type") {
+            if line.matches(key, "type") {
                 guard type == nil, value.kind == .string, let named = EventType(utf8: bytes) else { return nil }
                 type = named
-            } else if name.holds("id") {
+            } else if line.matches(key, "id") {
                 // Only the lowercase form: the general decoder lowercases any other.
                 guard id == nil, value.kind == .string, let stored = EventID(stored: bytes) else { return nil }
                 id = stored
-            } else if name.holds("v") {
-                guard !versioned, value.kind == .number, bytes.holds("1") else { return nil }
+            } else if line.matches(key, "v") {
+                guard !versioned, value.kind == .number, line.matches(value.range, "1") else { return nil }
                 versioned = true
             } else {
-                guard let field = FieldName.named(name), !payload.has(field) else { return nil }
+                guard let field = FieldName.named(line.slice(key)), !payload.has(field) else { return nil }
                 payload.present |= field.bit
                 (slots + field.rawValue).initialize(to: value)
             }
@@ -85,7 +84,8 @@ public enum InputLineDecoder {
         case (.amount, .string): return text(payload.cents(spec.field) != nil)
         case (.text, .string): return text(StoredLineDecoder.isText(bytes))
         case (.brNumber, .string):
-            return text(bytes.count == 8 && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            let number = String(decoding: bytes, as: UTF8.self)
+            return FieldFormat.isBRNumber(number) ? .string(number) : nil
         case (.memberClass, .string): return named(MemberClass.self)
         case (.sector, .string): return named(Sector.self)
         case (.cause, .string): return named(ExcusalCause.self)
@@ -103,17 +103,5 @@ public enum InputLineDecoder {
         case (.companies, .strings): return list { CompanyID(utf8: $0) != nil }
         default: return nil
         }
-    }
-}
-
-extension UnsafeRawBufferPointer {
-    fileprivate func slice(_ range: Range<Int>) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: self[range])
-    }
-
-    /// Whether these bytes are exactly `text`.
-    fileprivate func holds(_ text: StaticString) -> Bool {
-        count == text.utf8CodeUnitCount
-            && UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount).elementsEqual(self)
     }
 }

@@ -416,12 +416,14 @@ public enum StoredLineDecoder {
     }
 }
 
+/// The line decoders' reads of a line's bytes (the stored lines' and the input lines').
 extension UnsafeRawBufferPointer {
-    fileprivate func slice(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+    func slice(_ range: Range<Int>) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: self[range])
     }
     fileprivate func count(_ range: Range<Int>) -> Int { range.count }
-    fileprivate func matches(_ range: Range<Int>, _ text: StaticString) -> Bool {
+    /// Whether the bytes in `range` are exactly `text`.
+    func matches(_ range: Range<Int>, _ text: StaticString) -> Bool {
         range.count == text.utf8CodeUnitCount
             && UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount).elementsEqual(slice(range))
     }

@@ -26,30 +26,11 @@ public struct StoredRecord: Sendable {
         prev: String,
         payload: EventPayload
     ) -> [UInt8] {
-        var line = unchained(
-            seq: seq,
-            id: id,
-            version: version,
-            recorded: recorded.description,
-            by: by,
-            payload: payload
-        )
+        // Encoded as a batch's lines are (`UnchainedLineEncoder`), then chained: one encoding.
+        var line = UnchainedLineEncoder(recorded: recorded.description, by: by)
+            .line(seq: seq, id: id, version: version, payload: payload)
         line.chain(after: Array(prev.utf8))
         return line.bytes
-    }
-
-    /// The stored line for an envelope and a payload with its place in the hash chain left blank:
-    /// a batch's lines are encoded apart (on every core), then chained in order.
-    /// - Parameter recorded: the instant in stored form (`Instant.description`), which a batch shares.
-    public static func unchained(
-        seq: Int,
-        id: String,
-        version: Int,
-        recorded: String,
-        by: String,
-        payload: EventPayload
-    ) -> UnchainedLine {
-        UnchainedLineEncoder(recorded: recorded, by: by).line(seq: seq, id: id, version: version, payload: payload)
     }
 
     /// Reads a stored line: the envelope must be complete and every field in format.
