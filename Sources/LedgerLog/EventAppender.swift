@@ -81,7 +81,7 @@ public struct EventAppender: Sendable {
                 ? BackgroundWork { [self] in drafts(of: admitted) } : nil
             let checked: CheckedBatch
             do {
-                checked = try judge(admitted, history: history)
+                checked = try judge(admitted, history: history, keeping: false)
             } catch {
                 _ = try? drafting?.result()
                 throw error
@@ -121,7 +121,7 @@ public struct EventAppender: Sendable {
     public func preview(_ inputs: [EventInput], history: any AppendHistory = FullLogHistory()) throws -> AppendPreview {
         try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
             try history.open(directory, head: writer.head)
-            let checked = try check(inputs, history: history, writer: writer)
+            let checked = try check(inputs, history: history, writer: writer, keeping: true)
             let batch = chain(checked, drafts: drafts(of: checked.admitted), writer: writer)
             return AppendPreview(
                 lines: batch.lines,
@@ -146,7 +146,7 @@ public struct EventAppender: Sendable {
             return groups.enumerated().map { i, group -> (any Error)? in
                 defer { progress?(i + 1, groups.count) }
                 do {
-                    _ = try check(group, history: history, writer: writer)
+                    _ = try check(group, history: history, writer: writer, keeping: false)
                     return nil
                 } catch {
                     return error
@@ -273,12 +273,25 @@ public struct EventAppender: Sendable {
     }
 
     /// Admits the inputs and checks the rules over them (`admit`, then `judge`).
-    private func check(_ inputs: [EventInput], history: any AppendHistory, writer: LogWriter) throws -> CheckedBatch {
-        try judge(try admit(inputs, history: history, writer: writer), history: history)
+    private func check(
+        _ inputs: [EventInput],
+        history: any AppendHistory,
+        writer: LogWriter,
+        keeping histories: Bool
+    ) throws -> CheckedBatch {
+        try judge(try admit(inputs, history: history, writer: writer), history: history, keeping: histories)
     }
 
     /// Checks the rules over the admitted events and the stored history they concern (R5).
-    private func judge(_ admitted: AdmittedBatch, history: any AppendHistory) throws -> CheckedBatch {
+    /// - Parameter histories: whether the fold keeps what the companies' views read (a preview
+    ///   shows them); an append reads only the amounts it filled in (R15), and a whole history's
+    ///   requests, profiles and notes would double its memory (3.9 GB for a year's batch onto
+    ///   `hongkong`).
+    private func judge(
+        _ admitted: AdmittedBatch,
+        history: any AppendHistory,
+        keeping histories: Bool
+    ) throws -> CheckedBatch {
         let fresh = admitted.fresh
         let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: admitted.inputs[$0.input].event) }
         var (events, judged) = try history.events(judging: freshEvents)
@@ -293,7 +306,8 @@ public struct EventAppender: Sendable {
             // folded in parts on every core, as a replay is.
             fold =
                 judged == nil
-                ? try LedgerHistory.fold(events[...]) : try MembershipFold.fold(events, judging: judged)
+                ? try LedgerHistory.fold(events[...], notes: histories, histories: histories)
+                : try MembershipFold.fold(events, judging: judged, notes: histories)
         } catch {
             throw EventAppender.located(
                 error,
