@@ -280,8 +280,8 @@ public final class EventIndex: AppendHistory {
     /// The indexed part of an id: its first 64 bits, an 8-byte key instead of a 36-character text.
     static func key(_ id: EventID) -> Int64 { Int64(bitPattern: id.high) }
 
-    public func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?) {
-        guard db != nil else { return ([], nil) }
+    public func events(judging fresh: [SequencedEvent]) throws -> StoredEvents {
+        guard db != nil else { return .held([], judged: nil) }
         // The companies whose histories the new events change.
         var changed: Set<String> = []
         var recommenders: Set<String> = []
@@ -289,7 +289,7 @@ public final class EventIndex: AppendHistory {
             if case .eventReversed(let target, _) = item.event.body {
                 guard let company = try self.company(ofSeq: target) else {
                     // A reversal of an event concerning everyone (or of nothing): judge it all.
-                    return (try everything(), nil)
+                    return .wholeLog
                 }
                 changed.insert(company)
             } else if let company = item.event.company {
@@ -298,7 +298,7 @@ public final class EventIndex: AppendHistory {
                     recommenders.insert(recommender.rawValue)
                 }
             } else {
-                return (try everything(), nil)  // A schedule or an index round concerns everyone.
+                return .wholeLog  // A schedule or an index round concerns everyone.
             }
         }
         // A batch naming many of the companies (the April fee requests to every member) reads
@@ -307,9 +307,12 @@ public final class EventIndex: AppendHistory {
         // one, as when its companies alone are judged.
         let companies = try db!.prepare("SELECT coalesce(max(rowid), 0) FROM companies")
         if try companies.step(), Double(changed.count) >= onePassShare * Double(companies.integer(0)) {
-            return (try everything(), nil)
+            return .wholeLog
         }
-        return (try events(concerning: changed, recommenders: recommenders), Set(changed.compactMap(CompanyID.init)))
+        return .held(
+            try events(concerning: changed, recommenders: recommenders),
+            judged: Set(changed.compactMap(CompanyID.init))
+        )
     }
 
     /// The stored events a fold needs for the histories of `changed`: theirs, their recommenders'
@@ -423,11 +426,6 @@ public final class EventIndex: AppendHistory {
     /// Every stored event, in order, read from the log (which the index is at): its segments
     /// decompress and decode on every core faster than the index gives its lines back (a
     /// `hongkong` ledger: 19 s from the index).
-    private func everything() throws -> [SequencedEvent] {
-        guard let directory else { return [] }
-        return try LedgerHistory.load(directory).events
-    }
-
     private func read(_ statement: SQLiteStatement, into events: inout [SequencedEvent]) throws {
         while try statement.step() {
             guard let raw = statement.rawBlob(0) else { continue }

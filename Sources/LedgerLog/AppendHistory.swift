@@ -8,8 +8,8 @@ public protocol AppendHistory: AnyObject {
     func open(_ directory: LedgerDirectory, head: LogHead) throws
     /// The stored records, in full, of those of `ids` that are stored, by id.
     func storedRecords(ids: Set<String>) throws -> [String: StoredRecord]
-    /// The stored events to fold with `fresh`, and the companies to judge (nil: all of them).
-    func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?)
+    /// The stored events to fold with `fresh`.
+    func events(judging fresh: [SequencedEvent]) throws -> StoredEvents
     /// Told of the lines about to be written (and the same lines as replay reads them), which
     /// `feed` brings as they are chained, then the head they make: seq and hash (hex) of the
     /// last. It may begin its own work at once, on another core; the `Finish` it returns is
@@ -19,6 +19,16 @@ public protocol AppendHistory: AnyObject {
 
     /// Ends what `appending` began: called with whether the lines are durable.
     typealias Finish = (_ durable: Bool) throws -> Void
+}
+
+/// The stored events an append folds with its batch to judge it (R5).
+public enum StoredEvents {
+    /// Events in hand: the histories of the companies `judged`, or every company's (nil).
+    case held([SequencedEvent], judged: Set<CompanyID>?)
+    /// Every stored event, which the append reads from the log itself: a fold that only judges
+    /// them uses them up as it goes (`LedgerHistory.judgingFold`), where events handed over
+    /// would be held beside it.
+    case wholeLog
 }
 
 /// The whole log as the append's history: every append reads and folds all of it.
@@ -43,8 +53,8 @@ public final class FullLogHistory: AppendHistory {
         return found
     }
 
-    public func events(judging fresh: [SequencedEvent]) throws -> (events: [SequencedEvent], judged: Set<CompanyID>?) {
-        (history.events, nil)
+    public func events(judging fresh: [SequencedEvent]) throws -> StoredEvents {
+        .held(history.events, judged: nil)
     }
 
     public func appending(_ feed: LineFeed) -> Finish { { _ in } }

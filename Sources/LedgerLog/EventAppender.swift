@@ -186,7 +186,8 @@ public struct EventAppender: Sendable {
     /// A batch admitted, and the rules hold over it and the stored history.
     struct CheckedBatch {
         var admitted: AdmittedBatch
-        /// The stored events the rules were checked over, and the companies judged.
+        /// The stored events the rules were checked over (none kept when the whole log was
+        /// used up as it was judged), and the companies judged.
         var stored: ArraySlice<SequencedEvent>
         var judged: Set<CompanyID>?
         var fold: MembershipFold
@@ -294,7 +295,17 @@ public struct EventAppender: Sendable {
     ) throws -> CheckedBatch {
         let fresh = admitted.fresh
         let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: admitted.inputs[$0.input].event) }
-        var (events, judged) = try history.events(judging: freshEvents)
+        var (events, judged): ([SequencedEvent], Set<CompanyID>?)
+        switch try history.events(judging: freshEvents) {
+        case .held(let held, let companies): (events, judged) = (held, companies)
+        case .wholeLog:
+            // Only judged: the log's events are used up as they are folded. A broken rule is
+            // named by the fold in one piece below, of the log read again.
+            if !histories, let fold = try LedgerHistory.judgingFold(directory, appending: freshEvents) {
+                return CheckedBatch(admitted: admitted, stored: [], judged: nil, fold: fold)
+            }
+            (events, judged) = (try LedgerHistory.load(directory).events, nil)
+        }
         let storedCount = events.count
         // The batch after the stored events, where they lie: a copy of a whole history's events
         // (a batch naming most companies) is 1.3 GB at `hongkong`.

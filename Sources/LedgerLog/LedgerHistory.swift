@@ -42,20 +42,23 @@ public struct LedgerHistory: Sendable {
     }
 
     /// `load(_:capacity:…)` with room for every event, from a guess that grows until it fits.
+    /// - Parameter room: how many slots `consume` needs after the events (see `Consumer`).
     static func load(
         _ directory: LedgerDirectory,
         withIDs: Bool,
         progress: ((Int, Int) -> Void)?,
-        consume: ((RecordedInstants, UnsafeMutableBufferPointer<SequencedEvent>) -> Bool)?,
+        room: Int = 0,
+        consume: Consumer?,
         stopAfter: Instant?
     ) throws -> LedgerHistory {
-        var capacity = capacity(logBytes: directory.bytes(ofSegments: try directory.segmentNumbers()))
+        var capacity = capacity(logBytes: directory.bytes(ofSegments: try directory.segmentNumbers())) + room
         while true {
             let read = try load(
                 directory,
                 capacity: capacity,
                 withIDs: withIDs,
                 progress: progress,
+                room: room,
                 consume: consume,
                 stopAfter: stopAfter
             )
@@ -65,10 +68,17 @@ public struct LedgerHistory: Sendable {
         }
     }
 
-    /// `load` into arrays of `capacity` events; nil when the log holds more (the segments after
-    /// the first that does not fit are still read and checked, not decoded).
-    /// - Parameter consume: given the recorded instants and the events once all are read; true
-    ///   when it used the events up (deinitialized every one), and the history keeps none.
+    /// What a load hands the events to once all are read: the recorded instants, the events,
+    /// and the uninitialized slots after them (at least the `room` asked for). True when it used
+    /// the events up (deinitialized every one, and every slot of the room it initialized), and
+    /// the history keeps none.
+    typealias Consumer = (
+        RecordedInstants, UnsafeMutableBufferPointer<SequencedEvent>, UnsafeMutableBufferPointer<SequencedEvent>
+    ) -> Bool
+
+    /// `load` into arrays of `capacity` events; nil when the log holds more than `capacity` -
+    /// `room` (the segments after the first that does not fit are still read and checked, not decoded).
+    /// - Parameter consume: see `Consumer`.
     /// - Parameter pieceBytes: how much of a commit's lines one task decodes (`CommitPiece`).
     /// - Parameter window: how many bytes of a segment's frames are decompressed at a time.
     /// - Parameter stopAfter: stop reading after the first window of a segment that holds an event
@@ -78,7 +88,8 @@ public struct LedgerHistory: Sendable {
         capacity: Int,
         withIDs: Bool,
         progress: ((Int, Int) -> Void)?,
-        consume: ((RecordedInstants, UnsafeMutableBufferPointer<SequencedEvent>) -> Bool)? = nil,
+        room: Int = 0,
+        consume: Consumer? = nil,
         pieceBytes: Int = CommitPiece.bytes,
         window: Int? = LedgerHistory.window,
         stopAfter: Instant? = nil
@@ -103,7 +114,7 @@ public struct LedgerHistory: Sendable {
                         segment,
                         commits in
                         guard fits, let last = commits.last else { return }
-                        guard last.trailer.lastSeq <= capacity else {
+                        guard last.trailer.lastSeq + room <= capacity else {
                             fits = false
                             return
                         }
@@ -150,7 +161,12 @@ public struct LedgerHistory: Sendable {
                     count = 0
                 }
                 history.count = count
-                if fits, let consume, consume(history.recorded, UnsafeMutableBufferPointer(rebasing: events[..<count]))
+                if fits, let consume,
+                    consume(
+                        history.recorded,
+                        UnsafeMutableBufferPointer(rebasing: events[..<count]),
+                        UnsafeMutableBufferPointer(rebasing: events[count...])
+                    )
                 {
                     count = 0
                 }
@@ -213,7 +229,7 @@ public struct LedgerHistory: Sendable {
             directory,
             withIDs: false,
             progress: progress,
-            consume: { recorded, events in
+            consume: { recorded, events, _ in
                 let known = instant.map { recorded.count(recordedAtOrBefore: $0) } ?? events.count
                 guard known >= consumingFrom else { return false }
                 (events.baseAddress! + known).deinitialize(count: events.count - known)
@@ -228,6 +244,39 @@ public struct LedgerHistory: Sendable {
         // A broken rule: the fold in one piece names the first, from the log read again.
         case .some(.none): return try load(directory).folded(knownAt: instant, notes: notes)
         }
+    }
+
+    /// Folds the whole log with `fresh` after it, only to judge them (R5): a batch that names
+    /// most companies, or concerns everyone. The fold keeps no histories or notes, and uses the
+    /// events up as it goes (`consumingFold`), so that a year's fee requests onto a long history
+    /// peak near a replay, not at the events and a whole fold beside them.
+    /// - Parameter fresh: the batch's events, their seqs following the log's.
+    /// - Returns: the fold (the amounts it filled in, R15), or nil when a rule does not hold:
+    ///   the events are gone, and a fold in one piece of the log read again names the first.
+    public static func judgingFold(
+        _ directory: LedgerDirectory,
+        appending fresh: [SequencedEvent]
+    ) throws -> MembershipFold? {
+        var judged: MembershipFold?
+        _ = try load(
+            directory,
+            withIDs: false,
+            progress: nil,
+            room: fresh.count,
+            consume: { _, events, room in
+                _ = room.initialize(fromContentsOf: fresh)
+                let whole = UnsafeMutableBufferPointer(start: events.baseAddress, count: events.count + fresh.count)
+                if whole.count >= eventsForParts {
+                    judged = consumingFold(whole, notes: false, histories: false)
+                } else {
+                    judged = try? fold(ArraySlice(whole), notes: false, histories: false)
+                    whole.deinitialize()
+                }
+                return true
+            },
+            stopAfter: nil
+        )
+        return judged
     }
 
     /// `fold(knownAt:notes:)` with what a `Folded` keeps of the history.
