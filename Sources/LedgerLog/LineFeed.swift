@@ -25,8 +25,16 @@ public final class LineFeed: @unchecked Sendable {
     private var head: (seq: Int, hash: String)?
     private var ended = false
 
+    /// At most this many chunks wait to be taken: `send` waits for room.
+    private let bound: Int
+
     /// A feed of `count` lines, to be sent and then closed.
-    public init(count: Int) { self.count = count }
+    /// - Parameter bound: how many chunks may wait to be taken before `send` waits (a reader of
+    ///   a whole log, faster than the rows are written, would otherwise hold all of it).
+    public init(count: Int, waitingAtMost bound: Int = .max) {
+        self.count = count
+        self.bound = bound
+    }
 
     /// A feed that already holds all its lines: `logged` and the head they make (seq and hash
     /// of the last).
@@ -36,12 +44,18 @@ public final class LineFeed: @unchecked Sendable {
         close(seq: seq, hash: hash)
     }
 
-    /// Adds the next lines.
-    public func send(_ chunk: Chunk) {
+    /// Adds the next lines, once fewer than `bound` chunks wait.
+    /// - Returns: false when the feed has ended (cancelled): the lines are dropped, and the
+    ///   sender may stop.
+    @discardableResult
+    public func send(_ chunk: Chunk) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
+        while waiting.count >= bound && !ended { condition.wait() }
+        guard !ended else { return false }
         waiting.append(chunk)
-        condition.signal()
-        condition.unlock()
+        condition.broadcast()
+        return true
     }
 
     /// Ends the feed: every line was sent, and the last one makes this head.
@@ -67,7 +81,10 @@ public final class LineFeed: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while waiting.isEmpty && !ended { condition.wait() }
-        return waiting.isEmpty ? nil : waiting.removeFirst()
+        guard !waiting.isEmpty else { return nil }
+        // A sender may be waiting for room.
+        condition.broadcast()
+        return waiting.removeFirst()
     }
 
     /// The head the lines make, once `next` has given nil; nil when the feed was cancelled.

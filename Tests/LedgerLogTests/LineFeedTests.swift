@@ -59,6 +59,28 @@ import Testing
         #expect(feed.finalHead == nil)
     }
 
+    @Test("a bounded feed's sender waits for room; a cancel frees it, and what it sends after is dropped")
+    func bounded() throws {
+        let feed = LineFeed(count: 12, waitingAtMost: 1)
+        let sent = BackgroundWork { () -> [Bool] in
+            [feed.send(Self.chunk(1...3)), feed.send(Self.chunk(4...6)), feed.send(Self.chunk(7...9))]
+        }
+        // The second chunk waits until the first is taken.
+        #expect(!sent.hasEnded(within: 0.05))
+        #expect(feed.next()?.logged.map(\.seq) == [1, 2, 3])
+        #expect(!sent.hasEnded(within: 0.05))
+        #expect(feed.next()?.logged.map(\.seq) == [4, 5, 6])
+        #expect(try sent.result() == [true, true, true])
+        // Full again: a cancel lets a waiting sender go, its chunk dropped.
+        let late = BackgroundWork { feed.send(Self.chunk(10...12)) }
+        #expect(!late.hasEnded(within: 0.05))
+        feed.cancel()
+        #expect(try late.result() == false)
+        #expect(feed.next()?.logged.map(\.seq) == [7, 8, 9])
+        #expect(feed.next() == nil)
+        #expect(feed.finalHead == nil)
+    }
+
     @Test("a feed made whole holds its lines and head at once")
     func whole() {
         let chunk = Self.chunk(1...3)

@@ -194,7 +194,7 @@ import Testing
         }
     }
 
-    @Test("a batch of several feed chunks is indexed row for row as a rebuild from the log indexes it")
+    @Test("a batch of several feed chunks is indexed row for row as a rebuild from the log, in chunks, indexes it")
     func batchInChunks() throws {
         try withTemporaryDirectory { path in
             let directory = try LedgerDirectory.create(at: path + "/l")
@@ -237,8 +237,9 @@ import Testing
             // Imported into a new ledger, the batch made the secondary indexes after its rows.
             #expect(EventIndex.defersIndexes(batch: inputs.count, indexed: 0))
             #expect(try secondaryIndexes(directory) == EventIndexTests.allSecondaryIndexes)
+            // Rebuilt from the log, read in chunks while the rows are written.
             try FileManager.default.removeItem(atPath: directory.path + "/index.sqlite")
-            let rebuilt = EventIndex()
+            let rebuilt = EventIndex(catchUpChunk: 1_000)
             try LogWriter.withWriter(directory) { try rebuilt.open(directory, head: $0.head) }
             #expect(rebuilt.lastOpen == "rebuilt")
             #expect(try dump() == appended)
