@@ -48,15 +48,22 @@ public final class EventIndex: AppendHistory {
     /// them to the rows.
     let catchUpChunk: Int
 
-    public init(onePassShare: Double = 0.25, catchUpChunk: Int = 65_536) {
+    /// Told, before the index of a log that holds events is made again, why: a rebuild reads the
+    /// whole log (about 90 s at `hongkong`), which a person waiting for an append should know.
+    let notice: ((String) -> Void)?
+
+    /// - Parameter notice: told why, before the index of a log holding events is rebuilt.
+    public init(onePassShare: Double = 0.25, catchUpChunk: Int = 65_536, notice: ((String) -> Void)? = nil) {
         self.onePassShare = onePassShare
         self.catchUpChunk = catchUpChunk
+        self.notice = notice
     }
 
     public func open(_ directory: LedgerDirectory, head: LogHead) throws {
         self.directory = directory
         let path = directory.path + "/index.sqlite"
         let meta: (version: String?, seq: Int, hash: String)
+        var damage: String?
         do {
             meta = try connect(path)
         } catch let error as ProjectionError where error.code.map(EventIndex.isDamage) ?? false {
@@ -65,18 +72,17 @@ public final class EventIndex: AppendHistory {
             db = nil
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             meta = try connect(path)
+            damage = "it could not be read (\(error))"
         }
-        if meta.version != EventIndex.version || meta.seq > head.seq
-            || (meta.seq == head.seq && meta.hash != head.hashHex)
-        {
-            try rebuild(to: head)
+        if let reason = damage ?? EventIndex.mismatch(meta, head: head) {
+            try rebuild(to: head, because: reason)
         } else if meta.seq < head.seq {
             do {
                 try catchUp(after: meta.seq, hash: meta.hash, to: head)
                 try foldBackWAL()
                 lastOpen = "caught up"
             } catch is IndexMismatch {
-                try rebuild(to: head)
+                try rebuild(to: head, because: "it does not chain to the log after seq \(meta.seq)")
             }
         } else {
             lastOpen = "current"
@@ -85,6 +91,20 @@ public final class EventIndex: AppendHistory {
     }
 
     struct IndexMismatch: Error {}
+
+    /// Why an index whose meta says `meta` cannot serve a log at `head` and is rebuilt; nil when
+    /// it can (current, or behind and to be caught up).
+    static func mismatch(_ meta: (version: String?, seq: Int, hash: String), head: LogHead) -> String? {
+        switch meta.version {
+        case nil: return "it was missing"
+        case let version? where version != EventIndex.version:
+            return "it is of version \(version), and this ledger keeps version \(EventIndex.version)"
+        default: break
+        }
+        if meta.seq > head.seq { return "it is ahead of the log (seq \(meta.seq), the log's head \(head.seq))" }
+        if meta.seq == head.seq && meta.hash != head.hashHex { return "its head's hash is not the log's" }
+        return nil
+    }
 
     /// Whether an SQLite result code says the file is damaged or not a database.
     static func isDamage(_ code: Int32) -> Bool {
@@ -140,7 +160,10 @@ public final class EventIndex: AppendHistory {
 
     /// Makes the index again from the whole log, straight into the database file when no one
     /// else has it open (through the WAL every page is written twice: 470 MB for 590,000 events).
-    private func rebuild(to head: LogHead) throws {
+    private func rebuild(to head: LogHead, because reason: String) throws {
+        if head.seq > 0 {
+            notice?("rebuilding the append index (index.sqlite) from the log's \(head.seq) events: \(reason)")
+        }
         try db!.withDirectWrites {
             try reset()
             // Outside the rows' transaction: an index not made again yet is made on the next open

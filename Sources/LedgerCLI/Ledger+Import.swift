@@ -51,7 +51,7 @@ extension Ledger {
             let appender = try options.appender(actor: actor)
             // Each row on its own against the ledger, so that every refused row is reported.
             let verdicts = try ProgressBar.around("import: checking rows", unit: .rows) {
-                try appender.check(rows.map(\.inputs), history: EventIndex(), progress: $0)
+                try appender.check(rows.map(\.inputs), history: EventIndex.announcing(), progress: $0)
             }
             var refused: [(line: Int, text: String, isRule: Bool)] = unreadable.map { ($0.line, $0.description, false) }
             for (row, verdict) in zip(rows, verdicts) {
@@ -80,12 +80,12 @@ extension Ledger {
             let inputs = rows.flatMap(\.inputs)
             guard !inputs.isEmpty else { throw InputError("the file holds no member rows") }
             if dryRun {
-                let preview = try appender.preview(inputs, history: EventIndex())
+                let preview = try appender.preview(inputs, history: EventIndex.announcing())
                 print("would import \(rows.count) rows: \(preview.lines.count) new events; nothing was appended")
                 return
             }
             var new: [Int] = []
-            let notes = try appender.append(inputs, history: EventIndex()) { acks in
+            let notes = try appender.append(inputs, history: EventIndex.announcing()) { acks in
                 new = acks.filter(\.isNew).map(\.seq)
             }
             notes.forEach(Console.note)

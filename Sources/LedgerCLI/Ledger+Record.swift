@@ -75,7 +75,7 @@ extension RecordCommand {
         let input = try EventCodec.decodeInput(.object(members))
         let appender = try record.options.appender(actor: record.actor)
         if record.dryRun {
-            let preview = try appender.preview([input], history: EventIndex())
+            let preview = try appender.preview([input], history: EventIndex.announcing())
             for line in preview.lines { print("would store: " + String(decoding: line, as: UTF8.self)) }
             if preview.lines.isEmpty { print("would store nothing: the id is already stored with this payload") }
             if let company = input.event.company {

@@ -18,6 +18,26 @@ import Testing
         }
     }
 
+    @Test("an append that must rebuild the append index says so, and why, before it waits for it")
+    func indexRebuildIsAnnounced() throws {
+        try withTemporaryDirectory { path in
+            let ledger = try LedgerProcess.seeded(at: path + "/l", companies: 2)
+            let head = try ledger.run(["digest"]).stdout
+            let seq = try #require(head.split(separator: ",").first?.split(separator: ":").last)
+            let quiet = try ledger.run(["append", "--file", "-"], stdin: EventJSON.filed("Q1", on: "2024-06-01"))
+            #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: path + "/l/index.sqlite" + suffix)
+            }
+            let result = try ledger.run(["append", "--file", "-"], stdin: EventJSON.filed("Q2", on: "2024-06-01"))
+            #expect(result.status == 0)
+            #expect(
+                result.stderr
+                    == "note: rebuilding the append index (index.sqlite) from the log's \(Int(seq)! + 1) events: it was missing\n"
+            )
+        }
+    }
+
     @Test("the append index's kept WAL stays bounded over many appends, and the ledger stays whole")
     func indexWALStaysBounded() throws {
         try withTemporaryDirectory { path in

@@ -103,20 +103,31 @@ import Testing
         try withTemporaryDirectory { path in
             let directory = try LedgerDirectory.create(at: path + "/l")
             try append([EventJSON.schedule()] + simpleEvents(companies: 2), to: directory)
-            let index = EventIndex()
+            // Each rebuild says why first (a whole log's rebuild keeps an append waiting).
+            var notices: [String] = []
+            let index = EventIndex(notice: { notices.append($0) })
             try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
             #expect(index.lastOpen == "rebuilt")
+            #expect(notices == ["rebuilding the append index (index.sqlite) from the log's 11 events: it was missing"])
             // Appended without the index: it is behind.
             try append(simpleEvents(companies: 1, from: 2), to: directory)
             try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
             #expect(index.lastOpen == "caught up")
             try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
             #expect(index.lastOpen == "current")
+            #expect(notices.count == 1)
             // An index of another history.
             try SQLiteDatabase(path: directory.path + "/index.sqlite")
                 .execute("UPDATE meta SET value = 'ff' WHERE key = 'head_hash'")
             try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
             #expect(index.lastOpen == "rebuilt")
+            #expect(notices.last?.hasSuffix("16 events: its head's hash is not the log's") == true)
+            // An index of another version.
+            try SQLiteDatabase(path: directory.path + "/index.sqlite")
+                .execute("UPDATE meta SET value = '3' WHERE key = 'version'")
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "rebuilt")
+            #expect(notices.last?.hasSuffix("it is of version 3, and this ledger keeps version 4") == true)
             // A rebuild makes the secondary indexes after the rows, and makes every one of them.
             #expect(try secondaryIndexes(directory) == EventIndexTests.allSecondaryIndexes)
             let stored = try index.storedRecords(
@@ -128,9 +139,11 @@ import Testing
                 try? FileManager.default.removeItem(atPath: directory.path + "/index.sqlite" + suffix)
             }
             try Data("garbage".utf8).write(to: URL(fileURLWithPath: directory.path + "/index.sqlite"))
-            let reopened = EventIndex()
+            let reopened = EventIndex(notice: { notices.append($0) })
             try LogWriter.withWriter(directory) { try reopened.open(directory, head: $0.head) }
             #expect(reopened.lastOpen == "rebuilt")
+            #expect(notices.last?.contains("16 events: it could not be read") == true)
+            #expect(notices.count == 4)
             let acks = try append([EventJSON.filed("NEW", on: "2024-06-01")], to: directory)
             #expect(acks.map(\.seq) == [17])
         }
