@@ -10,13 +10,13 @@ import LedgerLog
 /// log's, or it is caught up from the log (when behind and chained to it) or rebuilt.
 public final class EventIndex: AppendHistory {
     /// The index's schema version; another one is rebuilt.
-    static let version = "4"
+    static let version = "3"
     static let schema = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS events (
             seq     INTEGER PRIMARY KEY,
             company TEXT,            -- the company it concerns (a reversal: its target's); NULL: everyone's
-            id_key  INTEGER NOT NULL, -- the id's first and last 32 bits: the line holds the whole id
+            id_key  INTEGER NOT NULL, -- the id's first 64 bits: the line holds the whole id
             line    BLOB NOT NULL
         );
         CREATE INDEX IF NOT EXISTS events_by_company ON events (company);
@@ -319,7 +319,7 @@ public final class EventIndex: AppendHistory {
         for id in ids {
             guard let key = EventID(stored: id).map(EventIndex.key) else { continue }
             try statement.bind([.integer(key)])
-            // Ids that share their key are told apart by the whole id in the line.
+            // Ids that share their first 64 bits are told apart by the whole id in the line.
             while try statement.step() {
                 guard let line = statement.blob(0) else { continue }
                 let record = try StoredRecord.decode(line: line)
@@ -329,14 +329,8 @@ public final class EventIndex: AppendHistory {
         return found
     }
 
-    /// The indexed part of an id, an 8-byte key instead of a 36-character text: its first 32
-    /// bits and its last 32. For the ids the ledger draws (version 7) that is the recording time
-    /// to about a minute, then 32 random bits: a batch's keys fall together at the end of the
-    /// index (a year's fee requests onto `hongkong` wrote their rows in half the time); for other
-    /// ids (version 4), 64 random bits.
-    static func key(_ id: EventID) -> Int64 {
-        Int64(bitPattern: id.high & 0xFFFF_FFFF_0000_0000 | id.low & 0xFFFF_FFFF)
-    }
+    /// The indexed part of an id: its first 64 bits, an 8-byte key instead of a 36-character text.
+    static func key(_ id: EventID) -> Int64 { Int64(bitPattern: id.high) }
 
     public func events(judging fresh: [SequencedEvent]) throws -> StoredEvents {
         guard db != nil else { return .held([], judged: nil) }

@@ -15,17 +15,13 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
         self.low = low
     }
 
-    /// A new id for an event recorded at `instant` (`random(count:at:)`).
-    public static func random(at instant: Instant) -> EventID { random(count: 1, at: instant)[0] }
+    /// A new random (version 4) id from the system's generator.
+    public static func random() -> EventID { random(count: 1)[0] }
 
-    /// `count` new ids for events recorded at `instant`: version 7 UUIDs (RFC 9562), the
-    /// instant's Unix milliseconds in their first 48 bits and 74 bits from the system's generator
-    /// (getrandom), drawn in one call. A batch's ids begin alike, so the append index files them
-    /// side by side (`EventIndex.key`) instead of at as many random places of a B-tree of every
-    /// id (a year's fee requests onto `hongkong`: 300,000 page reads). Foundation's `UUID()`
-    /// opens, reads and closes /dev/urandom for every id, and the standard library's generator
-    /// makes a system call per eight bytes.
-    public static func random(count: Int, at instant: Instant) -> [EventID] {
+    /// `count` new random (version 4) ids from the system's generator (getrandom), drawn in one
+    /// call: Foundation's `UUID()` opens, reads and closes /dev/urandom for every id, and the
+    /// standard library's generator makes a system call per eight bytes.
+    public static func random(count: Int) -> [EventID] {
         var words = [UInt64](repeating: 0, count: 2 * count)
         var filled = 0
         #if os(Linux)
@@ -42,11 +38,9 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
         #endif
         var generator = SystemRandomNumberGenerator()
         for i in (filled / 8)..<words.count { words[i] = generator.next() }
-        // The time is the first six bytes, the version byte 6's high nibble, the variant byte
-        // 8's top two bits.
-        let time = UInt64(truncatingIfNeeded: instant.milliseconds) << 16
+        // The version is byte 6's high nibble, the variant byte 8's top two bits.
         return (0..<count).map { i in
-            EventID(high: time | words[2 * i] & 0x0FFF | 0x7000, low: words[2 * i + 1] & ~(0x3 << 62) | (0x2 << 62))
+            EventID(high: words[2 * i] & ~0xF000 | 0x4000, low: words[2 * i + 1] & ~(0x3 << 62) | (0x2 << 62))
         }
     }
 

@@ -231,7 +231,7 @@ public struct EventAppender: Sendable {
         var batchIDs: [String: Int] = [:]
         var fresh: [FreshEvent] = []
         // Ids for the events that bring none, drawn at once.
-        var newIDs = EventID.random(count: inputs.lazy.filter { $0.id == nil }.count, at: now).makeIterator()
+        var newIDs = EventID.random(count: inputs.lazy.filter { $0.id == nil }.count).makeIterator()
         let (today, head) = (now.hongKongDay, writer.head.seq)
         // Fields read in place: a copy of each input retained and released all it holds.
         for i in inputs.indices {

@@ -145,7 +145,7 @@ import Testing
             let input = try EventCodec.decodeInput(try JSONParser.parse(line))
             let bytes = StoredRecord.encode(
                 seq: i + 1,
-                id: EventID.random(at: Instant(milliseconds: 1_764_900_000_000)).description,
+                id: EventID.random(count: 1)[0].description,
                 version: 1,
                 recorded: Instant("2024-12-31T02:00:00Z")!,
                 by: "test",

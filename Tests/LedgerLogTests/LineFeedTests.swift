@@ -10,7 +10,7 @@ import Testing
             LoggedEvent(
                 seq: seq,
                 recorded: Instant(milliseconds: 0),
-                id: EventID.random(at: Instant(milliseconds: 1_764_900_000_000)),
+                id: EventID.random(),
                 event: Event(
                     type: .memberResigned,
                     on: Day("2024-01-01")!,
