@@ -296,13 +296,18 @@ public struct EventAppender: Sendable {
         let fresh = admitted.fresh
         let freshEvents = fresh.map { SequencedEvent(seq: $0.seq, event: admitted.inputs[$0.input].event) }
         var (events, judged): ([SequencedEvent], Set<CompanyID>?)
+        // Set when a fold in parts has found a rule broken: only the fold in one piece names it.
+        var broken = false
         switch try history.events(judging: freshEvents) {
         case .held(let held, let companies): (events, judged) = (held, companies)
         case .wholeLog:
             // Only judged: the log's events are used up as they are folded. A broken rule is
             // named by the fold in one piece below, of the log read again.
-            if !histories, let fold = try LedgerHistory.judgingFold(directory, appending: freshEvents) {
-                return CheckedBatch(admitted: admitted, stored: [], judged: nil, fold: fold)
+            if !histories {
+                if let fold = try LedgerHistory.judgingFold(directory, appending: freshEvents) {
+                    return CheckedBatch(admitted: admitted, stored: [], judged: nil, fold: fold)
+                }
+                broken = true
             }
             (events, judged) = (try LedgerHistory.load(directory).events, nil)
         }
@@ -316,7 +321,7 @@ public struct EventAppender: Sendable {
             // The whole history (a batch naming most companies, or an event concerning everyone):
             // folded in parts on every core, as a replay is.
             fold =
-                judged == nil
+                judged == nil && !broken
                 ? try LedgerHistory.fold(events[...], notes: histories, histories: histories)
                 : try MembershipFold.fold(events, judging: judged, notes: histories)
         } catch {
