@@ -58,7 +58,7 @@ extension Ledger {
                 }
             }
             guard !inputs.isEmpty else { throw InputError("the batch holds no events") }
-            try ledger.appender(actor: actor).appendAcknowledging(inputs)
+            try ledger.appender(actor: actor).appendAcknowledging(consume inputs)
         }
     }
 }

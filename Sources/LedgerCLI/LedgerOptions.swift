@@ -222,11 +222,11 @@ struct ViewOptions: ParsableArguments {
 extension EventAppender {
     /// Appends `inputs` through the append index, printing `{"seq":N,"id":"…","hash":"…"}` per
     /// event as soon as they are durable (CLI.md), then any notes.
-    func appendAcknowledging(_ inputs: [EventInput]) throws {
+    func appendAcknowledging(_ inputs: consuming [EventInput]) throws {
         var written: BackgroundWork<Void>?
         // The acknowledgements are out before the process ends, whatever comes after them.
         defer { _ = try? written?.result() }
-        let notes = try append(inputs, history: EventIndex.announcing()) { acks in
+        let notes = try append(consume inputs, history: EventIndex.announcing()) { acks in
             // One write for the whole batch: a print per line cost a batch import 4% of its time.
             // Written field by field: a JSON value per acknowledgement cost a batch import 0.5 µs each.
             var out = JSONWriter()
