@@ -52,10 +52,20 @@ public final class EventIndex: AppendHistory {
     /// whole log (about 90 s at `hongkong`), which a person waiting for an append should know.
     let notice: ((String) -> Void)?
 
+    /// An index file larger than this is rebuilt in a new file, a smaller one emptied in place
+    /// (see `rebuild`).
+    let newFileFromBytes: Int
+
     /// - Parameter notice: told why, before the index of a log holding events is rebuilt.
-    public init(onePassShare: Double = 0.25, catchUpChunk: Int = 65_536, notice: ((String) -> Void)? = nil) {
+    public init(
+        onePassShare: Double = 0.25,
+        catchUpChunk: Int = 65_536,
+        newFileFromBytes: Int = 1 << 20,
+        notice: ((String) -> Void)? = nil
+    ) {
         self.onePassShare = onePassShare
         self.catchUpChunk = catchUpChunk
+        self.newFileFromBytes = newFileFromBytes
         self.notice = notice
     }
 
@@ -69,9 +79,7 @@ public final class EventIndex: AppendHistory {
         } catch let error as ProjectionError where error.code.map(EventIndex.isDamage) ?? false {
             // Derived data that cannot be read is made again from the log, never a reason to refuse.
             // (A full disk or an I/O error is not damage: the index is kept and the append refused.)
-            db = nil
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            meta = try connect(path)
+            meta = try recreate(path)
             damage = "it could not be read (\(error))"
         }
         if let reason = damage ?? EventIndex.mismatch(meta, head: head) {
@@ -164,6 +172,14 @@ public final class EventIndex: AppendHistory {
         if head.seq > 0 {
             notice?("rebuilding the append index (index.sqlite) from the log's \(head.seq) events: \(reason)")
         }
+        // An index that holds rows is made again in a new file: dropping its tables first copied
+        // every page of them into the rollback journal (for `hongkong`'s 8 GB index, a journal of
+        // over 5 GB after ten minutes, at the disk's speed). A small one (a new ledger's, made
+        // empty on opening) is emptied in place, without a new file's syncs.
+        var size = stat()
+        if stat(directory!.path + "/index.sqlite", &size) == 0 && Int(size.st_size) > newFileFromBytes {
+            _ = try recreate(directory!.path + "/index.sqlite")
+        }
         try db!.withDirectWrites {
             try reset()
             // Outside the rows' transaction: an index not made again yet is made on the next open
@@ -171,6 +187,13 @@ public final class EventIndex: AppendHistory {
             try db!.withIndexesDeferred { try catchUp(after: 0, hash: SHA256Hex.zero, to: head) }
         }
         lastOpen = "rebuilt"
+    }
+
+    /// Removes the index's files (a hot journal of the old one too) and opens it again, new.
+    private func recreate(_ path: String) throws -> (version: String?, seq: Int, hash: String) {
+        db = nil
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        return try connect(path)
     }
 
     private func readMeta() throws -> (version: String?, seq: Int, hash: String) {

@@ -120,6 +120,32 @@ import Testing
         }
     }
 
+    @Test("an index that holds rows is rebuilt in a new file, not emptied through the rollback journal")
+    func rebuildInNewFile() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()] + simpleEvents(companies: 3), to: directory)
+            let file = directory.path + "/index.sqlite"
+            for (newFileFromBytes, kept) in [(1 << 20, true), (0, false)] {
+                try LogWriter.withWriter(directory) { try EventIndex().open(directory, head: $0.head) }
+                // Of another version, with a table of no version's: a new file has none.
+                try SQLiteDatabase(path: file).execute(
+                    "UPDATE meta SET value = '2' WHERE key = 'version'; CREATE TABLE IF NOT EXISTS marker (x)"
+                )
+                let index = EventIndex(newFileFromBytes: newFileFromBytes)
+                try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+                #expect(index.lastOpen == "rebuilt")
+                let marker = try SQLiteDatabase(path: file)
+                    .prepare("SELECT count(*) FROM sqlite_master WHERE name = 'marker'").stepText()
+                #expect(marker == (kept ? "1" : "0"), "rebuilt from \(newFileFromBytes) bytes")
+                #expect(!FileManager.default.fileExists(atPath: file + "-journal"))
+                let ids = Set(try LedgerHistory.load(directory, withIDs: true).ids.map(\.description))
+                #expect(try index.storedRecords(ids: ids).count == 16)
+                #expect(try secondaryIndexes(directory) == EventIndexTests.allSecondaryIndexes)
+            }
+        }
+    }
+
     @Test("a large batch is indexed without the WAL when no one reads the index, through it when someone does")
     func largeBatchWritesDirectly() throws {
         try withTemporaryDirectory { path in
