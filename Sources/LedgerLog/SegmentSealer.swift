@@ -30,45 +30,97 @@ public struct SegmentSealer: Sendable {
         guard let firstCommit = commits.first, commits.last?.trailer.lastSeq == expectedLastSeq else {
             throw LogError(.corrupt, "cannot seal: the segment does not end at seq \(expectedLastSeq)", file: name)
         }
+        // Each frame's lines are planned in order, then the frames are compressed on every core:
+        // LZ4 HC takes some 40 MB of lines a second on a core here, seconds for a full segment,
+        // which the append that fills it waits for.
+        let plans = SegmentSealer.frames(of: commits, limit: frameContentLimit)
+        let level = level
+        let frames = ParallelMap.map(plans.count) { i in
+            var content: [UInt8] = []
+            content.reserveCapacity(plans[i].bytes)
+            for piece in plans[i].pieces { content += commits[piece.commit].content[piece.bytes] }
+            return (
+                frame: LZ4Frame.compress(content, level: level, largeBlocks: true),
+                lastHash: SHA256Hex.digest(Array(commits[plans[i].lastLine.commit].content[plans[i].lastLine.bytes]))
+            )
+        }
         var sealed: [UInt8] = []
-        var chunk: [UInt8] = []
-        var chunkFirstSeq = firstCommit.trailer.firstSeq
-        var seq = firstCommit.trailer.firstSeq - 1
+        sealed.reserveCapacity(frames.reduce(0) { $0 + $1.frame.count + CommitTrailer.size })
         var segmentBytes = 0
-        var lastLineStart = 0
-        func flush() {
-            guard !chunk.isEmpty else { return }
-            let frame = LZ4Frame.compress(chunk, level: level, largeBlocks: true)
-            segmentBytes += chunk.count
+        for (plan, frame) in zip(plans, frames) {
+            segmentBytes += plan.bytes
             let trailer = CommitTrailer(
-                firstSeq: chunkFirstSeq,
-                lastSeq: seq,
-                frameLength: frame.count,
+                firstSeq: plan.seqs.lowerBound,
+                lastSeq: plan.seqs.upperBound - 1,
+                frameLength: frame.frame.count,
                 segmentBytes: segmentBytes,
-                lastHash: SHA256Hex.digest(Array(chunk[lastLineStart..<(chunk.count - 1)])),
+                lastHash: frame.lastHash,
                 isSealed: true
             )
-            sealed += frame
+            sealed += frame.frame
             sealed += trailer.encoded
-            chunk.removeAll(keepingCapacity: true)
-            chunkFirstSeq = seq + 1
         }
-        for commit in commits {
-            for line in StoredLine.ranges(in: commit.content) {
-                if chunk.count + line.count + 1 > frameContentLimit { flush() }
-                lastLineStart = chunk.count
-                chunk += commit.content[line.lowerBound...line.upperBound]
-                seq += 1
-            }
-        }
-        flush()
         // Check the rewrite before it replaces anything: same bytes, same seqs, whole commits.
         let check = SegmentScan(bytes: sealed, firstSeq: firstCommit.trailer.firstSeq, prevHash: nil)
-        guard check.damage == nil, check.commits.flatMap(\.content) == commits.flatMap(\.content) else {
+        guard check.damage == nil, SegmentSealer.sameContent(check.commits, commits) else {
             throw LogError(.io, "the sealed rewrite does not reproduce the segment; left as it was", file: name)
         }
         try FileIO.writeAtomically(sealed, to: path, mode: directory.access.fileMode, temporarySuffix: ".sealing") {
             FaultInjection.point("seal-before-rename")
+        }
+    }
+
+    /// What one sealed frame holds: whole lines, as runs of the commits' bytes.
+    struct FramePlan {
+        /// Runs of one commit's content each (lines with their `\n`), in order.
+        var pieces: [(commit: Int, bytes: Range<Int>)] = []
+        /// How many bytes of lines.
+        var bytes = 0
+        var seqs: Range<Int>
+        /// The last line, without its `\n`: its hash ends the frame's trailer.
+        var lastLine: (commit: Int, bytes: Range<Int>) = (0, 0..<0)
+    }
+
+    /// The commits' lines cut into frames of at most `limit` bytes of whole lines (a longer
+    /// line has a frame of its own), in order.
+    static func frames(of commits: [Commit], limit: Int) -> [FramePlan] {
+        var plans: [FramePlan] = []
+        var plan = FramePlan(seqs: commits.first.map { $0.trailer.firstSeq..<$0.trailer.firstSeq } ?? 0..<0)
+        for (k, commit) in commits.enumerated() {
+            for line in StoredLine.ranges(in: commit.content) {
+                let bytes = line.lowerBound..<(line.upperBound + 1)
+                if plan.bytes > 0 && plan.bytes + bytes.count > limit {
+                    plans.append(plan)
+                    plan = FramePlan(seqs: plan.seqs.upperBound..<plan.seqs.upperBound)
+                }
+                if let last = plan.pieces.last, last.commit == k, last.bytes.upperBound == bytes.lowerBound {
+                    plan.pieces[plan.pieces.count - 1].bytes = last.bytes.lowerBound..<bytes.upperBound
+                } else {
+                    plan.pieces.append((k, bytes))
+                }
+                plan.bytes += bytes.count
+                plan.seqs = plan.seqs.lowerBound..<(plan.seqs.upperBound + 1)
+                plan.lastLine = (k, line)
+            }
+        }
+        if plan.bytes > 0 { plans.append(plan) }
+        return plans
+    }
+
+    /// Whether two runs of commits hold the same bytes end to end, however each is cut into
+    /// commits (compared in place: joined, each was a copy of the whole segment).
+    static func sameContent(_ a: [Commit], _ b: [Commit]) -> Bool {
+        var (i, x, j, y) = (0, 0, 0, 0)
+        while true {
+            while i < a.count && x == a[i].content.count { (i, x) = (i + 1, 0) }
+            while j < b.count && y == b[j].content.count { (j, y) = (j + 1, 0) }
+            guard i < a.count, j < b.count else { return i == a.count && j == b.count }
+            let n = min(a[i].content.count - x, b[j].content.count - y)
+            let same = a[i].content.withUnsafeBytes { p in
+                b[j].content.withUnsafeBytes { q in memcmp(p.baseAddress! + x, q.baseAddress! + y, n) == 0 }
+            }
+            guard same else { return false }
+            (x, y) = (x + n, y + n)
         }
     }
 }
