@@ -105,8 +105,8 @@ public struct EventAppender: Sendable {
             // kept a 100,000-event import some 50 ms longer, and a process exiting while that thread
             // was still freeing waited for it.
             BackgroundRelease.release((consume batch, consume checked, consume admitted))
-            // The index is derived: if it misses these lines, the next open catches it up from the log.
-            try? indexed(true)
+            // A segment the batch filled is sealed while a large batch's rows are still written
+            // on another thread (the seal does not read the index, nor the index the log).
             do {
                 try writer.sealIfFull()
             } catch {
@@ -114,6 +114,8 @@ public struct EventAppender: Sendable {
                     "the events are durable, but sealing the full segment failed (\(error)); the next append seals it"
                 )
             }
+            // The index is derived: if it misses these lines, the next open catches it up from the log.
+            try? indexed(true)
             return notes
         }
     }
