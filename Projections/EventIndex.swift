@@ -180,6 +180,16 @@ public final class EventIndex: AppendHistory {
         if stat(directory!.path + "/index.sqlite", &size) == 0 && Int(size.st_size) > newFileFromBytes {
             _ = try recreate(directory!.path + "/index.sqlite")
         }
+        guard head.seq > 0 else {
+            // An empty log (a new ledger's first append): no lines to read, and no direct writes
+            // to switch to and back from, whose commit syncs the file and its directory.
+            try db!.transaction {
+                try reset()
+                try writeHead(seq: 0, hash: SHA256Hex.zero)
+            }
+            lastOpen = "rebuilt"
+            return
+        }
         try db!.withDirectWrites {
             try reset()
             // Outside the rows' transaction: an index not made again yet is made on the next open
@@ -273,12 +283,17 @@ public final class EventIndex: AppendHistory {
                 try beforeCommit()
                 // The lines durable in the log, their rows written and not committed.
                 FaultInjection.point("index-before-commit")
-                let meta = try db!.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
-                try meta.run([.text("version"), .text(EventIndex.version)])
-                try meta.run([.text("head_seq"), .text(String(head.seq))])
-                try meta.run([.text("head_hash"), .text(head.hash)])
+                try writeHead(seq: head.seq, hash: head.hash)
             }
         }
+    }
+
+    /// Records the index's version and the head (seq and hash of the last line) it holds.
+    private func writeHead(seq: Int, hash: String) throws {
+        let meta = try db!.prepare("INSERT OR REPLACE INTO meta VALUES (?, ?)")
+        try meta.run([.text("version"), .text(EventIndex.version)])
+        try meta.run([.text("head_seq"), .text(String(seq))])
+        try meta.run([.text("head_hash"), .text(hash)])
     }
 
     /// The rows of the lines `feed` brings, until it ends.

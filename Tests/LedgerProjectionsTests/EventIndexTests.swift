@@ -120,6 +120,28 @@ import Testing
         }
     }
 
+    @Test("a new ledger's index is made at its first open, with its head, and current at the next")
+    func emptyLogIndex() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            var notices: [String] = []
+            let index = EventIndex(notice: { notices.append($0) })
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "rebuilt")
+            let meta = try SQLiteDatabase(path: directory.path + "/index.sqlite").prepare(
+                "SELECT group_concat(key || '=' || value, ' ') FROM (SELECT * FROM meta ORDER BY key)"
+            ).stepText()
+            #expect(meta == "head_hash=\(SHA256Hex.zero) head_seq=0 version=\(EventIndex.version)")
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "current")
+            #expect(notices.isEmpty)
+            let acks = try append([EventJSON.schedule()] + simpleEvents(companies: 2), to: directory)
+            #expect(acks.count == 11)
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "caught up")
+        }
+    }
+
     @Test("an index that holds rows is rebuilt in a new file, not emptied through the rollback journal")
     func rebuildInNewFile() throws {
         try withTemporaryDirectory { path in
