@@ -28,8 +28,10 @@ struct InputLines {
         var lineStart = 0
         var number = 1
         func finish(at end: Int) {
-            let blank: Set<UInt8> = [0x20, 0x09, 0x0D]
-            if !bytes[lineStart..<end].allSatisfy({ blank.contains($0) }) { ranges.append((number, lineStart..<end)) }
+            // Spaces, tabs and a CR: a blank line (a set made for each line cost 100,000 allocations).
+            if !bytes[lineStart..<end].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                ranges.append((number, lineStart..<end))
+            }
             lineStart = end + 1
             number += 1
         }

@@ -18,6 +18,22 @@ import Testing
         }
     }
 
+    @Test("a batch's blank lines (spaces, tabs, a CR) are left out but counted: an error names the file's line")
+    func blankLinesInBatch() throws {
+        try withTemporaryDirectory { path in
+            let ledger = LedgerProcess(ledger: path + "/l")
+            #expect(try ledger.run(["init"]).status == 0)
+            let good = [EventJSON.schedule(), " \t", "", "\r", EventJSON.filed("B1", on: "2024-06-01")]
+            let appended = try ledger.run(["append", "--file", "-"], stdin: good.joined(separator: "\n") + "\n")
+            #expect(appended.status == 0, "\(appended.stderr)")
+            #expect(appended.stdout.split(separator: "\n").count == 2)
+            let bad = [EventJSON.filed("B2", on: "2024-06-01"), "  ", "{\"type\":\"Nope\"}"]
+            let refused = try ledger.run(["append", "--file", "-"], stdin: bad.joined(separator: "\n"))
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("line 3"), "\(refused.stderr)")
+        }
+    }
+
     @Test("an append that must rebuild the append index says so, and why, before it waits for it")
     func indexRebuildIsAnnounced() throws {
         try withTemporaryDirectory { path in
