@@ -80,8 +80,8 @@ extension Ledger {
             let inputs = rows.flatMap(\.inputs)
             guard !inputs.isEmpty else { throw InputError("the file holds no member rows") }
             if dryRun {
-                let preview = try appender.preview(inputs, history: EventIndex.announcing())
-                print("would import \(rows.count) rows: \(preview.lines.count) new events; nothing was appended")
+                let count = try appender.newEventCount(inputs, history: EventIndex.announcing())
+                print("would import \(rows.count) rows: \(count) new events; nothing was appended")
                 return
             }
             var new: [Int] = []

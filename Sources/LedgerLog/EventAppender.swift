@@ -136,6 +136,16 @@ public struct EventAppender: Sendable {
         }
     }
 
+    /// How many new events `append` would store (the inputs less repeats of stored or earlier
+    /// ids), with every check of a real append; nothing is written. For a preview that shows only
+    /// the count (`import --dry-run`): the rules' fold keeps no histories, as an append's does not.
+    public func newEventCount(_ inputs: [EventInput], history: any AppendHistory = FullLogHistory()) throws -> Int {
+        try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
+            try history.open(directory, head: writer.head)
+            return try check(inputs, history: history, writer: writer, keeping: false).admitted.fresh.count
+        }
+    }
+
     /// Checks each group of inputs on its own, as an append of that group alone would be checked
     /// (one writer lock for all); nothing is written. For imports that report every bad row.
     /// - Returns: for each group, the error that would refuse it, or nil.

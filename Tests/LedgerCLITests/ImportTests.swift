@@ -36,6 +36,36 @@ import Testing
         try ([header] + rows).joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    @Test("--dry-run counts the new events an import would store, refuses what it would refuse, and appends nothing")
+    func dryRun() throws {
+        try withTemporaryDirectory { path in
+            let ledger = try ImportTests.ledger(path)
+            let rows = ImportTests.memberList(50)
+            try ImportTests.write(rows, to: path + "/members.csv")
+            let head = try ledger.run(["digest"]).stdout
+            let preview = try ledger.run(["import", path + "/members.csv", "--dry-run"])
+            #expect(preview.status == 0, "\(preview.stderr)")
+            #expect(try ledger.run(["digest"]).stdout == head)
+            let imported = try ledger.run(["import", path + "/members.csv"])
+            let count = try #require(
+                imported.stdout.split(separator: ":").dropFirst().first?.split(separator: " ").first
+            )
+            #expect(preview.stdout == "would import 50 rows: \(count) new events; nothing was appended\n")
+            let again = try ledger.run(["import", path + "/members.csv", "--dry-run"])
+            #expect(again.stdout == "would import 50 rows: 0 new events; nothing was appended\n", "\(again.stdout)")
+            // A row the rules refuse (500 employees is no SME, R6): the preview refuses it as the import would.
+            let big =
+                "Z1,\"Z Ltd\",10999999,31/12/2030,non-manufacturing,500,affiliate,2023-06-01,1000,1000,1000,1000,2024-04-20"
+            try ImportTests.write([big], to: path + "/big.csv")
+            let refused = try ledger.run(["import", path + "/big.csv", "--dry-run"])
+            #expect(refused.status == 3, "\(refused.stdout) \(refused.stderr)")
+            #expect(refused.stderr.contains("R6"), "\(refused.stderr)")
+            let after = try ledger.run(["digest"]).stdout
+            #expect(try ledger.run(["import", path + "/big.csv", "--dry-run"]).stdout.isEmpty)
+            #expect(try ledger.run(["digest"]).stdout == after)
+        }
+    }
+
     @Test(
         "a 1,000-member list imports as one batch; importing it again adds nothing; R17 voids the unpaid and part paid"
     )
