@@ -71,15 +71,14 @@ public final class EventIndex: AppendHistory {
 
     public func open(_ directory: LedgerDirectory, head: LogHead) throws {
         self.directory = directory
-        let path = directory.path + "/index.sqlite"
         let meta: (version: String?, seq: Int, hash: String)
         var damage: String?
         do {
-            meta = try connect(path)
+            meta = try connect()
         } catch let error as ProjectionError where error.code.map(EventIndex.isDamage) ?? false {
             // Derived data that cannot be read is made again from the log, never a reason to refuse.
             // (A full disk or an I/O error is not damage: the index is kept and the append refused.)
-            meta = try recreate(path)
+            meta = try recreate()
             damage = "it could not be read (\(error))"
         }
         if let reason = damage ?? EventIndex.mismatch(meta, head: head) {
@@ -138,9 +137,12 @@ public final class EventIndex: AppendHistory {
     /// costs each ~0.2 ms.
     static let walLimit = 256 << 10
 
+    /// The index's database file, in the ledger's directory.
+    private var file: String { directory!.path + "/index.sqlite" }
+
     /// Opens (creating) the index and reads its head.
-    private func connect(_ path: String) throws -> (version: String?, seq: Int, hash: String) {
-        let db = try SQLiteDatabase(path: path, createWithMode: directory!.access.fileMode)
+    private func connect() throws -> (version: String?, seq: Int, hash: String) {
+        let db = try SQLiteDatabase(path: file, createWithMode: directory!.access.fileMode)
         self.db = db
         // Derived data, checked against the log head under the writer lock: a commit lost to a
         // power cut is caught up from the log, so commits need no fsync (NORMAL) and an append's
@@ -161,7 +163,7 @@ public final class EventIndex: AppendHistory {
     /// read, and by the process that grew it, so that the next one does not read it all back.
     private func foldBackWAL() throws {
         var wal = stat()
-        if stat(directory!.path + "/index.sqlite-wal", &wal) == 0 && Int(wal.st_size) > EventIndex.walLimit {
+        if stat(file + "-wal", &wal) == 0 && Int(wal.st_size) > EventIndex.walLimit {
             try db!.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }
     }
@@ -177,9 +179,7 @@ public final class EventIndex: AppendHistory {
         // over 5 GB after ten minutes, at the disk's speed). A small one (a new ledger's, made
         // empty on opening) is emptied in place, without a new file's syncs.
         var size = stat()
-        if stat(directory!.path + "/index.sqlite", &size) == 0 && Int(size.st_size) > newFileFromBytes {
-            _ = try recreate(directory!.path + "/index.sqlite")
-        }
+        if stat(file, &size) == 0 && Int(size.st_size) > newFileFromBytes { _ = try recreate() }
         guard head.seq > 0 else {
             // An empty log (a new ledger's first append): no lines to read, and no direct writes
             // to switch to and back from, whose commit syncs the file and its directory.
@@ -200,10 +200,10 @@ public final class EventIndex: AppendHistory {
     }
 
     /// Removes the index's files (a hot journal of the old one too) and opens it again, new.
-    private func recreate(_ path: String) throws -> (version: String?, seq: Int, hash: String) {
+    private func recreate() throws -> (version: String?, seq: Int, hash: String) {
         db = nil
-        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        return try connect(path)
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+        return try connect()
     }
 
     private func readMeta() throws -> (version: String?, seq: Int, hash: String) {
@@ -464,8 +464,7 @@ public final class EventIndex: AppendHistory {
     /// meanwhile is not seen half-way.
     public func openForReading(_ directory: LedgerDirectory, head: LogHead) -> Bool {
         self.directory = directory
-        let path = directory.path + "/index.sqlite"
-        guard FileManager.default.fileExists(atPath: path), let db = try? SQLiteDatabase(path: path) else {
+        guard FileManager.default.fileExists(atPath: file), let db = try? SQLiteDatabase(path: file) else {
             return false
         }
         self.db = db
