@@ -303,13 +303,14 @@ public final class EventIndex: AppendHistory {
         let insertRound = try db!.prepare("INSERT INTO rounds VALUES (?, ?, ?)")
         let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
         let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
+        let companyOfSeq = try companyOfSeq()
         // Each company once: most of a batch's events name a company named before.
         var named: Set<CompanyID> = []
         while let chunk = feed.next() {
             for (line, logged) in zip(chunk.lines, chunk.logged) {
                 var company = logged.event.company?.rawValue
                 if case .eventReversed(let target, _) = logged.event.body {
-                    company = try self.company(ofSeq: target)
+                    company = try companyOfSeq(target)
                 }
                 if let id = logged.event.company, named.insert(id).inserted {
                     try insertCompany.insert { $0.text(id.rawValue) }
@@ -343,11 +344,17 @@ public final class EventIndex: AppendHistory {
         }
     }
 
-    /// The company a stored event concerns (a reversal: its target's), nil for everyone's or none.
-    private func company(ofSeq seq: Int) throws -> String? {
+    /// A lookup of the company a stored event concerns, by its seq (a reversal: its target's; nil
+    /// for everyone's or none), with one statement prepared for every lookup (prepared for each,
+    /// a rebuild of `hongkong` prepared it once a reversal).
+    private func companyOfSeq() throws -> (_ seq: Int) throws -> String? {
         let statement = try db!.prepare("SELECT company FROM events WHERE seq = ?")
-        try statement.bind([.integer(Int64(seq))])
-        return try statement.stepText()
+        return { seq in
+            try statement.bind([.integer(Int64(seq))])
+            // Left active, it would hold a cursor on the table the rows go into.
+            defer { statement.reset() }
+            return try statement.stepText()
+        }
     }
 
     public func storedRecords(ids: Set<String>) throws -> [String: StoredRecord] {
@@ -375,9 +382,10 @@ public final class EventIndex: AppendHistory {
         // The companies whose histories the new events change.
         var changed: Set<String> = []
         var recommenders: Set<String> = []
+        let companyOfSeq = try companyOfSeq()
         for item in fresh {
             if case .eventReversed(let target, _) = item.event.body {
-                guard let company = try self.company(ofSeq: target) else {
+                guard let company = try companyOfSeq(target) else {
                     // A reversal of an event concerning everyone (or of nothing): judge it all.
                     return .wholeLog
                 }

@@ -165,6 +165,9 @@ final class SQLiteStatement {
     }
 
     /// Binds positional values (1-based, in order) after a reset. Calls `sqlite3_bind_*`.
+    /// Ends a step through the rows, so that the statement holds no cursor until it runs again.
+    func reset() { sqlite3_reset(handle) }
+
     func bind(_ values: [Value]) throws(ProjectionError) {
         sqlite3_reset(handle)
         // Every parameter is bound each time (the arrays are complete), so none is cleared first.
