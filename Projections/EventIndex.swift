@@ -162,8 +162,7 @@ public final class EventIndex: AppendHistory {
     /// and truncates it (waiting for no one: busy readers just defer it). Called before the first
     /// read, and by the process that grew it, so that the next one does not read it all back.
     private func foldBackWAL() throws {
-        var wal = stat()
-        if stat(file + "-wal", &wal) == 0 && Int(wal.st_size) > EventIndex.walLimit {
+        if FileIO.size(file + "-wal") > EventIndex.walLimit {
             try db!.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }
     }
@@ -178,8 +177,7 @@ public final class EventIndex: AppendHistory {
         // every page of them into the rollback journal (for `hongkong`'s 8 GB index, a journal of
         // over 5 GB after ten minutes, at the disk's speed). A small one (a new ledger's, made
         // empty on opening) is emptied in place, without a new file's syncs.
-        var size = stat()
-        if stat(file, &size) == 0 && Int(size.st_size) > newFileFromBytes { _ = try recreate() }
+        if FileIO.size(file) > newFileFromBytes { _ = try recreate() }
         guard head.seq > 0 else {
             // An empty log (a new ledger's first append): no lines to read, and no direct writes
             // to switch to and back from, whose commit syncs the file and its directory.

@@ -6,7 +6,7 @@ import Glibc
 
 /// Thin, checked wrappers over the POSIX calls the log relies on; each failure is a `LogError.io`
 /// naming the file and the call.
-enum FileIO {
+public enum FileIO {
     static func failure(_ call: String, _ path: String, errno code: Int32 = errno) -> LogError {
         LogError(.io, "\(call) failed: \(String(cString: strerror(code)))", file: path, errno: code)
     }
@@ -150,7 +150,7 @@ enum FileIO {
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// The file's size in bytes, 0 when it cannot be read.
-    static func size(_ path: String) -> Int {
+    public static func size(_ path: String) -> Int {
         var info = stat()
         return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
