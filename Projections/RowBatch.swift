@@ -12,15 +12,20 @@ final class RowBatch {
 
     private let statement: SQLiteStatement
     private let columns: Int32
+    /// Rows to a statement.
+    private let rows: Int
     private var pending = 0
 
     /// - Parameters:
     ///   - table: the table, with a column list when not every column is inserted.
     ///   - columns: the number of values in a row.
-    init(_ db: SQLiteDatabase, into table: String, columns: Int) throws(ProjectionError) {
+    ///   - expected: how many rows will be inserted, when fewer than a statement's: a statement
+    ///     for that many (one append's row is not bound into a statement made for 64).
+    init(_ db: SQLiteDatabase, into table: String, columns: Int, expected: Int = .max) throws(ProjectionError) {
+        rows = max(1, min(expected, RowBatch.rowsPerStatement))
         let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        let rows = Array(repeating: row, count: RowBatch.rowsPerStatement).joined(separator: ", ")
-        statement = try db.prepare("INSERT INTO \(table) SELECT * FROM (VALUES \(rows)) WHERE column1 IS NOT NULL")
+        let values = Array(repeating: row, count: rows).joined(separator: ", ")
+        statement = try db.prepare("INSERT INTO \(table) SELECT * FROM (VALUES \(values)) WHERE column1 IS NOT NULL")
         self.columns = Int32(columns)
     }
 
@@ -37,13 +42,13 @@ final class RowBatch {
         // A NULL there is how a partial batch marks its unused rows: refused, never skipped.
         guard !row.startsWithNull else { throw ProjectionError("a row's first value is NULL") }
         pending += 1
-        if pending == RowBatch.rowsPerStatement { try run() }
+        if pending == rows { try run() }
     }
 
     /// Inserts the rows bound and not yet inserted.
     func flush() throws(ProjectionError) {
         guard pending > 0 else { return }
-        for unused in pending..<RowBatch.rowsPerStatement {
+        for unused in pending..<rows {
             let rc = sqlite3_bind_null(statement.handle, Int32(unused) * columns + 1)
             guard rc == SQLITE_OK else { throw statement.database.failure("sqlite3_bind_null", rc) }
         }

@@ -239,9 +239,15 @@ import Testing
             ]
             // R15: an amount left out is filled from the schedule, in the last chunk as in the first.
             let filled = [EventJSON.requested("C0", on: "2024-12-30", period: "2025-26")]
-            let inputs = try ([EventJSON.schedule()] + simpleEvents(companies: companies) + recommended + filled).map {
-                try EventCodec.decodeInput(try JSONParser.parse($0))
-            }
+            let before = [EventJSON.schedule()] + simpleEvents(companies: companies) + recommended + filled
+            // A reversal of the event just before it: its row names the target's company, read
+            // while the target's row is still among those bound and not yet inserted.
+            let paidSeq = before.count + 1
+            let reversed = [
+                EventJSON.paid("C0", on: "2024-12-30", amount: "1000.00", reference: "R-1", period: "2025-26"),
+                EventJSON.reversal(of: paidSeq, on: "2024-12-31"),
+            ]
+            let inputs = try (before + reversed).map { try EventCodec.decodeInput(try JSONParser.parse($0)) }
             #expect(inputs.count > 2 * EventAppender.feedChunk)
             try EventAppender(directory: directory, now: Instant("2024-12-31T02:00:00Z")!, actor: "t")
                 .append(inputs, history: EventIndex()) { _ in }
@@ -261,10 +267,16 @@ import Testing
                 }
                 return rows
             }
-            var lastLine: [UInt8] = []
-            try LogReader(directory).forEachLine { lastLine = Array($0) }
-            #expect(String(decoding: lastLine, as: UTF8.self).hasSuffix(#""period":"2025-26","amount":"1000.00"}"#))
+            var stored: [String] = []
+            try LogReader(directory).forEachLine { stored.append(String(decoding: $0, as: UTF8.self)) }
+            #expect(stored[paidSeq - 2].hasSuffix(#""period":"2025-26","amount":"1000.00"}"#))
+            #expect(stored[paidSeq].contains(#""reverses":\#(paidSeq)"#))
             let appended = try dump()
+            #expect(
+                appended.filter { $0.hasPrefix("\(paidSeq)|") || $0.hasPrefix("\(paidSeq + 1)|") }.map {
+                    $0.split(separator: "|")[1]
+                } == ["C0", "C0"]
+            )
             #expect(appended.count > inputs.count)
             // Imported into a new ledger, the batch made the secondary indexes after its rows.
             #expect(EventIndex.defersIndexes(batch: inputs.count, indexed: 0))
