@@ -27,13 +27,19 @@ final class SQLiteDatabase {
     let handle: OpaquePointer
     let path: String
 
-    /// Settings of the SQLite library itself, made once, before the first connection.
-    private static let librarySettings: Void = { _ = ledger_sqlite3_no_memory_statistics() }()
+    /// Settings of the SQLite library itself, made once, before the first connection, and the
+    /// VFS connections open files through: the system's, with consecutive writes joined
+    /// (`ledger_sqlite3_register_joined_writes`), or the system's own if it cannot be registered.
+    private static let vfs: String? = {
+        // Before anything initialises SQLite (finding a VFS does).
+        _ = ledger_sqlite3_no_memory_statistics()
+        return ledger_sqlite3_register_joined_writes() == SQLITE_OK ? LEDGER_JOINED_VFS_NAME : nil
+    }()
 
     /// Opens the database at `path`; when `createWithMode` is given, creates it first with that
     /// mode if it is missing (SQLite gives its journal and WAL files the database's mode).
     init(path: String, createWithMode mode: UInt32? = nil) throws(ProjectionError) {
-        SQLiteDatabase.librarySettings
+        let vfs = SQLiteDatabase.vfs
         let create = mode != nil
         if let mode {
             let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode_t(mode))
@@ -44,7 +50,7 @@ final class SQLiteDatabase {
         }
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(path, &db, flags, vfs)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(db)
