@@ -309,8 +309,9 @@ public final class EventIndex: AppendHistory {
             for (line, logged) in zip(chunk.lines, chunk.logged) {
                 var company = logged.event.company?.rawValue
                 if case .eventReversed(let target, _) = logged.event.body {
-                    // The target may be among the rows bound and not yet inserted.
-                    try insertEvent.flush()
+                    // The target may be among the rows bound and not yet inserted: those just
+                    // before this one, in seq order (most reversals reach further back).
+                    if target >= logged.seq - insertEvent.pending { try insertEvent.flush() }
                     company = try companyOfSeq(target)
                 }
                 if let id = logged.event.company, named.insert(id).inserted {

@@ -14,7 +14,8 @@ final class RowBatch {
     private let columns: Int32
     /// Rows to a statement.
     private let rows: Int
-    private var pending = 0
+    /// Rows bound and not yet inserted.
+    private(set) var pending = 0
 
     /// - Parameters:
     ///   - table: the table, with a column list when not every column is inserted.

@@ -72,9 +72,8 @@ public struct EventAppender: Sendable {
     ) throws -> [String] {
         // Handed on, not kept: the batch frees them with all it holds (below).
         var given: [EventInput]? = consume inputs
-        return try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
+        return try withOpen(history) { writer in
             var notes = writer.recoveryNote.map { [$0] } ?? []
-            try history.open(directory, head: writer.head)
             let admitted = try admit(given.take()!, history: history, writer: writer)
             // A large batch's lines are written out on the other cores while the rules are
             // checked; a refusal waits for them and drops them.
@@ -123,8 +122,7 @@ public struct EventAppender: Sendable {
     /// What `append` would store and acknowledge, and the fold before and after, with every
     /// check of a real append; nothing is written (`--dry-run`).
     public func preview(_ inputs: [EventInput], history: any AppendHistory = FullLogHistory()) throws -> AppendPreview {
-        try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
-            try history.open(directory, head: writer.head)
+        try withOpen(history) { writer in
             let checked = try check(inputs, history: history, writer: writer, keeping: true)
             let batch = chain(checked, drafts: drafts(of: checked.admitted), writer: writer)
             return AppendPreview(
@@ -140,9 +138,8 @@ public struct EventAppender: Sendable {
     /// ids), with every check of a real append; nothing is written. For a preview that shows only
     /// the count (`import --dry-run`): the rules' fold keeps no histories, as an append's does not.
     public func newEventCount(_ inputs: [EventInput], history: any AppendHistory = FullLogHistory()) throws -> Int {
-        try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
-            try history.open(directory, head: writer.head)
-            return try check(inputs, history: history, writer: writer, keeping: false).admitted.fresh.count
+        try withOpen(history) { writer in
+            try check(inputs, history: history, writer: writer, keeping: false).admitted.fresh.count
         }
     }
 
@@ -155,9 +152,8 @@ public struct EventAppender: Sendable {
         history: any AppendHistory = FullLogHistory(),
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> [(any Error)?] {
-        try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
-            try history.open(directory, head: writer.head)
-            return groups.enumerated().map { i, group -> (any Error)? in
+        try withOpen(history) { writer in
+            groups.enumerated().map { i, group -> (any Error)? in
                 defer { progress?(i + 1, groups.count) }
                 do {
                     _ = try check(group, history: history, writer: writer, keeping: false)
@@ -166,6 +162,14 @@ public struct EventAppender: Sendable {
                     return error
                 }
             }
+        }
+    }
+
+    /// Runs `body` under the writer lock, with `history` opened at the head of the log it locked.
+    private func withOpen<T>(_ history: any AppendHistory, _ body: (LogWriter) throws -> T) throws -> T {
+        try LogWriter.withWriter(directory, lockTimeout: lockTimeout) { writer in
+            try history.open(directory, head: writer.head)
+            return try body(writer)
         }
     }
 
