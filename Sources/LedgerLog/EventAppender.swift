@@ -248,8 +248,9 @@ public struct EventAppender: Sendable {
         var acks: [AppendAck?] = Array(repeating: nil, count: inputs.count)
         var batchIDs: [String: Int] = [:]
         var fresh: [FreshEvent] = []
-        // Ids for the events that bring none, drawn at once.
-        var newIDs = EventID.random(count: inputs.lazy.filter { $0.id == nil }.count).makeIterator()
+        // Ids for the events that bring none, made at once: counted up from one random start.
+        var newIDs = EventID.timeOrdered(count: inputs.lazy.filter { $0.id == nil }.count, recorded: now)
+            .makeIterator()
         let (today, head) = (now.hongKongDay, writer.head.seq)
         // Fields read in place: a copy of each input retained and released all it holds.
         for i in inputs.indices {

@@ -108,16 +108,4 @@ import Testing
         // `prev` is written after the line is encoded, past a `by` that took escapes.
         #expect(record.prev == String(repeating: "a", count: 64))
     }
-
-    @Test("ids drawn for a batch are distinct version-4 UUIDs in stored form")
-    func randomIDs() throws {
-        let ids = EventID.random(count: 1000).map(\.description)
-        #expect(Set(ids).count == 1000)
-        for id in ids {
-            #expect(EventCodec.normalisedUUID(id) == id)
-            let utf8 = Array(id.utf8)
-            #expect(utf8[14] == UInt8(ascii: "4"))
-            #expect([UInt8]("89ab".utf8).contains(utf8[19]))
-        }
-    }
 }

@@ -1,3 +1,4 @@
+import LedgerTestSupport
 import Testing
 
 @testable import LedgerCore
@@ -78,8 +79,26 @@ import Testing
     }
 }
 
-/// Ids the ledger gives events that came without one.
+/// Ids the ledger gives events that came without one (version 7), and random ones (version 4).
 @Suite struct EventIDTests {
+    @Test("new ids are version 7: the recorded millisecond, then a counter up by one, carried into the upper bits")
+    func timeOrderedLayout() throws {
+        let recorded = Instant("2024-12-31T02:00:00.123Z")!
+        let ids = EventID.timeOrdered(count: 4, recorded: recorded, start: (0x5, 1 << 62 - 2))
+        let fields = ids.map(EventIDFields.init)
+        #expect(fields.allSatisfy { $0.version == 7 && $0.variant == 2 })
+        #expect(fields.allSatisfy { $0.milliseconds == UInt64(recorded.milliseconds) })
+        #expect(fields.map(\.counter.upper) == [5, 5, 6, 6])
+        #expect(fields.map(\.counter.lower) == [1 << 62 - 2, 1 << 62 - 1, 0, 1])
+        // The stored form says the same, and reads back.
+        #expect(ids[0].description.hasPrefix("01941a70-fd7b-7005-bfff-ffff"))
+        #expect(ids.map { EventID(stored: $0.description) } == ids)
+        // A counter's top bit starts clear; instants out of the 48 bits' range are clamped.
+        let highest = EventID.timeOrdered(count: 1, recorded: recorded, start: (.max, 0))[0]
+        #expect(EventIDFields(highest).counter.upper == 0x7FF)
+        #expect(EventIDFields(EventID.timeOrdered(count: 1, recorded: Instant(milliseconds: -5))[0]).milliseconds == 0)
+    }
+
     @Test("random ids are version-4 UUIDs in the stored form, and do not repeat")
     func randomIDs() {
         var seen = Set<String>()
