@@ -10,13 +10,13 @@ import LedgerLog
 /// log's, or it is caught up from the log (when behind and chained to it) or rebuilt.
 public final class EventIndex: AppendHistory {
     /// The index's schema version; another one is rebuilt.
-    static let version = "3"
+    static let version = "4"
     static let schema = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS events (
             seq     INTEGER PRIMARY KEY,
             company TEXT,            -- the company it concerns (a reversal: its target's); NULL: everyone's
-            id_key  INTEGER NOT NULL, -- the id's first 64 bits: the line holds the whole id
+            id_key  INTEGER NOT NULL, -- the id's halves XORed: the line holds the whole id
             line    BLOB NOT NULL
         );
         CREATE INDEX IF NOT EXISTS events_by_company ON events (company);
@@ -377,8 +377,11 @@ public final class EventIndex: AppendHistory {
         return found
     }
 
-    /// The indexed part of an id: its first 64 bits, an 8-byte key instead of a 36-character text.
-    static func key(_ id: EventID) -> Int64 { Int64(bitPattern: id.high) }
+    /// The indexed part of an id, an 8-byte key instead of a 36-character text: its two halves
+    /// XORed. Not one half alone: the first of a commit's new ids (version 7) is the same
+    /// millisecond and counter top for all of them, and the second of version 1 ids is the same
+    /// clock sequence and node for all of a client's (version 3 of this index keyed the first).
+    static func key(_ id: EventID) -> Int64 { Int64(bitPattern: id.high ^ id.low) }
 
     public func events(judging fresh: [SequencedEvent]) throws -> StoredEvents {
         guard db != nil else { return .held([], judged: nil) }

@@ -95,10 +95,10 @@ import Testing
             #expect(notices.last?.hasSuffix("16 events: its head's hash is not the log's") == true)
             // An index of another version.
             try SQLiteDatabase(path: directory.path + "/index.sqlite")
-                .execute("UPDATE meta SET value = '2' WHERE key = 'version'")
+                .execute("UPDATE meta SET value = '3' WHERE key = 'version'")
             try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
             #expect(index.lastOpen == "rebuilt")
-            #expect(notices.last?.hasSuffix("it is of version 2, and this ledger keeps version 3") == true)
+            #expect(notices.last?.hasSuffix("it is of version 3, and this ledger keeps version 4") == true)
             // A rebuild makes the secondary indexes after the rows, and makes every one of them.
             #expect(try secondaryIndexes(directory) == EventIndexTests.allSecondaryIndexes)
             let stored = try index.storedRecords(
@@ -117,6 +117,33 @@ import Testing
             #expect(notices.count == 4)
             let acks = try append([EventJSON.filed("NEW", on: "2024-06-01")], to: directory)
             #expect(acks.map(\.seq) == [17])
+        }
+    }
+
+    @Test("ids are keyed apart: a commit's new ids, one client's version 1 ids, random ids")
+    func idKeys() throws {
+        let made = EventID.timeOrdered(count: 10_000, recorded: Instant("2024-12-31T02:00:00Z")!)
+        // Version 1: time in the first half, the same clock sequence and node in the second.
+        let timeBased = (0..<10_000).map { EventID(high: UInt64($0) << 32 | 0x11EF, low: 0x8A1B_0242_AC13_0003) }
+        let ids = made + timeBased + EventID.random(count: 10_000)
+        #expect(Set(ids.map(EventIndex.key)).count == ids.count)
+        // A re-append of events with the ids the ledger made for them finds each stored once.
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let lines = simpleEvents(companies: 40)
+            let acks = try append(lines, to: directory)
+            let again = zip(lines, acks).map { line, ack in "{\"id\":\"\(ack.id)\"," + line.dropFirst() }
+            let index = EventIndex()
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            let found = try index.storedRecords(ids: Set(acks.map(\.id)))
+            #expect(found.count == acks.count && found.allSatisfy { $0.value.id == $0.key })
+            let inputs = try again.map { try EventCodec.decodeInput(try JSONParser.parse($0)) }
+            var repeated: [AppendAck] = []
+            try EventAppender(directory: directory, now: Instant("2025-01-01T00:00:00Z")!, actor: "t")
+                .append(inputs, history: index) { repeated = $0 }
+            #expect(repeated.map(\.seq) == acks.map(\.seq) && repeated.map(\.hash) == acks.map(\.hash))
+            #expect(repeated.allSatisfy { !$0.isNew })
+            #expect(try LedgerHistory.storedRecords(directory).count == lines.count)
         }
     }
 
