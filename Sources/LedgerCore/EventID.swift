@@ -34,7 +34,7 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
     ///
     /// Why not random ids: the ids of one commit differ from each other in their last digits
     /// only, which LZ4 stores as a short literal between two matches, where a random id is 32
-    /// hex digits of literals in every line (a third of a sealed line's bytes). Unique as a
+    /// hex digits of literals in every line (a quarter of a sealed log). Unique as a
     /// random id is: two commits' ids could meet only in the same millisecond with starts
     /// drawn within `count` of each other among 2^73.
     public static func timeOrdered(count: Int, recorded: Instant) -> [EventID] {
