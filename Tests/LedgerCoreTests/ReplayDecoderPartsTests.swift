@@ -79,6 +79,29 @@ import Testing
     }
 }
 
+/// Company ids as EVENTS.md's pattern has them.
+@Suite struct CompanyIDPatternTests {
+    @Test("a company id matches EVENTS.md's pattern, byte by byte, first or later, 1 to 64 bytes long")
+    func pattern() throws {
+        let regex = try Regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+        for byte in UInt8.min...UInt8.max {
+            for bytes in [[byte], [UInt8(ascii: "a"), byte], [UInt8(ascii: "Z"), byte, UInt8(ascii: "9")]] {
+                let text = String(decoding: bytes, as: UTF8.self)
+                // Bytes that are not UTF-8 by themselves match nothing; as text they are U+FFFD.
+                let expected = byte < 128 && text.wholeMatch(of: regex) != nil
+                let read = bytes.withUnsafeBytes { CompanyID(utf8: $0) }
+                #expect((read != nil) == expected, "\(bytes)")
+                #expect(read.map(\.rawValue) == (expected ? text : nil))
+                #expect((CompanyID(text) != nil) == expected, "\(bytes)")
+            }
+        }
+        for length in [0, 1, 63, 64, 65] {
+            let text = String(repeating: "x", count: length)
+            #expect((CompanyID(text) != nil) == (1...64).contains(length))
+        }
+    }
+}
+
 /// Ids the ledger gives events that came without one (version 7), and random ones (version 4).
 @Suite struct EventIDTests {
     @Test("new ids are version 7: the recorded millisecond, then a counter up by one, carried into the upper bits")
