@@ -9,8 +9,6 @@
    is not built with: declared here under another name, bound to the same symbol, over a plain
    byte mask (a cpu_set_t is 128 bytes of bits). */
 extern int ledger_sched_getaffinity(int pid, size_t size, void *mask) __asm__("sched_getaffinity");
-/* getrandom: the Glibc module does not include sys/random.h. */
-#include <sys/random.h>
 /* sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE), also a GNU extension: starts writing a file's
    dirty pages to the disk without waiting for them. */
 extern int ledger_sync_file_range(int fd, long long offset, long long bytes, unsigned int flags)

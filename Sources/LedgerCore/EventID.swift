@@ -1,8 +1,3 @@
-#if os(Linux)
-import CGlibc
-import Glibc
-#endif
-
 /// An event's id, a UUID, as 128 bits: what replay keeps of a stored `id` (16 bytes, no string
 /// per event), printed in the stored form, lowercase `8-4-4-4-12`.
 public struct EventID: Hashable, Sendable, CustomStringConvertible {
@@ -13,18 +8,6 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
-    }
-
-    /// A new random (version 4) id from the system's generator.
-    public static func random() -> EventID { random(count: 1)[0] }
-
-    /// `count` new random (version 4) ids from the system's generator.
-    public static func random(count: Int) -> [EventID] {
-        let words = systemRandomWords(2 * count)
-        // The version is byte 6's high nibble, the variant byte 8's top two bits.
-        return (0..<count).map { i in
-            EventID(high: words[2 * i] & ~0xF000 | 0x4000, low: words[2 * i + 1] & ~(0x3 << 62) | variant)
-        }
     }
 
     /// `count` new ids for events recorded at `recorded`, in order: version 7 (RFC 9562, 5.7),
@@ -38,8 +21,9 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
     /// random id is: two commits' ids could meet only in the same millisecond with starts
     /// drawn within `count` of each other among 2^73.
     public static func timeOrdered(count: Int, recorded: Instant) -> [EventID] {
-        let seed = systemRandomWords(2)
-        return timeOrdered(count: count, recorded: recorded, start: (seed[0], seed[1]))
+        // One start a commit: two reads of the system's generator (getrandom) are nothing beside it.
+        var generator = SystemRandomNumberGenerator()
+        return timeOrdered(count: count, recorded: recorded, start: (generator.next(), generator.next()))
     }
 
     /// `timeOrdered(count:recorded:)` counting from `start`'s low 11 and 62 bits.
@@ -61,29 +45,6 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
     private static let variant: UInt64 = 0x2 << 62
     /// The 62 bits of the low word below the variant.
     private static let lowerMask: UInt64 = (1 << 62) - 1
-
-    /// `count` words from the system's generator (getrandom), drawn in one call: Foundation's
-    /// `UUID()` opens, reads and closes /dev/urandom for every id, and the standard library's
-    /// generator makes a system call per eight bytes.
-    private static func systemRandomWords(_ count: Int) -> [UInt64] {
-        var words = [UInt64](repeating: 0, count: count)
-        var filled = 0
-        #if os(Linux)
-        words.withUnsafeMutableBytes { raw in
-            while filled < raw.count {
-                let got = getrandom(raw.baseAddress! + filled, raw.count - filled, 0)
-                if got > 0 {
-                    filled += got
-                } else if got < 0 && errno != EINTR {
-                    break  // No getrandom here: the standard library's generator fills the rest.
-                }
-            }
-        }
-        #endif
-        var generator = SystemRandomNumberGenerator()
-        for i in (filled / 8)..<words.count { words[i] = generator.next() }
-        return words
-    }
 
     /// Reads the stored form (lowercase hex digits, dashes at 8, 13, 18 and 23); nil for anything else.
     public init?(stored b: UnsafeRawBufferPointer) {

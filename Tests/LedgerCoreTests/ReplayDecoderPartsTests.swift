@@ -102,7 +102,8 @@ import Testing
     }
 }
 
-/// Ids the ledger gives events that came without one (version 7), and random ones (version 4).
+/// Ids the ledger gives events that came without one (version 7), and random ones as clients
+/// bring (version 4, made by the tests' support).
 @Suite struct EventIDTests {
     @Test("new ids are version 7: the recorded millisecond, then a counter up by one, carried into the upper bits")
     func timeOrderedLayout() throws {
