@@ -72,39 +72,61 @@ struct ProjectionRows {
         try flush()
     }
 
-    /// Inserts the fee requests of many companies' histories in company order (the order of
-    /// `fee_requests`' key), then their payments and excusals by request seq (the order of theirs).
-    /// - Parameter progress: called with (rows written, rows in all).
-    func insertRequests(_ histories: [CompanyHistory], progress: ((Int, Int) -> Void)? = nil) throws(ProjectionError) {
-        var requests: [(seq: Int, company: Int32, index: Int32)] = []
-        var rows = 0
+    /// The tables `insertMoney` writes.
+    static let moneyTables = ["fee_payments", "excusals"]
+
+    /// How many rows `insertRequests` and `insertMoney` write for `histories`.
+    static func feeRows(_ histories: [CompanyHistory]) -> (requests: Int, all: Int) {
+        var requests = 0
+        var all = 0
         for history in histories {
             history.requests.withUnsafeBufferPointer { own in
-                for r in own.indices { rows += 1 + own[r].allocations.count + own[r].excusals.count }
+                requests += own.count
+                for r in own.indices { all += 1 + own[r].allocations.count + own[r].excusals.count }
             }
         }
+        return (requests, all)
+    }
+
+    /// Inserts the fee requests of many companies' histories in company order (the order of
+    /// `fee_requests`' key).
+    /// - Parameter progress: called now and then with the rows written.
+    func insertRequests(_ histories: [CompanyHistory], progress: ((Int) -> Void)? = nil) throws(ProjectionError) {
+        var written = 0
         for (i, history) in histories.enumerated() {
             // Read in place: a copy of each request retained and released its arrays and texts.
             try history.requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
-                for r in own.indices {
-                    try insertFeeRequest(own[r], of: history.company)
-                    requests.append((own[r].seq, Int32(i), Int32(r)))
-                }
+                for request in own { try insertFeeRequest(request, of: history.company) }
+                written += own.count
             }
-            if i % 1000 == 0 { progress?(requests.count, rows) }
+            if i % 1000 == 0 { progress?(written) }
         }
-        var written = requests.count
+        try flush()
+        progress?(written)
+    }
+
+    /// Inserts the money applied to the fee requests of many companies' histories, payments and
+    /// excusals, by request seq (the order of their tables' keys).
+    /// - Parameter progress: called now and then with the rows written.
+    func insertMoney(_ histories: [CompanyHistory], progress: ((Int) -> Void)? = nil) throws(ProjectionError) {
+        var requests: [(seq: Int, company: Int32, index: Int32)] = []
+        for (i, history) in histories.enumerated() {
+            history.requests.withUnsafeBufferPointer { own in
+                for r in own.indices { requests.append((own[r].seq, Int32(i), Int32(r))) }
+            }
+        }
         requests.sort { $0.seq < $1.seq }
+        var written = 0
         for (n, request) in requests.enumerated() {
             try histories[Int(request.company)].requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
                 let r = Int(request.index)
                 try insertMoney(applied: own[r])
                 written += own[r].allocations.count + own[r].excusals.count
             }
-            if n % 16384 == 0 { progress?(written, rows) }
+            if n % 16384 == 0 { progress?(written) }
         }
         try flush()
-        progress?(rows, rows)
+        progress?(written)
     }
 
     /// The company, identity, profile, status and voting rows of one company.

@@ -1,0 +1,43 @@
+import LedgerCore
+import LedgerLog
+import LedgerTestSupport
+import Testing
+
+@testable import LedgerProjections
+
+/// A rebuild copies the tables it can whole from files of their own, which fills their pages
+/// (row by row, SQLite leaves them about an eighth empty): the database stays under its 1 GiB
+/// at `hongkong` with room to grow.
+@Suite struct PackedTableTests {
+    @Test("R16/R18: a rebuild's payments and excusals fill their pages, and equal the fold's")
+    func moneyTablesArePacked() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let companies = 4000
+            var lines = [EventJSON.schedule()] + simpleEvents(companies: companies)
+            // An excusal for every other company: its table many pages too.
+            for i in stride(from: 0, to: companies, by: 2) {
+                lines.append(EventJSON.excused("C\(i)", on: "2024-05-06", period: "2024-25", until: "2024-09-30"))
+            }
+            try append(lines, to: directory, at: "2024-12-31T02:00:00Z")
+            let store = ProjectionStore(directory: directory)
+            try store.rebuild()
+            let db = try SQLiteDatabase(path: store.path)
+            for (table, rows) in [("fee_payments", companies), ("excusals", companies / 2)] {
+                #expect(try db.prepare("SELECT count(*) FROM \(table)").stepText() == String(rows))
+                let statement = try db.prepare(
+                    "SELECT count(*), sum(unused), sum(pgsize) FROM dbstat WHERE name = '\(table)' AND pagetype = 'leaf'"
+                )
+                #expect(try statement.step())
+                let (pages, unused, size) = (statement.integer(0), statement.integer(1), statement.integer(2))
+                #expect(pages >= 10, "\(table): enough rows for the fill of its pages to show")
+                // A page's last row may not fit: a few percent empty at most.
+                #expect(Double(unused) / Double(size) < 0.05, "\(table): \(unused) of \(size) bytes unused")
+            }
+            let fold = try LedgerHistory.load(directory).fold()
+            let day = Day("2024-06-10")!
+            #expect(try store.arrearsRows(on: day) == fold.arrearsRows(on: day))
+            #expect(try store.statusRows(on: day) == fold.statusRows(on: day))
+        }
+    }
+}
