@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 import LedgerLog
 import LedgerTestSupport
@@ -38,6 +39,33 @@ import Testing
             let day = Day("2024-06-10")!
             #expect(try store.arrearsRows(on: day) == fold.arrearsRows(on: day))
             #expect(try store.statusRows(on: day) == fold.statusRows(on: day))
+        }
+    }
+
+    @Test(
+        "a rebuild whose side file cannot be written fails, keeps the old database and leaves no file of its own",
+        arguments: ["-timelines", "-money"]
+    )
+    func sideFileFailure(suffix: String) throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()] + simpleEvents(companies: 50), to: directory)
+            let store = ProjectionStore(directory: directory)
+            try store.rebuild()
+            let before = try dump(store.path)
+            try append(simpleEvents(companies: 10, from: 50), to: directory)
+            // A directory where the side file would go: SQLite cannot open it, nor unlink remove it.
+            let blocked = store.path + ".new-\(getpid())" + suffix
+            try FileManager.default.createDirectory(atPath: blocked, withIntermediateDirectories: false)
+            #expect(throws: (any Error).self) { try store.rebuild() }
+            #expect(try dump(store.path) == before)
+            let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+                $0.hasPrefix("projections.sqlite.new-")
+            }
+            #expect(left == [(blocked as NSString).lastPathComponent])
+            try FileManager.default.removeItem(atPath: blocked)
+            try store.rebuild()
+            #expect(try dump(store.path) != before)
         }
     }
 }
