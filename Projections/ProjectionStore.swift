@@ -78,7 +78,7 @@ public struct ProjectionStore: Sendable {
             // whole: SQLite copies a table into an empty one of the same shape record by record,
             // without taking the records apart, and fills its pages as it goes (written row by row
             // they are left about an eighth empty: 24 MiB of `fee_payments` at `hongkong`). The fee
-            // requests stay here: a generated column keeps SQLite from copying their table.
+            // requests stay here: SQLite does not copy a `WITHOUT ROWID` table with a generated column.
             let timelineTables = BackgroundWork {
                 let db = try ProjectionStore.create(timelines, mode: mode)
                 try db.transaction { try ProjectionRows(db).insertTimelines(histories) }
