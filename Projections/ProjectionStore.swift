@@ -62,13 +62,15 @@ public struct ProjectionStore: Sendable {
         reason: String = "rebuild requested",
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Outcome {
+        // Before the log is read: two rebuilds at once would hold two folds.
+        let lock = try RebuildLock(database: path, mode: directory.access.fileMode)
+        defer { withExtendedLifetime(lock) {} }
         // Read and folded in less memory, the events used up, when no history is at hand.
         let folded = try history?.folded(notes: false) ?? LedgerHistory.loadFolded(directory, notes: false)
         let fold = folded.fold
         let temporary = path + ".new-\(getpid())"
         let timelines = temporary + "-timelines"
         let money = temporary + "-money"
-        for file in [temporary, timelines, money].flatMap({ [$0, $0 + "-journal"] }) { unlink(file) }
         defer { for file in [timelines, money] { unlink(file) } }
         do {
             let histories = fold.histories

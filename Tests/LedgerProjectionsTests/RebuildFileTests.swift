@@ -6,10 +6,11 @@ import Testing
 
 @testable import LedgerProjections
 
-/// A rebuild copies the tables it can whole from files of their own, which fills their pages
-/// (row by row, SQLite leaves them about an eighth empty): the database stays under its 1 GiB
-/// at `hongkong` with room to grow.
-@Suite struct PackedTableTests {
+/// The files a rebuild writes: the tables it can are written into files of their own and copied
+/// in whole, which fills their pages (row by row, SQLite leaves them about an eighth empty: the
+/// database stays under its 1 GiB at `hongkong` with room to grow); none is left behind, even by
+/// a rebuild killed before its rename.
+@Suite struct RebuildFileTests {
     @Test("R16/R18: a rebuild's payments and excusals fill their pages, and equal the fold's")
     func moneyTablesArePacked() throws {
         try withTemporaryDirectory { path in
@@ -66,6 +67,34 @@ import Testing
             try FileManager.default.removeItem(atPath: blocked)
             try store.rebuild()
             #expect(try dump(store.path) != before)
+        }
+    }
+
+    @Test("a rebuild removes the files of a killed one, and waits for one still running")
+    func killedAndRunningRebuilds() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()] + simpleEvents(companies: 20), to: directory)
+            let store = ProjectionStore(directory: directory)
+            // What a rebuild killed before its rename leaves (no process of that number runs it).
+            let killed = store.path + ".new-4194305"
+            for file in [killed, killed + "-timelines", killed + "-money"] {
+                #expect(FileManager.default.createFile(atPath: file, contents: Data("half-written".utf8)))
+            }
+            try store.rebuild()
+            #expect(RebuildLock.leftovers(of: store.path).isEmpty)
+            #expect(try dump(store.path).contains { $0.hasPrefix("companies: C19|") })
+
+            // Another rebuild holds the lock: this one waits for it, then finishes.
+            let other = open(store.path + ".rebuild-lock", O_RDWR)
+            #expect(flock(other, LOCK_EX) == 0)
+            try append(simpleEvents(companies: 1, from: 20), to: directory)
+            let waiting = BackgroundWork { try store.rebuild() }
+            #expect(!waiting.hasEnded(within: 0.5))
+            #expect(!(try dump(store.path).contains { $0.hasPrefix("companies: C20|") }))
+            close(other)
+            _ = try waiting.result()
+            #expect(try dump(store.path).contains { $0.hasPrefix("companies: C20|") })
         }
     }
 }
