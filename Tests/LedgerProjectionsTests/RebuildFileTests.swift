@@ -76,7 +76,7 @@ import Testing
             let directory = try LedgerDirectory.create(at: path + "/l")
             try append([EventJSON.schedule()] + simpleEvents(companies: 20), to: directory)
             let store = ProjectionStore(directory: directory)
-            // What a rebuild killed before its rename leaves (no process of that number runs it).
+            // What a rebuild killed before its rename leaves.
             let killed = store.path + ".new-4194305"
             for file in [killed, killed + "-timelines", killed + "-money"] {
                 #expect(FileManager.default.createFile(atPath: file, contents: Data("half-written".utf8)))
