@@ -56,15 +56,19 @@ public struct ProjectionStore: Sendable {
     /// reader sees the old database or the new one, never a half-built one.
     /// - Parameter progress: called with (fee rows written, fee rows in all), the requests' and the
     ///   money's; the timelines are written meanwhile on another thread.
+    /// - Parameter unlessCurrent: return `.upToDate` instead when, once this rebuild's turn comes,
+    ///   the database matches the log's head (another rebuild, waited for, made it).
     @discardableResult
     public func rebuild(
         history: LedgerHistory? = nil,
         reason: String = "rebuild requested",
+        unlessCurrent: Bool = false,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Outcome {
         // Before the log is read: two rebuilds at once would hold two folds.
         let lock = try RebuildLock(database: path, mode: directory.access.fileMode)
         defer { withExtendedLifetime(lock) {} }
+        if unlessCurrent, let head = try LogHead.quick(directory), isCurrent(head) { return .upToDate(seq: head.seq) }
         // Read and folded in less memory, the events used up, when no history is at hand.
         let folded = try history?.folded(notes: false) ?? LedgerHistory.loadFolded(directory, notes: false)
         let fold = folded.fold
@@ -182,12 +186,16 @@ public struct ProjectionStore: Sendable {
         }
         guard FileManager.default.fileExists(atPath: path) else {
             // With no history at hand, the rebuild reads the log and uses its events up as it folds.
-            return try rebuild(history: history, reason: "\((path as NSString).lastPathComponent) was missing")
+            return try rebuild(
+                history: history,
+                reason: "\((path as NSString).lastPathComponent) was missing",
+                unlessCurrent: true
+            )
         }
         let history = try history ?? LedgerHistory.load(directory)
         let checked: (db: SQLiteDatabase, seq: Int)
         switch check(history) {
-        case .failure(let problem): return try rebuild(history: history, reason: problem.reason)
+        case .failure(let problem): return try rebuild(history: history, reason: problem.reason, unlessCurrent: true)
         case .success(let result): checked = result
         }
         let head = history.count

@@ -97,4 +97,24 @@ import Testing
             #expect(try dump(store.path).contains { $0.hasPrefix("companies: C20|") })
         }
     }
+
+    @Test("a read that finds no database waits for a rebuild running and uses the database it made")
+    func updateWaitsForRunningRebuild() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try append([EventJSON.schedule()] + simpleEvents(companies: 20), to: directory)
+            let store = ProjectionStore(directory: directory)
+            // A rebuild running: it holds the lock.
+            let running = open(store.path + ".rebuild-lock", O_RDWR | O_CREAT, 0o600)
+            #expect(flock(running, LOCK_EX) == 0)
+            let reading = BackgroundWork { try store.update() }
+            #expect(!reading.hasEnded(within: 0.5))
+            // What that rebuild makes, renamed into place before it lets go.
+            let made = path + "/made.sqlite"
+            try ProjectionStore(directory: directory, path: made).rebuild()
+            #expect(rename(made, store.path) == 0)
+            close(running)
+            #expect(try reading.result() == .upToDate(seq: 101))
+        }
+    }
 }
