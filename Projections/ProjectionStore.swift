@@ -68,7 +68,10 @@ public struct ProjectionStore: Sendable {
         // Before the log is read: two rebuilds at once would hold two folds.
         let lock = try RebuildLock(database: path, mode: directory.access.fileMode)
         defer { withExtendedLifetime(lock) {} }
-        if unlessCurrent, let head = try LogHead.quick(directory), isCurrent(head) { return .upToDate(seq: head.seq) }
+        // A head that cannot be read quickly leaves the rebuild to read the log (and say what is wrong).
+        if unlessCurrent, let head = (try? LogHead.quick(directory)) ?? nil, isCurrent(head) {
+            return .upToDate(seq: head.seq)
+        }
         // Read and folded in less memory, the events used up, when no history is at hand.
         let folded = try history?.folded(notes: false) ?? LedgerHistory.loadFolded(directory, notes: false)
         let fold = folded.fold
