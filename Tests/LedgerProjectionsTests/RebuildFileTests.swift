@@ -11,6 +11,13 @@ import Testing
 /// database stays under its 1 GiB at `hongkong` with room to grow); none is left behind, even by
 /// a rebuild killed before its rename.
 @Suite struct RebuildFileTests {
+    /// A ledger of a schedule and `companies` simple histories, and its projections' store.
+    static func ledger(at path: String, companies: Int) throws -> (LedgerDirectory, ProjectionStore) {
+        let directory = try LedgerDirectory.create(at: path + "/l")
+        try append([EventJSON.schedule()] + simpleEvents(companies: companies), to: directory)
+        return (directory, ProjectionStore(directory: directory))
+    }
+
     @Test("R16/R18: a rebuild's payments and excusals fill their pages, and equal the fold's")
     func moneyTablesArePacked() throws {
         try withTemporaryDirectory { path in
@@ -49,9 +56,7 @@ import Testing
     )
     func sideFileFailure(suffix: String) throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            try append([EventJSON.schedule()] + simpleEvents(companies: 50), to: directory)
-            let store = ProjectionStore(directory: directory)
+            let (directory, store) = try RebuildFileTests.ledger(at: path, companies: 50)
             try store.rebuild()
             let before = try dump(store.path)
             try append(simpleEvents(companies: 10, from: 50), to: directory)
@@ -73,9 +78,7 @@ import Testing
     @Test("a rebuild removes the files of a killed one, and waits for one still running")
     func killedAndRunningRebuilds() throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            try append([EventJSON.schedule()] + simpleEvents(companies: 20), to: directory)
-            let store = ProjectionStore(directory: directory)
+            let (directory, store) = try RebuildFileTests.ledger(at: path, companies: 20)
             // What a rebuild killed before its rename leaves.
             let killed = store.path + ".new-4194305"
             for file in [killed, killed + "-timelines", killed + "-money"] {
@@ -101,9 +104,7 @@ import Testing
     @Test("a read that finds no database waits for a rebuild running and uses the database it made")
     func updateWaitsForRunningRebuild() throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            try append([EventJSON.schedule()] + simpleEvents(companies: 20), to: directory)
-            let store = ProjectionStore(directory: directory)
+            let (directory, store) = try RebuildFileTests.ledger(at: path, companies: 20)
             // A rebuild running: it holds the lock.
             let running = open(store.path + ".rebuild-lock", O_RDWR | O_CREAT, 0o600)
             #expect(flock(running, LOCK_EX) == 0)
