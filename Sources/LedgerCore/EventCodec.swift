@@ -131,10 +131,10 @@ public enum EventCodec {
                     name: try required(.name, { p.text($0) }),
                     brNumber: try required(.brNumber) { p.text($0).flatMap { FieldFormat.isBRNumber($0) ? $0 : nil } },
                     brExpiresOn: try required(.brExpiresOn, { p.day($0) }),
-                    sector: try required(.sector) { p.text($0).flatMap(Sector.init) },
+                    sector: try required(.sector) { p.word($0) },
                     employeesInHK: try required(.employeesInHK, { p.integer($0) })
                 ),
-                try required(.class) { p.text($0).flatMap(MemberClass.init) }
+                try required(.class) { p.word($0) }
             )
         case .documentsSubmitted:
             let documents = try required(.documents, { p.texts($0) })
@@ -147,7 +147,7 @@ public enum EventCodec {
                 recommender: try required(.recommender) { p.company($0) }
             )
         case .membershipApproved:
-            body = .membershipApproved(try required(.class) { p.text($0).flatMap(MemberClass.init) })
+            body = .membershipApproved(try required(.class) { p.word($0) })
         case .applicationRejected:
             body = .applicationRejected(reason: try required(.reason, { p.text($0) }))
         case .feeScheduleSet:
@@ -169,7 +169,7 @@ public enum EventCodec {
         case .delayExcused:
             body = .delayExcused(
                 period: try required(.period, { p.period($0) }),
-                cause: try required(.cause) { p.text($0).flatMap(ExcusalCause.init) },
+                cause: try required(.cause) { p.word($0) },
                 note: try optional(.note, { p.text($0) }),
                 until: try optional(.until, { p.day($0) })
             )
@@ -183,7 +183,7 @@ public enum EventCodec {
                 name: try optional(.name, { p.text($0) }),
                 brNumber: try optional(.brNumber) { p.text($0).flatMap { FieldFormat.isBRNumber($0) ? $0 : nil } },
                 brExpiresOn: try optional(.brExpiresOn, { p.day($0) }),
-                sector: try optional(.sector) { p.text($0).flatMap(Sector.init) },
+                sector: try optional(.sector) { p.word($0) },
                 employeesInHK: try optional(.employeesInHK, { p.integer($0) })
             )
             if change == ProfileChange() {
@@ -194,7 +194,7 @@ public enum EventCodec {
             }
             body = .profileUpdated(change)
         case .classChanged:
-            body = .classChanged(try required(.class) { p.text($0).flatMap(MemberClass.init) })
+            body = .classChanged(try required(.class) { p.word($0) })
         case .memberResigned:
             body = .memberResigned
         case .eventReversed:

@@ -13,9 +13,15 @@ protocol PayloadSource {
     func company(_ key: FieldName) -> CompanyID?
     /// The field as a list of company ids, nil when absent or when any item is not one.
     func companies(_ key: FieldName) -> [CompanyID]?
+    /// The field as a word of a vocabulary (a class, a sector, a cause), nil when absent or not one.
+    func word<Word: CaseIterable & RawRepresentable<String>>(_ key: FieldName) -> Word?
 }
 
 extension PayloadSource {
+    func word<Word: CaseIterable & RawRepresentable<String>>(_ key: FieldName) -> Word? {
+        text(key).flatMap(Word.init(rawValue:))
+    }
+
     func company(_ key: FieldName) -> CompanyID? { text(key).flatMap(CompanyID.init) }
 
     func companies(_ key: FieldName) -> [CompanyID]? {

@@ -77,6 +77,24 @@ import Testing
             if let first { #expect(flags.trailingZeroBitCount / 8 == first, "\(bytes)") }
         }
     }
+
+    @Test("texts are printable ASCII, eight bytes at a time, exactly when every byte is 0x20 to 0x7E, at any length")
+    func printableWords() {
+        var generator = SystemRandomNumberGenerator()
+        // Either side of both ends of the range, and any byte.
+        let near: [UInt8] = [0x00, 0x1F, 0x20, 0x21, 0x7D, 0x7E, 0x7F, 0x80, 0xC3, 0xFF]
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...40, using: &generator)
+            var bytes = (0..<count).map { _ in UInt8.random(in: 0x20...0x7E, using: &generator) }
+            for _ in 0..<Int.random(in: 0...2, using: &generator) where count > 0 {
+                bytes[Int.random(in: 0..<count, using: &generator)] =
+                    Bool.random(using: &generator)
+                    ? near.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
+            }
+            let plain = bytes.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
+            #expect(bytes.withUnsafeBytes { PrintableASCII.contains(only: $0) } == plain, "\(bytes)")
+        }
+    }
 }
 
 /// Company ids as EVENTS.md's pattern has them.

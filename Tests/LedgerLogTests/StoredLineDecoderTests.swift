@@ -48,6 +48,8 @@ import Testing
             #"{"seq":3,"type":"MemberResigned","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01"}"#,
             // An optional field left out between two given (note), and one at the end (period).
             #"{"seq":7,"type":"DelayExcused","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01","period":"2024-25","cause":"other","until":"2024-06-30"}"#,
+            // Words of a vocabulary (sector, class) and a text of more than eight bytes (name).
+            #"{"seq":9,"type":"ApplicationFiled","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01","name":"HK2 Co Ltd","brNumber":"10002150","brExpiresOn":"2025-06-02","sector":"manufacturing","employeesInHK":65,"class":"affiliate"}"#,
             #"{"seq":8,"type":"FeePaid","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01","amount":"12.50","reference":"R1"}"#,
         ]
         for line in lines.map({ Array($0.utf8) }) {
