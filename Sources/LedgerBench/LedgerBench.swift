@@ -58,7 +58,7 @@ enum LedgerBench {
             var decoded = 0
             // As a replay reads a commit's lines: the recorded instant they share read once.
             var prevOffset = 0
-            var recent = StoredLineDecoder.RecentInstant()
+            var recent = StoredLineDecoder.RecentValues()
             for line in lines {
                 let event = line.withUnsafeBytes {
                     StoredLineDecoder.decode($0, prevOffset: &prevOffset, recent: &recent)

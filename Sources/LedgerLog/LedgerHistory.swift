@@ -383,7 +383,7 @@ public struct LedgerHistory: Sendable {
     ) throws -> [(start: Int, instant: Instant)] {
         var seq = piece.seqs.lowerBound
         var runs: [(start: Int, instant: Instant)] = []
-        var recent = StoredLineDecoder.RecentInstant()
+        var recent = StoredLineDecoder.RecentValues()
         func corrupt(_ reason: String) -> LogError {
             LogError(.corrupt, reason, file: segment, offset: commit.offset, seq: seq)
         }
@@ -420,7 +420,7 @@ public struct LedgerHistory: Sendable {
     /// One stored line for replay: the fast decoder, else the general one.
     /// - Throws: `InputError` when the line is not a valid stored record.
     public static func decode(_ line: UnsafeRawBufferPointer) throws(InputError) -> LoggedEvent {
-        var recent = StoredLineDecoder.RecentInstant()
+        var recent = StoredLineDecoder.RecentValues()
         return try decode(line, recent: &recent)
     }
 
@@ -428,7 +428,7 @@ public struct LedgerHistory: Sendable {
     /// - Parameter recent: the last `recorded` the fast decoder read (`StoredLineDecoder.decode`).
     public static func decode(
         _ line: UnsafeRawBufferPointer,
-        recent: inout StoredLineDecoder.RecentInstant
+        recent: inout StoredLineDecoder.RecentValues
     ) throws(InputError) -> LoggedEvent {
         var prevOffset = 0
         if let event = StoredLineDecoder.decode(line, prevOffset: &prevOffset, recent: &recent) { return event }

@@ -55,7 +55,7 @@ import Testing
         for line in lines.map({ Array($0.utf8) }) {
             #expect(line.withUnsafeBytes { StoredLineDecoder.decode($0) } != nil)
             // A decoder that has just read the unchanged line, as the lines of a commit are read.
-            var afterLine = StoredLineDecoder.RecentInstant()
+            var afterLine = StoredLineDecoder.RecentValues()
             var prevOffset = 0
             _ = line.withUnsafeBytes { StoredLineDecoder.decode($0, prevOffset: &prevOffset, recent: &afterLine) }
             var fastCount = 0
@@ -81,6 +81,54 @@ import Testing
             // Digits changed in the id, prev, seq or dates still read (so the check above was reached).
             #expect(fastCount > 100)
         }
+    }
+
+    @Test("a document list, a reversal's reason or an excusal's note equal to the one read before shares its storage")
+    func repeatsShared() throws {
+        let envelope =
+            #""v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e""#
+        func documents(_ seq: Int, _ list: String) -> String {
+            #"{"seq":\#(seq),"type":"DocumentsSubmitted",\#(envelope),"company":"HK\#(seq)","on":"2024-04-01","documents":\#(list)}"#
+        }
+        func reversal(_ seq: Int, _ reason: String) -> String {
+            #"{"seq":\#(seq),"type":"EventReversed",\#(envelope),"on":"2024-04-01","reverses":1,"reason":"\#(reason)"}"#
+        }
+        func excusal(_ seq: Int, _ note: String) -> String {
+            #"{"seq":\#(seq),"type":"DelayExcused",\#(envelope),"company":"HK1","on":"2024-04-01","period":"2024-25","cause":"other","note":"\#(note)"}"#
+        }
+        let lines = [
+            documents(1, #"["br-certificate","csr-report"]"#), documents(2, #"["br-certificate","csr-report"]"#),
+            documents(3, #"["br-certificate"]"#), documents(4, #"["br-certificate","csr-report"]"#),
+            reversal(5, "amount entered wrongly"), reversal(6, "amount entered wrongly"),
+            reversal(7, "typed twice, in error"),
+            excusal(8, "director overseas on business"), excusal(9, "director overseas on business"),
+        ]
+        var recent = StoredLineDecoder.RecentValues()
+        var prevOffset = 0
+        var events: [Event] = []
+        for line in lines {
+            let bytes = Array(line.utf8)
+            let fast = try #require(
+                bytes.withUnsafeBytes { StoredLineDecoder.decode($0, prevOffset: &prevOffset, recent: &recent) },
+                "\(line)"
+            )
+            #expect(fast.event == (try StoredRecord.decode(line: bytes)).event, "\(line)")
+            events.append(fast.event)
+        }
+        // Where a list's elements, or a (long) text's bytes, lie.
+        func storage(_ event: Event) -> UnsafeRawPointer? {
+            switch event.body {
+            case .documentsSubmitted(let list): return list.withUnsafeBytes { $0.baseAddress }
+            case .eventReversed(_, let text), .delayExcused(_, _, let text?, _):
+                return text.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+            default: return nil
+            }
+        }
+        let places = events.map(storage)
+        #expect(places.allSatisfy { $0 != nil })
+        #expect(places[0] == places[1] && places[4] == places[5] && places[7] == places[8])
+        // Another value in between: read again, not shared with the earlier one.
+        #expect(places[2] != places[1] && places[3] != places[1] && places[6] != places[5])
     }
 
     @Test(
