@@ -34,7 +34,8 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
     /// no part folds (the shared events, copied first, reversals and what they reverse), which
     /// go after the parts.
     /// - Parameter groupings: every part's, in part order; their positions are used up.
-    /// - Parameter bucket: events to a bucket.
+    /// - Parameter bucket: events to a bucket, at the least: more when there would otherwise be
+    ///   65,536 buckets or more (an event's bucket number is two bytes), past a billion events.
     /// - Parameter inParallel: runs `body(0)` … `body(count - 1)`, on every core if it can (each
     ///   call touches its own part's events only); the default runs them one after another.
     public init(
@@ -43,6 +44,7 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         bucket: Int = bucketEvents,
         inParallel: Runner = CompanyOrderedEvents.oneAfterAnother
     ) {
+        let bucket = CompanyOrderedEvents.bucket(atLeast: bucket, events: events.count, parts: groupings.count)
         precondition(bucket > 0 && bucket <= 1 << 16, "a bucket's places are two bytes")
         self.bucket = bucket
         shared = groupings.first?.shared.map { events[MembershipFold.position($0)] } ?? []
@@ -63,9 +65,11 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         bucketStarts += [parts.last?.upperBound ?? 0, events.count]
         firstBucket.append(leftOut)
         // Each event's bucket and place in it, by index, moved with the event.
-        let bucketOf = UnsafeMutablePointer<UInt32>.allocate(capacity: max(events.count, 1))
+        // Two bytes each, beside the places' two and the positions' four: the three are held at
+        // once here, where a replay of `hongkong` peaks (as four bytes, 38 MiB more).
+        let bucketOf = UnsafeMutablePointer<UInt16>.allocate(capacity: max(events.count, 1))
         defer { bucketOf.deallocate() }
-        bucketOf.initialize(repeating: UInt32(leftOut), count: events.count)
+        bucketOf.initialize(repeating: UInt16(leftOut), count: events.count)
         places.initialize(repeating: 0, count: max(events.count, 1))
         var positions: [[UInt32]] = []
         for p in groupings.indices {
@@ -97,6 +101,14 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         (base + end).deinitialize(count: events.count - end)
     }
 
+    /// Events to a bucket for `events` in `parts`: `bucket`, or more if the buckets would otherwise
+    /// number 65,536 or more, since a bucket's number is two bytes (each part's last bucket may be
+    /// partial, and one more holds the events left out).
+    static func bucket(atLeast bucket: Int, events: Int, parts: Int) -> Int {
+        let most = (1 << 16) - parts - 2
+        return max(bucket, (events + most - 1) / most)
+    }
+
     /// Runs `body(0)` … `body(count - 1)`, on every core if it can: the passes each part's or
     /// each share's indices make apart.
     public typealias Runner = (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void
@@ -110,7 +122,7 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
     private struct Slots: @unchecked Sendable {
         // Passes run at once touch their own ranges of indices only.
         let events: UnsafeMutablePointer<SequencedEvent>
-        let bucketOf: UnsafeMutablePointer<UInt32>
+        let bucketOf: UnsafeMutablePointer<UInt16>
         let places: UnsafeMutablePointer<UInt16>
         let count: Int
 
@@ -129,7 +141,7 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
                 let share = UInt32(count * k / shares)..<UInt32(count * (k + 1) / shares)
                 for p in positions.indices {
                     for (j, position) in positions[p].enumerated() where share.contains(position) {
-                        bucketOf[Int(position)] = UInt32(firstBucket[p] + j / bucket)
+                        bucketOf[Int(position)] = UInt16(firstBucket[p] + j / bucket)
                         places[Int(position)] = UInt16(truncatingIfNeeded: j % bucket)
                     }
                 }
@@ -141,7 +153,7 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         /// start, and an event that belongs elsewhere swapped to the next free slot of its own
         /// (reading and writing at one point per range, as a stream does).
         @inline(__always)
-        func distribute(_ starts: ArraySlice<Int>, _ range: (UInt32) -> Int) {
+        func distribute(_ starts: ArraySlice<Int>, _ range: (UInt16) -> Int) {
             var next = Array(starts.dropLast())
             let ends = Array(starts.dropFirst())
             for r in next.indices {

@@ -83,6 +83,29 @@ import Testing
     }
 
     @Test(
+        "a bucket's number fits in two bytes for histories up to 4.29 billion events (65,526 full buckets); below a billion the buckets are as asked"
+    )
+    func bucketNumbersFit() {
+        for parts in 1...8 {
+            for events in [0, 1, 65_000, 20_107_106, 1 << 30, 1 << 31, (1 << 16) * ((1 << 16) - 10)] {
+                let bucket = CompanyOrderedEvents.bucket(
+                    atLeast: CompanyOrderedEvents.bucketEvents,
+                    events: events,
+                    parts: parts
+                )
+                // The most buckets the parts can take (each part's last may be partial), then the left-out one.
+                #expect(
+                    bucket <= 1 << 16 && events / bucket + parts <= (1 << 16) - 1,
+                    "\(events) events, \(parts) parts"
+                )
+                if events < 1_000_000_000 { #expect(bucket == CompanyOrderedEvents.bucketEvents) }
+            }
+            #expect(CompanyOrderedEvents.bucket(atLeast: 1, events: 500, parts: parts) == 1)
+            #expect(CompanyOrderedEvents.bucket(atLeast: 1, events: 1 << 20, parts: parts) == 17)
+        }
+    }
+
+    @Test(
         "a fold that uses its events up gives nothing for a history that breaks a rule, for the fold in one piece to name it"
     )
     func brokenRuleGivesNothing() throws {
