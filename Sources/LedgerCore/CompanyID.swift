@@ -4,7 +4,8 @@ public struct CompanyID: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Nil unless `text` matches the company pattern of EVENTS.md.
     public init?(_ text: String) {
-        guard CompanyID.matches(text.utf8) else { return nil }
+        var text = text
+        guard text.withUTF8({ CompanyID.matches(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }
         rawValue = text
     }
 
@@ -15,16 +16,8 @@ public struct CompanyID: Hashable, Comparable, Sendable, CustomStringConvertible
         rawValue = String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Whether UTF-8 bytes match `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`.
-    private static func matches(_ utf8: some Collection<UInt8>) -> Bool {
-        guard (1...64).contains(utf8.count), let first = utf8.first, isIn(alphanumerics, first) else { return false }
-        // One bit test a byte: the replay decoder checks the company of every event of a log.
-        var all = true
-        for byte in utf8.dropFirst() { all = all && isIn(idBytes, byte) }
-        return all
-    }
-
-    /// `matches` of bytes in memory, by index: the replay decoder's.
+    /// Whether UTF-8 bytes match `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`: one bit test a byte, the
+    /// replay decoder asking it of the company of every event of a log.
     private static func matches(bytes: UnsafeRawBufferPointer) -> Bool {
         guard (1...64).contains(bytes.count), isIn(alphanumerics, bytes[0]) else { return false }
         // Without a branch a byte: a bit of each byte's test gathered, then looked at once.

@@ -218,7 +218,7 @@ extension MembershipFold {
         var counts: [CompanyEvents] = []
         // The part's events' company numbers, in seq order, and which positions they stand at, a
         // bit each: 4 bytes an event and 1 bit a position instead of a (position, number) pair's
-        // 8 (at hongkong 80 MB less at the replay's peak, which grouping reaches).
+        // 8 (at hongkong, on one core, 77 MiB less held where a replay nears its peak).
         var owners: [Int32] = []
         owners.reserveCapacity(events.count / parts + 1)
         var member = [UInt64](repeating: 0, count: (events.count + 63) / 64)
