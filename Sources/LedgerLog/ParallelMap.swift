@@ -5,14 +5,29 @@ import Dispatch
 public enum ParallelMap {
     /// `transform(0) ... transform(count - 1)`, computed `chunk` indices per task.
     public static func map<T: Sendable>(_ count: Int, chunk: Int = 1, _ transform: @Sendable (Int) -> T) -> [T] {
+        map(count, chunk: chunk, state: ()) { _, i in transform(i) }
+    }
+
+    /// `map` whose tasks each carry a state from one index to the next, in order: each task
+    /// starts from a copy of `initial`, handed to `transform` with each of the task's indices.
+    public static func map<T: Sendable, State: Sendable>(
+        _ count: Int,
+        chunk: Int,
+        state initial: State,
+        _ transform: @Sendable (inout State, Int) -> T
+    ) -> [T] {
         let tasks = (count + chunk - 1) / chunk
         // One task runs here: no worker threads to start for a single append's few lines.
-        guard tasks > 1 else { return (0..<count).map(transform) }
+        guard tasks > 1 else {
+            var state = initial
+            return (0..<count).map { transform(&state, $0) }
+        }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let output = Output(base: buffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: tasks) { part in
+                var state = initial
                 for i in (part * chunk)..<min(count, (part + 1) * chunk) {
-                    (output.base + i).initialize(to: transform(i))
+                    (output.base + i).initialize(to: transform(&state, i))
                 }
             }
             initialized = count

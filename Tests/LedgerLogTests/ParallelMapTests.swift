@@ -24,6 +24,20 @@ import Testing
         deinit { alive.count.subtract(1, ordering: .relaxed) }
     }
 
+    @Test(
+        "map with a state: each task starts from the state given and carries it through its indices in order",
+        arguments: [1, 7, 256, 5_000]
+    )
+    func carriedState(chunk: Int) {
+        // The state counts the indices its task has mapped so far.
+        let values = ParallelMap.map(3_000, chunk: chunk, state: 0) { seen, i in
+            defer { seen += 1 }
+            return (index: i, seen: seen)
+        }
+        #expect(values.map(\.index) == Array(0..<3_000))
+        #expect(values.map(\.seen) == (0..<3_000).map { $0 % chunk })
+    }
+
     @Test("tryMap keeps the order of the indices, on one task or many", arguments: [1, 7, 256, 5_000])
     func order(chunk: Int) throws {
         let values = try ParallelMap.tryMap(3_000, chunk: chunk) { i throws(Refused) in i * 2 }
