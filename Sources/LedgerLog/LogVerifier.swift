@@ -270,8 +270,8 @@ struct LineCheck: Sendable {
         into slots: LedgerHistory.EventSlots
     ) -> [LineCheck] {
         // Each task's lines decoded with what it read last: a line alone parsed its recorded
-        // instant and made its own copy of every document list and reason (85 MiB more at the
-        // peak of a `hongkong` verify than a replay's).
+        // instant and made its own copy of every document list and reason (at `hongkong`, some
+        // 55 MiB of a verify's peak).
         ParallelMap.map(ranges.count, chunk: 256, state: StoredLineDecoder.RecentValues()) { recent, i in
             content.withUnsafeBytes { all in
                 let line = UnsafeRawBufferPointer(rebasing: all[ranges[i]])
