@@ -12,7 +12,7 @@ public enum EventSchema {
     /// The schema of `type`'s stored record.
     public static func schema(_ type: EventType) -> JSONValue {
         var properties: [(key: String, value: JSONValue)] = [
-            ("seq", .object([("type", .string("integer")), ("minimum", .number("1"))])),
+            ("seq", seqProperty),
             ("type", .object([("const", .string(type.rawValue))])),
             ("v", .object([("const", .number(String(EventType.currentVersion)))])),
             ("id", pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
@@ -58,6 +58,11 @@ public enum EventSchema {
         ("pattern", .string("^[^\\u0000-\\u001f\\u007f-\\u009f]*$")),
     ])
 
+    /// A seq: from 1 to the most events a ledger holds (`SequencedEvent.maxSeq`).
+    static let seqProperty: JSONValue = .object([
+        ("type", .string("integer")), ("minimum", .number("1")),
+        ("maximum", .number(String(SequencedEvent.maxSeq))),
+    ])
     static let companyPattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
     static func property(_ kind: FieldKind) -> JSONValue {
@@ -76,7 +81,7 @@ public enum EventSchema {
         case .sector: return enumeration(Sector.allCases.map(\.rawValue))
         case .cause: return enumeration(ExcusalCause.allCases.map(\.rawValue))
         case .count: return .object([("type", .string("integer")), ("minimum", .number("0"))])
-        case .seq: return .object([("type", .string("integer")), ("minimum", .number("1"))])
+        case .seq: return seqProperty
         case .documents:
             return .object([
                 ("type", .string("array")), ("minItems", .number("1")), ("maxItems", .number("20")),

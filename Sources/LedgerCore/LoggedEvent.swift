@@ -182,8 +182,9 @@ public enum StoredLineDecoder {
                 }
             } while scanner.take(UInt8(ascii: ","))
         }
-        guard scanner.take(UInt8(ascii: "}")), scanner.isAtEnd, seen == 127, let seq, seq >= 1, let recorded, let id,
-            let type
+        guard scanner.take(UInt8(ascii: "}")), scanner.isAtEnd, seen == 127, let seq,
+            (1...SequencedEvent.maxSeq).contains(seq),
+            let recorded, let id, let type
         else {
             return nil
         }

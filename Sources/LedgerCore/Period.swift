@@ -3,13 +3,14 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The calendar year in which the membership year begins.
     public var startYear: Int {
         get { Int(year) }
-        set { year = Int32(clamping: newValue) }
+        set { year = Int16(clamping: newValue) }
     }
-    /// Four bytes: an optional period then takes five, and a payment (amount, reference, period)
-    /// fits beside the envelope in a replay's 64-byte event.
-    private var year: Int32
+    /// Two bytes (a period's year is 1–9998, as it is written): an optional period then takes
+    /// three, and a payment (amount, reference, period) fits beside the envelope in a replay's
+    /// 56-byte event.
+    private var year: Int16
 
-    public init(startYear: Int) { year = Int32(clamping: startYear) }
+    public init(startYear: Int) { year = Int16(clamping: startYear) }
 
     /// Parses `YYYY-YY` where `YY` is the next year's last two digits (`2025-26`); nil otherwise.
     public init?(_ text: String) {
@@ -23,13 +24,13 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard b.count == 7, b[4] == UInt8(ascii: "-"), let year = Day.digits(b, 0..<4),
             let next = Day.digits(b, 5..<7), (year + 1) % 100 == next, year >= 1, year < 9999
         else { return nil }
-        self.year = Int32(year)
+        self.year = Int16(year)
     }
 
     /// The membership year containing `day`.
     public init(containing day: Day) {
         let (year, month, _) = day.components
-        self.year = Int32(clamping: month >= 4 ? year : year - 1)
+        self.year = Int16(clamping: month >= 4 ? year : year - 1)
     }
 
     /// 1 April of the start year.

@@ -48,8 +48,10 @@ public struct StoredRecord: Sendable {
             guard let v = EventCodec.member(key, in: members) else { throw InputError(field: key, "is missing") }
             return v
         }
-        guard case .number(let seqText) = try take("seq"), let seq = Int(seqText), seq >= 1 else {
-            throw InputError(field: "seq", "must be an integer ≥ 1")
+        guard case .number(let seqText) = try take("seq"), let seq = Int(seqText),
+            (1...SequencedEvent.maxSeq).contains(seq)
+        else {
+            throw InputError(field: "seq", "must be an integer from 1 to \(SequencedEvent.maxSeq)")
         }
         guard case .string(let idText) = try take("id"), let id = EventCodec.normalisedUUID(idText), id == idText
         else { throw InputError(field: "id", "must be a lowercase UUID") }

@@ -289,7 +289,22 @@ public struct EventAppender: Sendable {
             }
             fresh.append(FreshEvent(line: i + 1, seq: seq, id: id, key: key))
         }
+        try EventAppender.checkRoom(after: head, adding: fresh.count)
         return AdmittedBatch(now: now, fresh: fresh, acks: acks, batchIDs: batchIDs, inputs: inputs)
+    }
+
+    /// Refuses `count` new events after seq `head` when they would pass the most a ledger holds
+    /// (`SequencedEvent.maxSeq`): a replay keeps each seq in four bytes.
+    /// - Throws: `LogError.full`.
+    static func checkRoom(after head: Int, adding count: Int) throws(LogError) {
+        guard count <= SequencedEvent.maxSeq - head else {
+            throw LogError(
+                .full,
+                "the ledger holds \(head) events and takes at most \(SequencedEvent.maxSeq): "
+                    + "these \(count) would pass it; nothing was appended",
+                seq: head
+            )
+        }
     }
 
     /// Admits the inputs and checks the rules over them (`admit`, then `judge`).

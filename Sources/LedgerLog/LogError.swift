@@ -12,6 +12,8 @@ public struct LogError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let locked = Code(name: "locked")
         /// Stored bytes fail their checks with good commits after them.
         public static let corrupt = Code(name: "corrupt")
+        /// An append would number an event past the most a ledger holds (`SequencedEvent.maxSeq`).
+        public static let full = Code(name: "full")
         /// A system call failed (write, fsync, rename, disk full, …).
         public static let io = Code(name: "I/O error")
     }

@@ -211,9 +211,9 @@ import Testing
 
     @Test("R26: a reversal is judged among the events at hand, whatever their seqs (an append folds one company's)")
     func r26SparseSeqs() throws {
-        // The company's events as an index gives them, far into a long log: nothing may be
-        // sized by the seq (a table by seq cost every append on 20 million events 20 ms).
-        let offset = 1 << 40
+        // The company's events as an index gives them, at the far end of the longest log: nothing
+        // may be sized by the seq (a table by seq cost every append on 20 million events 20 ms).
+        let offset = SequencedEvent.maxSeq - 9
         let lines =
             memberA + [
                 E.requested("A", on: "2024-04-16", period: "2024-25"),

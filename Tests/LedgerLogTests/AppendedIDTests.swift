@@ -46,4 +46,15 @@ import Testing
             #expect(Set(ids).count == ids.count)
         }
     }
+
+    @Test("an append that would number an event past 4,294,967,295 is refused, and one that reaches it is not")
+    func lastSeq() throws {
+        let max = SequencedEvent.maxSeq
+        #expect(max == 4_294_967_295)
+        let refused = #expect(throws: LogError.self) { try EventAppender.checkRoom(after: max - 2, adding: 3) }
+        #expect(refused?.code == .full && refused?.seq == max - 2)
+        #expect(throws: LogError.self) { try EventAppender.checkRoom(after: max, adding: 1) }
+        #expect(throws: Never.self) { try EventAppender.checkRoom(after: max - 2, adding: 2) }
+        #expect(throws: Never.self) { try EventAppender.checkRoom(after: 0, adding: 100_000) }
+    }
 }

@@ -132,6 +132,33 @@ import Testing
     }
 
     @Test(
+        "a seq from 1 to 4,294,967,295 is read, in either envelope form; 0 and one beyond are refused by both decoders"
+    )
+    func seqRange() throws {
+        func line(_ seq: String, envelopeFirst: Bool = true) -> [UInt8] {
+            let seq = #""seq":\#(seq)"#
+            let envelope =
+                #""type":"MemberResigned","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e""#
+            let payload = #""company":"HK2","on":"2024-04-01""#
+            // The ledger's own order (the fast path), or the seq last (the general loop).
+            let fields = envelopeFirst ? [seq, envelope, payload] : [envelope, payload, seq]
+            return Array(("{" + fields.joined(separator: ",") + "}").utf8)
+        }
+        #expect(SequencedEvent.maxSeq == 4_294_967_295)
+        for envelopeFirst in [true, false] {
+            let last = line("4294967295", envelopeFirst: envelopeFirst)
+            let fast = try #require(last.withUnsafeBytes { StoredLineDecoder.decode($0) })
+            #expect(fast.seq == SequencedEvent.maxSeq && fast.sequenced.seq == SequencedEvent.maxSeq)
+            #expect(try StoredRecord.decode(line: last).sequenced.seq == SequencedEvent.maxSeq)
+            for seq in ["4294967296", "9999999999", "0"] {
+                let bytes = line(seq, envelopeFirst: envelopeFirst)
+                #expect(bytes.withUnsafeBytes { StoredLineDecoder.decode($0) } == nil, "\(seq)")
+                #expect(throws: InputError.self, "\(seq)") { try StoredRecord.decode(line: bytes) }
+            }
+        }
+    }
+
+    @Test(
         "lines not in the ledger's own form are left to the general decoder",
         arguments: [
             #"{"seq":1,"type":"MemberResigned","v":1,"id":"x","recorded":"2024-01-01T00:00:00.000Z","by":"a","prev":"0","company":"A","on":"2024-01-01","extra":"1"}"#,
