@@ -1,62 +1,129 @@
 /// A company's identifier in the ledger: `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`.
-public struct CompanyID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let rawValue: String
+///
+/// Eight bytes, an optional one too, with no reference to count: a replay holds a company in
+/// every one of its 20 million events (`SequencedEvent`, 48 bytes; a `String` took 16), and
+/// grouping and the fold compare and hash them by the million. An id of up to ten characters
+/// is its own code (`Code.short`), in base 66 with the first character most significant, so
+/// that codes compare as the ids do; a longer one is numbered in a table kept for the process
+/// (`LongCompanyIDs`), its code the number and a hash of its bytes.
+public struct CompanyID: Hashable, Comparable, @unchecked Sendable, CustomStringConvertible {
+    // A pointer never followed: its bits are the code, never zero, so that an optional id is
+    // eight bytes too (nil is the null pointer). Unchecked `Sendable`: the bits are a value.
+    private let bits: UnsafeRawPointer
 
     /// Nil unless `text` matches the company pattern of EVENTS.md.
     public init?(_ text: String) {
         var text = text
-        guard text.withUTF8({ CompanyID.matches(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }
-        rawValue = text
+        guard let id = text.withUTF8({ CompanyID(utf8: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = id
     }
 
     /// Nil unless the UTF-8 `bytes` match the company pattern: the replay decoder's path, which
-    /// checks the bytes where they lie and makes a string of good ones only.
+    /// reads the bytes where they lie, without making a string of an id of up to ten.
     public init?(utf8 bytes: UnsafeRawBufferPointer) {
-        guard CompanyID.matches(bytes: bytes) else { return nil }
-        rawValue = String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Whether UTF-8 bytes match `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`: one bit test a byte, the
-    /// replay decoder asking it of the company of every event of a log.
-    private static func matches(bytes: UnsafeRawBufferPointer) -> Bool {
-        guard (1...64).contains(bytes.count), isIn(alphanumerics, bytes[0]) else { return false }
-        // Without a branch a byte: a bit of each byte's test gathered, then looked at once.
-        var outside: UInt64 = 0
-        for i in 1..<bytes.count {
-            let b = bytes[i]
-            let word = b < 64 ? idBytes.low : idBytes.high
-            outside |= ~(word >> UInt64(b & 63)) & 1 | UInt64(b >> 7)
+        guard let code = CompanyID.shortCode(bytes) else {
+            guard CompanyID.matches(bytes: bytes) else { return nil }
+            self.init(code: LongCompanyIDs.shared.code(of: bytes))
+            return
         }
-        return outside == 0
+        self.init(code: code)
     }
 
-    /// Bytes as a 128-bit set (ASCII only): bit `b` of the pair is set when byte `b` is in it.
-    private typealias ByteSet = (low: UInt64, high: UInt64)
+    private init(code: UInt64) { bits = UnsafeRawPointer(bitPattern: UInt(code))! }
 
-    /// `[A-Za-z0-9]`: digits in the low word (0x30–0x39), letters in the high (0x41–0x5A, 0x61–0x7A).
-    private static let alphanumerics: ByteSet = (0x03FF_0000_0000_0000, 0x07FF_FFFE_07FF_FFFE)
-    /// `[A-Za-z0-9._-]`: also `-` (0x2D), `.` (0x2E) and `_` (0x5F).
-    private static let idBytes: ByteSet = (0x03FF_6000_0000_0000, 0x07FF_FFFE_87FF_FFFE)
+    private var code: UInt64 { UInt64(UInt(bitPattern: bits)) }
 
-    @inline(__always)
-    private static func isIn(_ set: ByteSet, _ b: UInt8) -> Bool {
-        let word = b < 64 ? set.low : set.high
-        return b < 128 && (word >> UInt64(b & 63)) & 1 == 1
+    /// The id as text.
+    public var rawValue: String {
+        let code = code
+        guard code & CompanyID.longBit == 0 else { return LongCompanyIDs.shared.text(of: code) }
+        return String(unsafeUninitializedCapacity: CompanyID.shortLength) { out in
+            var rest = code
+            var count = 0
+            for place in (0..<CompanyID.shortLength).reversed() {
+                let digit = Int(rest / CompanyID.powers[place])
+                rest %= CompanyID.powers[place]
+                guard digit > 0 else { break }
+                out[count] = CompanyID.characters[digit]
+                count += 1
+            }
+            return count
+        }
     }
 
     public var description: String { rawValue }
 
-    /// FNV-1a over the id's bytes: the same in every process, and cheap (a fold picks a
-    /// company's part and number by it).
-    public var fnv1a: UInt64 {
-        // Over the bytes in place (a short id's are copied to the stack), not through the view's iterator.
-        rawValue.utf8.withContiguousStorageIfAvailable(CompanyID.fnv1a) ?? CompanyID.fnv1a(rawValue.utf8)
+    /// A 64-bit hash of the id, the same in every process (a fold picks a company's part and
+    /// number by it): of the code for a short id, of FNV-1a over the bytes for a long one.
+    public var hash64: UInt64 {
+        let code = code
+        let key = code & CompanyID.longBit == 0 ? code : code & 0xFFFF_FFFF
+        // The finalizer of SplitMix64: every bit of the key moves every bit of the hash.
+        var z = key &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
-    private static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return hash
+    public static func < (lhs: CompanyID, rhs: CompanyID) -> Bool {
+        let (a, b) = (lhs.code, rhs.code)
+        guard (a | b) & longBit != 0 else { return a < b }
+        return lhs.rawValue < rhs.rawValue
     }
-    public static func < (lhs: CompanyID, rhs: CompanyID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Marks the code of an id longer than `shortLength`.
+    static let longBit: UInt64 = 1 << 63
+
+    /// The most characters an id kept as its own code has: 66¹⁰ < 2⁶³.
+    static let shortLength = 10
+
+    /// 66⁰ … 66⁹: the weight of each character of a short code, the last first.
+    private static let powers: [UInt64] = (0..<shortLength).map { place in
+        (0..<place).reduce(1) { value, _ in value * 66 }
+    }
+
+    /// The characters of ids in byte order, from digit 1 (0 ends an id shorter than ten).
+    private static let characters: [UInt8] =
+        [0] + Array("-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz".utf8)
+
+    /// Each byte's digit in a short code: 0 for a byte no id holds; 128 added for a byte an id
+    /// may begin with (`[A-Za-z0-9]`).
+    private static let digits: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for (digit, byte) in characters.enumerated().dropFirst() {
+            let first = byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".") && byte != UInt8(ascii: "_")
+            table[Int(byte)] = UInt8(digit) | (first ? 128 : 0)
+        }
+        return table
+    }()
+
+    /// The code of an id of 1 to `shortLength` bytes that match the pattern; nil for any other
+    /// bytes (too long to be short, or not an id).
+    private static func shortCode(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+        guard (1...shortLength).contains(bytes.count) else { return nil }
+        return digits.withUnsafeBufferPointer { digits in
+            let first = digits[Int(bytes[0])]
+            guard first & 128 != 0 else { return nil }
+            var code = UInt64(first & 127)
+            // Without a branch a byte: the least digit kept (0 for a byte no id holds), looked at once.
+            var least: UInt8 = 127
+            for i in 1..<bytes.count {
+                let digit = digits[Int(bytes[i])] & 127
+                least = min(least, digit)
+                code = code &* 66 &+ UInt64(digit)
+            }
+            return least == 0 ? nil : code &* powers[shortLength - bytes.count]
+        }
+    }
+
+    /// Whether UTF-8 bytes match `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`: a check of input that
+    /// keeps no id.
+    static func matches(bytes: UnsafeRawBufferPointer) -> Bool {
+        guard (1...64).contains(bytes.count) else { return false }
+        return digits.withUnsafeBufferPointer { digits in
+            var least: UInt8 = 127
+            for i in 1..<bytes.count { least = min(least, digits[Int(bytes[i])]) }
+            return digits[Int(bytes[0])] & 128 != 0 && least != 0
+        }
+    }
 }

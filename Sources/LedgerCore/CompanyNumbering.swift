@@ -3,12 +3,12 @@ import CGlibc
 /// Numbers companies 0, 1, 2, … in the order they are first met, for a fold that groups
 /// millions of events by company.
 ///
-/// An open-addressing table keyed by the FNV-1a hash of the id (`CompanyID.fnv1a`, which a fold
-/// in parts computes anyway), the id itself compared only when the hashes match. Swift's
-/// `Dictionary` hashed every id with SipHash and searched a table that misses the cache: 8% of
-/// a one-core replay at 100,000 companies. A slot holds its company too (an id of up to 15
-/// bytes lies in the string itself), so that a search reads the one slot prefetched for it, where
-/// it read a list of companies by number too, which missed the cache for nearly every event.
+/// An open-addressing table keyed by the id's hash (`CompanyID.hash64`, which a fold in parts
+/// computes anyway), the id itself compared only when the hashes match. Swift's `Dictionary`
+/// hashed every id with SipHash and searched a table that misses the cache: 8% of a one-core
+/// replay at 100,000 companies. A slot holds its company too (eight bytes), so that a search
+/// reads the one slot prefetched for it, where it read a list of companies by number too, which
+/// missed the cache for nearly every event.
 struct CompanyNumbering {
     /// Each slot's hash, number and company; number -1 marks an empty slot.
     private var slots: [Slot]

@@ -39,7 +39,7 @@ public struct ProfileChange: Hashable, Sendable {
 
     /// The name and registration number a change sets, boxed: most changes set neither (a
     /// renewed registration, a new headcount), and a replay holds millions of changes, each in
-    /// an event that must fit in 56 bytes.
+    /// an event that must fit in 48 bytes.
     private enum Texts: Hashable, Sendable {
         case none
         indirect case some(name: String?, brNumber: String?)
@@ -91,7 +91,7 @@ public struct ProfileChange: Hashable, Sendable {
 
 /// An event's meaning, one case per type of EVENTS.md.
 ///
-/// A replay holds every event of the log (20 million at `hongkong`) in one array, 56 bytes each
+/// A replay holds every event of the log (20 million at `hongkong`) in one array, 48 bytes each
 /// with its seq (`CompactValuesTests`): the few large cases (an application's profile, an
 /// excusal's note and end) are boxed, one allocation for each of those events, so that the
 /// payment, request and renewal that make most of a log take no room for them.

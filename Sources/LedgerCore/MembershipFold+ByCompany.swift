@@ -244,12 +244,12 @@ extension MembershipFold {
             let buffer = events
             // Each company's hash, computed once when the event comes into view ahead of the one
             // being grouped (to prefetch its numbering slot), is kept until it is reached.
-            var hashes = (0..<numberingDistance).map { $0 < buffer.count ? buffer[$0].event.company?.fnv1a ?? 0 : 0 }
+            var hashes = (0..<numberingDistance).map { $0 < buffer.count ? buffer[$0].event.company?.hash64 ?? 0 : 0 }
             // Fields read in place: a copy of each event would retain and release its payload.
             for position in buffer.indices {
                 let hash = hashes[position % numberingDistance]
                 if position + numberingDistance < buffer.count {
-                    let ahead = buffer[position + numberingDistance].event.company?.fnv1a ?? 0
+                    let ahead = buffer[position + numberingDistance].event.company?.hash64 ?? 0
                     hashes[position % numberingDistance] = ahead
                     if parts == 1 || MembershipFold.part(ofHash: ahead, parts) == part { numbers.prefetch(hash: ahead) }
                 }
@@ -278,7 +278,7 @@ extension MembershipFold {
         // are not folded here).
         let included = shared.map { key -> [Int32]? in
             guard case .indexRoundRecorded(_, let list) = events[position(key)].event.body else { return nil }
-            return list.compactMap { numbers.existingNumber(of: $0, hash: $0.fnv1a) }.sorted()
+            return list.compactMap { numbers.existingNumber(of: $0, hash: $0.hash64) }.sorted()
         }
         var starts = [0]
         starts.reserveCapacity(counts.count + 1)

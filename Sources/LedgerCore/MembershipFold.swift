@@ -118,7 +118,7 @@ public struct MembershipFold: Sendable {
         return fold
     }
 
-    /// The part (of `parts`) the events of a company whose `fnv1a` is `hash` fold in.
+    /// The part (of `parts`) the events of a company whose `hash64` is `hash` fold in.
     static func part(ofHash hash: UInt64, _ parts: Int) -> Int { Int(hash % UInt64(parts)) }
 
     /// Folds over disjoint companies (`fold(_:reversed:part:of:)`) put together as one, or nil when

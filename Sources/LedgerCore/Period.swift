@@ -7,7 +7,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
     /// Two bytes (a period's year is 1–9998, as it is written): an optional period then takes
     /// three, and a payment (amount, reference, period) fits beside the envelope in a replay's
-    /// 56-byte event.
+    /// 48-byte event.
     private var year: Int16
 
     public init(startYear: Int) { year = Int16(clamping: startYear) }

@@ -59,12 +59,12 @@ import Testing
         #expect(MemoryLayout<FeeRequestRecord>.stride == 64)
     }
 
-    @Test("an event takes 56 bytes in a replay's array: the large cases are boxed, a renewal is not")
+    @Test("an event takes 48 bytes in a replay's array: the large cases are boxed, a renewal is not")
     func eventSize() {
         #expect(MemoryLayout<Profile>.size == 45)
         #expect(MemoryLayout<ProfileChange>.size <= 24)
         #expect(MemoryLayout<Period?>.size == 3)
-        #expect(MemoryLayout<SequencedEvent>.stride == 56)
+        #expect(MemoryLayout<SequencedEvent>.stride == 48)
     }
 
     @Test("a status change takes 56 bytes, and its rule, seqs and note read back (R11, R18: two seqs)")

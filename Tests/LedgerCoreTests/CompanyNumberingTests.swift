@@ -10,10 +10,10 @@ import Testing
         var numbering = CompanyNumbering()
         let companies = try (0..<5_000).map { try #require(CompanyID("HK\($0)")) }
         for (i, company) in companies.enumerated() {
-            #expect(numbering.number(of: company, hash: company.fnv1a) == Int32(i))
+            #expect(numbering.number(of: company, hash: company.hash64) == Int32(i))
         }
         for (i, company) in companies.enumerated().reversed() {
-            #expect(numbering.number(of: company, hash: company.fnv1a) == Int32(i))
+            #expect(numbering.number(of: company, hash: company.hash64) == Int32(i))
         }
         #expect(numbering.companies == companies)
     }
@@ -33,10 +33,11 @@ import Testing
         #expect(numbering.number(of: other, hash: 43) == 100)
     }
 
-    @Test("a company's hash is FNV-1a over its bytes, the same in every process, for short and long ids")
-    func fnv1a() throws {
-        // Values from an independent FNV-1a (Python) over the ids' UTF-8.
-        #expect(try #require(CompanyID("HK0002150")).fnv1a == 0x83EC_7842_D37B_8794)
-        #expect(try #require(CompanyID("a-much-longer-company.id_0123456789")).fnv1a == 0xF054_E16F_1F80_99DD)
+    @Test("a company's hash is the same in every process: of its code when short, of FNV-1a over its bytes when long")
+    func hash64() throws {
+        // Values from an independent SplitMix64 finalizer (Python) over the base-66 code of a
+        // short id, and over the 32-bit FNV-1a of a long id's UTF-8.
+        #expect(try #require(CompanyID("HK0002150")).hash64 == 0xF347_9457_11E2_C2F1)
+        #expect(try #require(CompanyID("a-much-longer-company.id_0123456789")).hash64 == 0x230E_481E_BA62_6A5F)
     }
 }

@@ -49,7 +49,7 @@ import Testing
         for parts in [2, 3] {
             for part in 0..<parts {
                 let (_, grouping) = MembershipFold.grouped(events[...], reversed: [], part: part, of: parts)
-                let names = ["B", "A"].filter { MembershipFold.part(ofHash: CompanyID($0)!.fnv1a, parts) == part }
+                let names = ["B", "A"].filter { MembershipFold.part(ofHash: CompanyID($0)!.hash64, parts) == part }
                 let first = names.isEmpty ? [] : [Int32](0..<Int32(names.count))
                 #expect(grouping.included.first == .some(nil))
                 #expect(grouping.included[1] == first, "\(parts) parts, part \(part)")
