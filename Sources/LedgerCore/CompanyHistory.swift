@@ -77,26 +77,40 @@ public struct ProfileVersion: Hashable, Sendable {
 }
 
 /// Money applied to a fee request on a date (R16).
+///
+/// 16 bytes: a request holds its first allocation in place, and the seq fits in four
+/// (`SequencedEvent.maxSeq`).
 public struct Allocation: Hashable, Sendable {
     public var amount: Cents
-    /// The `FeePaid` that brought the money (or the request itself, when credit paid it).
-    public var seq: Int
-    // Last: a request holds its first allocation in place, and a four-byte date after the
-    // eight-byte fields leaves room for the optional's tag (20 bytes, not 24).
+    private var position: UInt32
     public var on: Day
 
+    /// - Precondition: `seq` is in `0...SequencedEvent.maxSeq`.
     public init(on: Day, amount: Cents, seq: Int) {
         self.amount = amount
-        self.seq = seq
+        self.position = UInt32(seq)
         self.on = on
     }
+
+    /// The `FeePaid` that brought the money (or the request itself, when credit paid it).
+    public var seq: Int { Int(position) }
 }
 
 /// A `DelayExcused` cover of one request (R18).
 public struct Excusal: Hashable, Sendable {
     public var on: Day
     public var until: Day?
-    public var seq: Int
+    private var position: UInt32
+
+    /// - Precondition: `seq` is in `0...SequencedEvent.maxSeq`.
+    public init(on: Day, until: Day?, seq: Int) {
+        self.on = on
+        self.until = until
+        self.position = UInt32(seq)
+    }
+
+    /// The `DelayExcused` that gave it.
+    public var seq: Int { Int(position) }
 
     /// Whether this cover protects the request on `day`.
     public func isInForce(on day: Day) -> Bool { on <= day && (until.map { day <= $0 } ?? true) }
@@ -104,28 +118,32 @@ public struct Excusal: Hashable, Sendable {
 
 /// A fee request with everything paid and excused against it (R15–R18).
 ///
-/// A fold of a whole ledger holds millions of them, so each is 64 bytes: its company is its
+/// A fold of a whole ledger holds millions of them, so each is 56 bytes: its company is its
 /// history's, its due date follows from its date, what was paid from its allocations (most
-/// hold one, in place), and its term number is held in four bytes.
+/// hold one, in place), and its seq and term number are held in four bytes each.
 public struct FeeRequestRecord: Hashable, Sendable {
-    public var seq: Int
     public var amount: Cents
     /// In fold order: a later one replaces an earlier one from its `on`.
     public var excusals: [Excusal] = []
     /// Money applied to it, in fold order (`allocate` adds to it).
     public private(set) var allocations = Allocations()
-    public var period: Period
+    private var position: UInt32
     public var requestedOn: Day
     private var termNumber: Int32
+    public var period: Period
 
     /// - Parameter term: the number of the membership term it belongs to (0, 1, …).
+    /// - Precondition: `seq` is in `0...SequencedEvent.maxSeq`.
     init(seq: Int, term: Int, period: Period, requestedOn: Day, amount: Cents) {
-        self.seq = seq
+        self.position = UInt32(seq)
         self.termNumber = Int32(clamping: term)
         self.period = period
         self.requestedOn = requestedOn
         self.amount = amount
     }
+
+    /// The `FeeRequested` it stands for.
+    public var seq: Int { Int(position) }
 
     /// The number of the membership term it belongs to (0, 1, …).
     public var term: Int { Int(termNumber) }

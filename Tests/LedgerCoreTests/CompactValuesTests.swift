@@ -51,12 +51,13 @@ import Testing
         #expect(request.settledOn == Day("2024-05-20")!)
     }
 
-    @Test("a fee request takes 64 bytes and an allocation 20, with the first allocation in place")
+    @Test("a fee request takes 56 bytes and an allocation 16, with the first allocation in place")
     func sizes() {
         // A fold of a whole ledger holds millions of requests: each byte is megabytes.
-        #expect(MemoryLayout<Allocation>.size == 20)
-        #expect(MemoryLayout<Allocations>.size == 28)
-        #expect(MemoryLayout<FeeRequestRecord>.stride == 64)
+        #expect(MemoryLayout<Allocation>.size == 16)
+        #expect(MemoryLayout<Allocations>.size == 24)
+        #expect(MemoryLayout<Excusal>.stride == 16)
+        #expect(MemoryLayout<FeeRequestRecord>.stride == 56)
     }
 
     @Test("an event takes 48 bytes in a replay's array: the large cases are boxed, a renewal is not")
