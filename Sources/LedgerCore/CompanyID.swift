@@ -3,9 +3,9 @@
 /// Eight bytes, an optional one too, with no reference to count: a replay holds a company in
 /// every one of its 20 million events (`SequencedEvent`, 48 bytes; a `String` took 16), and
 /// grouping and the fold compare and hash them by the million. An id of up to ten characters
-/// is its own code (`Code.short`), in base 66 with the first character most significant, so
-/// that codes compare as the ids do; a longer one is numbered in a table kept for the process
-/// (`LongCompanyIDs`), its code the number and a hash of its bytes.
+/// is its own code, in base 66 with the first character most significant, so that codes compare
+/// as the ids do; a longer one is numbered in a table kept for the process (`LongCompanyIDs`),
+/// its code the number and a hash of its bytes.
 public struct CompanyID: Hashable, Comparable, @unchecked Sendable, CustomStringConvertible {
     // A pointer never followed: its bits are the code, never zero, so that an optional id is
     // eight bytes too (nil is the null pointer). Unchecked `Sendable`: the bits are a value.
