@@ -82,35 +82,35 @@ public struct ProfileVersion: Hashable, Sendable {
 /// (`SequencedEvent.maxSeq`).
 public struct Allocation: Hashable, Sendable {
     public var amount: Cents
-    private var position: UInt32
+    private var position: CompactSeq
     public var on: Day
 
     /// - Precondition: `seq` is in `0...SequencedEvent.maxSeq`.
     public init(on: Day, amount: Cents, seq: Int) {
         self.amount = amount
-        self.position = UInt32(seq)
+        self.position = CompactSeq(seq)
         self.on = on
     }
 
     /// The `FeePaid` that brought the money (or the request itself, when credit paid it).
-    public var seq: Int { Int(position) }
+    public var seq: Int { position.value }
 }
 
 /// A `DelayExcused` cover of one request (R18).
 public struct Excusal: Hashable, Sendable {
     public var on: Day
     public var until: Day?
-    private var position: UInt32
+    private var position: CompactSeq
 
     /// - Precondition: `seq` is in `0...SequencedEvent.maxSeq`.
     public init(on: Day, until: Day?, seq: Int) {
         self.on = on
         self.until = until
-        self.position = UInt32(seq)
+        self.position = CompactSeq(seq)
     }
 
     /// The `DelayExcused` that gave it.
-    public var seq: Int { Int(position) }
+    public var seq: Int { position.value }
 
     /// Whether this cover protects the request on `day`.
     public func isInForce(on day: Day) -> Bool { on <= day && (until.map { day <= $0 } ?? true) }
@@ -127,7 +127,7 @@ public struct FeeRequestRecord: Hashable, Sendable {
     public var excusals: [Excusal] = []
     /// Money applied to it, in fold order (`allocate` adds to it).
     public private(set) var allocations = Allocations()
-    private var position: UInt32
+    private var position: CompactSeq
     public var requestedOn: Day
     private var termNumber: Int32
     public var period: Period
@@ -135,7 +135,7 @@ public struct FeeRequestRecord: Hashable, Sendable {
     /// - Parameter term: the number of the membership term it belongs to (0, 1, …).
     /// - Precondition: `seq` is in `0...SequencedEvent.maxSeq`.
     init(seq: Int, term: Int, period: Period, requestedOn: Day, amount: Cents) {
-        self.position = UInt32(seq)
+        self.position = CompactSeq(seq)
         self.termNumber = Int32(clamping: term)
         self.period = period
         self.requestedOn = requestedOn
@@ -143,7 +143,7 @@ public struct FeeRequestRecord: Hashable, Sendable {
     }
 
     /// The `FeeRequested` it stands for.
-    public var seq: Int { Int(position) }
+    public var seq: Int { position.value }
 
     /// The number of the membership term it belongs to (0, 1, …).
     public var term: Int { Int(termNumber) }

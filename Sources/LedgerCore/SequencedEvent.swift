@@ -6,7 +6,7 @@
 /// the decoders refuse a stored line numbered beyond it, and an append that would pass it.
 public struct SequencedEvent: Hashable, Sendable {
     public var event: Event
-    private var position: UInt32
+    private var position: CompactSeq
 
     /// The highest seq a ledger holds: 4,294,967,295, some two hundred centuries of `hongkong`.
     public static let maxSeq = Int(UInt32.max)
@@ -14,11 +14,11 @@ public struct SequencedEvent: Hashable, Sendable {
     /// - Precondition: `seq` is in `0...maxSeq`.
     public init(seq: Int, event: Event) {
         self.event = event
-        self.position = UInt32(seq)
+        self.position = CompactSeq(seq)
     }
 
     public var seq: Int {
-        get { Int(position) }
-        set { position = UInt32(newValue) }
+        get { position.value }
+        set { position = CompactSeq(newValue) }
     }
 }
