@@ -258,7 +258,13 @@ public struct MembershipFold: Sendable {
     }
 
     /// Every company's history, by company id.
-    public var histories: [CompanyHistory] { companies.map(\.history).sorted { $0.company < $1.company } }
+    public var histories: [CompanyHistory] {
+        // The ids sorted, then each history copied once: sorting the histories themselves moved
+        // each some twenty times, a retain and a release of its lists at every move (2% of a
+        // one-core `hongkong` replay).
+        let ids = companies.map(\.history.company)
+        return ids.indices.sorted { ids[$0] < ids[$1] }.map { companies[$0].history }
+    }
 
     /// One company's history, if it has filed.
     public func history(of company: CompanyID) -> CompanyHistory? { index[company].map { companies[$0].history } }
