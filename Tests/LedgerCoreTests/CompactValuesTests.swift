@@ -62,16 +62,16 @@ import Testing
 
     @Test("an event takes 48 bytes in a replay's array: the large cases are boxed, a renewal is not")
     func eventSize() {
-        #expect(MemoryLayout<Profile>.size == 45)
+        #expect(MemoryLayout<Profile>.size == 44)
         #expect(MemoryLayout<ProfileChange>.size <= 24)
         #expect(MemoryLayout<Period?>.size == 3)
         #expect(MemoryLayout<SequencedEvent>.stride == 48)
     }
 
-    @Test("a status change takes 56 bytes, and its rule, seqs and note read back (R11, R18: two seqs)")
+    @Test("a status change takes 48 bytes, and its rule, seqs and note read back (R11, R18: two seqs)")
     func statusChange() {
         // 1.7 million of them at `hongkong`: no array of seqs or note string of their own.
-        #expect(MemoryLayout<StatusChange>.stride == 56)
+        #expect(MemoryLayout<StatusChange>.stride == 48)
         let day = Day("2024-05-01")!
         let voided = StatusChange(
             on: day,
@@ -116,6 +116,27 @@ import Testing
         // Both texts taken away: the same value as a change that never had them.
         #expect(change == ProfileChange(brExpiresOn: Day("2031-01-01")!))
         #expect(change.hashValue == ProfileChange(brExpiresOn: Day("2031-01-01")!).hashValue)
+    }
+
+    @Test("R6, R7: a profile's expiry and sector share a word and read back at every date; a version is 48 bytes")
+    func profileExpiryAndSector() {
+        #expect(MemoryLayout<ProfileVersion>.stride == 48)
+        for text in ["0001-01-01", "1969-12-31", "1970-01-01", "2030-06-30", "9999-12-31"] {
+            let day = Day(text)!
+            for sector in Sector.allCases {
+                var packed = Profile(name: "A Ltd", brNumber: "1", brExpiresOn: day, sector: sector, employeesInHK: 9)
+                #expect(packed.brExpiresOn == day && packed.sector == sector)
+                // Setting one leaves the other as it was.
+                let other: Sector = sector == .manufacturing ? .nonManufacturing : .manufacturing
+                packed.sector = other
+                #expect(packed.brExpiresOn == day && packed.sector == other)
+                packed.brExpiresOn = Day("2030-01-01")!
+                #expect(packed.brExpiresOn == Day("2030-01-01")! && packed.sector == other)
+                #expect(packed.isSME == (other == .manufacturing ? 9 < 100 : 9 < 50))
+            }
+        }
+        let version = ProfileVersion(on: Day("2024-05-01")!, profile: profile)
+        #expect(version.on == Day("2024-05-01")! && version.profile == profile)
     }
 
     @Test("R3: a membership year reads back its start year, and a year out of range is clamped, not wrapped")
