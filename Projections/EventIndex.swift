@@ -462,7 +462,6 @@ public final class EventIndex: AppendHistory {
                 throw ProjectionError("an index round does not read back from the index")
             }
             let round = Event(
-                type: .indexRoundRecorded,
                 on: on,
                 company: nil,
                 body: .indexRoundRecorded(round: label, included: included[seq] ?? [])

@@ -1,7 +1,7 @@
 /// A company's identifier in the ledger: `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`.
 ///
 /// Eight bytes, an optional one too, with no reference to count: a replay holds a company in
-/// every one of its 20 million events (`SequencedEvent`, 48 bytes; a `String` took 16), and
+/// every one of its 20 million events (`SequencedEvent`, 40 bytes; a `String` took 16), and
 /// grouping and the fold compare and hash them by the million. An id of up to ten characters
 /// is its own code, in base 66 with the first character most significant, so that codes compare
 /// as the ids do; a longer one is numbered in a table kept for the process (`LongCompanyIDs`),

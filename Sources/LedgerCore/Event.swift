@@ -56,7 +56,7 @@ public struct ProfileChange: Hashable, Sendable {
 
     /// The name and registration number a change sets, boxed: most changes set neither (a
     /// renewed registration, a new headcount), and a replay holds millions of changes, each in
-    /// an event that must fit in 48 bytes.
+    /// an event that must fit in 40 bytes.
     private enum Texts: Hashable, Sendable {
         case none
         indirect case some(name: String?, brNumber: String?)
@@ -108,7 +108,7 @@ public struct ProfileChange: Hashable, Sendable {
 
 /// An event's meaning, one case per type of EVENTS.md.
 ///
-/// A replay holds every event of the log (20 million at `hongkong`) in one array, 48 bytes each
+/// A replay holds every event of the log (20 million at `hongkong`) in one array, 40 bytes each
 /// with its seq (`CompactValuesTests`): the few large cases (an application's profile, an
 /// excusal's note and end) are boxed, one allocation for each of those events, so that the
 /// payment, request and renewal that make most of a log take no room for them.
@@ -121,28 +121,69 @@ public enum EventBody: Hashable, Sendable {
     case feeScheduleSet(full: Cents, affiliate: Cents)
     /// `amount` is nil only in input that leaves it to the ledger (R15).
     case feeRequested(period: Period, amount: Cents?)
-    case feePaid(amount: Cents, reference: String, period: Period?)
+    case feePaid(Payment)
     indirect case delayExcused(period: Period, cause: ExcusalCause, note: String?, until: Day?)
     case indexRoundRecorded(round: String, included: [CompanyID])
     case profileUpdated(ProfileChange)
     case classChanged(MemberClass)
     case memberResigned
     case eventReversed(reverses: Int, reason: String)
+
+    /// A payment of its three facts (`Payment`).
+    public static func feePaid(amount: Cents, reference: String, period: Period?) -> EventBody {
+        .feePaid(Payment(amount: amount, reference: reference, period: period))
+    }
+
+    /// The type of event it is the meaning of.
+    public var type: EventType {
+        switch self {
+        case .applicationFiled: .applicationFiled
+        case .documentsSubmitted: .documentsSubmitted
+        case .recommendationReceived: .recommendationReceived
+        case .membershipApproved: .membershipApproved
+        case .applicationRejected: .applicationRejected
+        case .feeScheduleSet: .feeScheduleSet
+        case .feeRequested: .feeRequested
+        case .feePaid: .feePaid
+        case .delayExcused: .delayExcused
+        case .indexRoundRecorded: .indexRoundRecorded
+        case .profileUpdated: .profileUpdated
+        case .classChanged: .classChanged
+        case .memberResigned: .memberResigned
+        case .eventReversed: .eventReversed
+        }
+    }
 }
 
 /// One event as the rules see it: when it took effect, whom it names, what it says.
 public struct Event: Hashable, Sendable {
-    public var type: EventType
-    /// The date it took effect in the world (R1).
-    public var on: Day
     /// The company it names; nil for schedules, index rounds and reversals.
     public var company: CompanyID?
     public var body: EventBody
+    // The date in three bytes, after the body's 25 (its largest payloads, 24, and its case):
+    // with the seq's four, a replay's event takes 40 bytes. Calendar dates (years 1–9999) are
+    // within ±3.7 million days of 1970, inside the ±8.4 million that three bytes hold.
+    private var dayHigh: Int8
+    private var dayLow: UInt16
 
-    public init(type: EventType, on: Day, company: CompanyID?, body: EventBody) {
-        self.type = type
-        self.on = on
+    /// - Precondition: `on` is a calendar date (within ±2²³ days of 1970).
+    public init(on: Day, company: CompanyID?, body: EventBody) {
         self.company = company
         self.body = body
+        (dayHigh, dayLow) = Event.packed(on)
+    }
+
+    /// Its type: its body's.
+    public var type: EventType { body.type }
+
+    /// The date it took effect in the world (R1).
+    public var on: Day {
+        get { Day(ordinal: Int(dayHigh) << 16 | Int(dayLow)) }
+        set { (dayHigh, dayLow) = Event.packed(newValue) }
+    }
+
+    private static func packed(_ day: Day) -> (Int8, UInt16) {
+        precondition(abs(day.ordinal) < 1 << 23, "an event takes effect on a calendar date")
+        return (Int8(truncatingIfNeeded: day.ordinal >> 16), UInt16(truncatingIfNeeded: day.ordinal))
     }
 }

@@ -203,7 +203,7 @@ public enum EventCodec {
                 reason: try required(.reason, { p.text($0) })
             )
         }
-        return Event(type: type, on: on, company: company, body: body)
+        return Event(on: on, company: company, body: body)
     }
 
     /// A UUID in lowercase, or nil when `text` is not `8-4-4-4-12` hexadecimal digits.

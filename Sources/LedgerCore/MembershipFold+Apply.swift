@@ -61,8 +61,15 @@ extension MembershipFold {
                 setStatus(ci, .rejected, on: e.on, rule: "R12", seq: seq, note: "application rejected")
             case .feeRequested(let period, let amount):
                 try requestFee(ci, period: period, amount: amount, on: e.on, seq: seq)
-            case .feePaid(let amount, let reference, let period):
-                try pay(ci, amount: amount, reference: reference, period: period, on: e.on, seq: seq)
+            case .feePaid(let payment):
+                try pay(
+                    ci,
+                    amount: payment.amount,
+                    reference: payment.reference,
+                    period: payment.period,
+                    on: e.on,
+                    seq: seq
+                )
             case .delayExcused(let period, _, _, let until):
                 try excuse(ci, period: period, until: until, on: e.on, seq: seq)
             case .profileUpdated(let change):

@@ -5,9 +5,8 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
         get { Int(year) }
         set { year = Int16(clamping: newValue) }
     }
-    /// Two bytes (a period's year is 1–9998, as it is written): an optional period then takes
-    /// three, and a payment (amount, reference, period) fits beside the envelope in a replay's
-    /// 48-byte event.
+    /// Two bytes (a period's year is 1–9998, as it is written): an optional period takes three,
+    /// and a payment keeps one in the word it shares with its amount (`Payment`).
     private var year: Int16
 
     public init(startYear: Int) { year = Int16(clamping: startYear) }

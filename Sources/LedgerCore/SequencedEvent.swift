@@ -1,7 +1,7 @@
 /// An event with its position in the ledger: the unit the fold consumes.
 ///
-/// 48 bytes (`CompactValuesTests`): a replay holds every event of the log in one array (20
-/// million at `hongkong`), so the seq is kept in four bytes after the event's, where a whole
+/// 40 bytes (`CompactValuesTests`): a replay holds every event of the log in one array (20
+/// million at `hongkong`), so the seq is kept in four bytes after the event's 36, where a whole
 /// word took eight beside them and made 64. A ledger therefore holds at most `maxSeq` events:
 /// the decoders refuse a stored line numbered beyond it, and an append that would pass it.
 public struct SequencedEvent: Hashable, Sendable {

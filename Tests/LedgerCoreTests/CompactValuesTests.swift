@@ -60,12 +60,49 @@ import Testing
         #expect(MemoryLayout<FeeRequestRecord>.stride == 56)
     }
 
-    @Test("an event takes 48 bytes in a replay's array: the large cases are boxed, a renewal is not")
+    @Test("an event takes 40 bytes in a replay's array: the large cases are boxed, a renewal is not")
     func eventSize() {
         #expect(MemoryLayout<Profile>.size == 44)
         #expect(MemoryLayout<ProfileChange>.size <= 24)
         #expect(MemoryLayout<Period?>.size == 3)
-        #expect(MemoryLayout<SequencedEvent>.stride == 48)
+        #expect(MemoryLayout<Payment>.size == 24)
+        #expect(MemoryLayout<EventBody>.size == 25)
+        #expect(MemoryLayout<Event>.size == 36)
+        #expect(MemoryLayout<SequencedEvent>.stride == 40)
+    }
+
+    @Test("R16: a payment's amount, reference and period read back, at the largest amount and every kind of year")
+    func paymentFacts() {
+        let largest = Cents.parse("999999999.99")!
+        for amount in [Cents(1), Cents(110_000), largest] {
+            for period in [
+                nil, Period(startYear: 1), Period(startYear: 2024), Period(startYear: 9998),
+                Period(startYear: Int(Int16.min)), Period(startYear: Int(Int16.max)),
+            ] as [Period?] {
+                let body = EventBody.feePaid(amount: amount, reference: "HK0026461-3", period: period)
+                guard case .feePaid(let payment) = body else {
+                    Issue.record("not a payment: \(body)")
+                    continue
+                }
+                #expect(payment.amount == amount && payment.period == period && payment.reference == "HK0026461-3")
+                #expect(body.type == .feePaid)
+            }
+        }
+        #expect(
+            Payment(amount: Cents(5), reference: "a", period: nil)
+                != Payment(amount: Cents(5), reference: "a", period: Period(startYear: 2024))
+        )
+    }
+
+    @Test("R1: an event's date reads back in its three bytes, from the first calendar day to the last")
+    func eventDate() {
+        for text in ["0001-01-01", "1969-12-31", "1970-01-01", "2024-02-29", "9999-12-31"] {
+            var event = Event(on: Day(text)!, company: CompanyID("C1"), body: .memberResigned)
+            #expect(event.on == Day(text)! && event.type == .memberResigned && event.company == CompanyID("C1"))
+            event.on = Day("2030-06-30")!
+            #expect(event.on == Day("2030-06-30")!)
+            #expect(event == Event(on: Day("2030-06-30")!, company: CompanyID("C1"), body: .memberResigned))
+        }
     }
 
     @Test("a status change takes 48 bytes, and its rule, seqs and note read back (R11, R18: two seqs)")

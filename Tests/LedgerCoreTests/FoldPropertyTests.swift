@@ -181,7 +181,6 @@ import Testing
                             SequencedEvent(
                                 seq: events.count + 1,
                                 event: Event(
-                                    type: .recommendationReceived,
                                     on: on,
                                     company: company,
                                     body: .recommendationReceived(recommender: recommender)

@@ -13,7 +13,6 @@ import Testing
                 recorded: Instant(milliseconds: 0),
                 id: EventID.random(),
                 event: Event(
-                    type: .memberResigned,
                     on: Day("2024-01-01")!,
                     company: CompanyID("C\(seq)"),
                     body: .memberResigned
