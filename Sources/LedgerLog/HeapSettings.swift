@@ -91,6 +91,13 @@ public enum HeapSettings {
         #endif
     }
 
+    /// Gives back to the kernel the heap's free pages, wherever they lie (`malloc_trim`).
+    public static func trimFreeHeap() {
+        #if canImport(Glibc)
+        _ = malloc_trim(0)
+        #endif
+    }
+
     static let hugePage = 2 << 20
     /// The machine's memory: a heap grown past half of it would be refused, or starve the rest.
     static var physicalMemory: Int {
