@@ -1,116 +1,101 @@
 /// A whole history's events put, in place, in the order a fold by company uses them
-/// (`MembershipFold.fold(consuming:part:of:notes:histories:release:)`): part 0's companies, each
-/// company's events in fold order (R4, R5), then part 1's, and so on, so that the memory of the
-/// events used can be given back while the fold goes on.
+/// (`MembershipFold.fold(consuming:part:companies:notes:histories:release:)`): part 0's companies,
+/// each company's events in fold order (R4, R5), then part 1's, and so on, so that the memory of
+/// the events used can be given back while the fold goes on; with what each part's fold needs to
+/// know of its companies (`groupings`).
 ///
-/// In two steps, in the events' own memory: a radix pass moves each event into the bucket of
-/// 16,384 slots its place falls in (reading and writing at one point per bucket, as a stream
-/// does), then each bucket, small enough for the cache, is put in order just before the fold
-/// reaches it. With several parts the radix pass is two, the second on every core: each event
-/// into its part's range, then each part's range into its buckets (0.93 s on one core at
-/// `hongkong` against 0.17 s and 0.46 s on two). (Following the permutation's cycles over the
-/// whole history took 4–5 s at `hongkong`, a wait for memory at every event; moving the events
-/// to new memory bucket by bucket took 1.4 s but first touches of 1.3 GB, which cost a rebuild
-/// 5 s more.)
+/// No array is kept beside the events with an entry for each: every step reads what it needs
+/// from the event itself. (The design before kept eight bytes an event beside them, a company
+/// number and a position, then a bucket and a place: 160 MB at `hongkong`, where a replay peaks.)
+/// 1. The events no part folds (reversals and what they reverse, R26; those every company shares,
+///    copied out first) are moved after the others, each judged where it was read (a cursor from
+///    each end).
+/// 2. A radix pass moves each event into its bucket: its company's part, then one of about
+///    `bucket` events among the part's, both from its company's hash (`CompanyID.hash64`), reading
+///    and writing at one point per bucket, as a stream does. With several parts the pass is two,
+///    the second on every core.
+/// 3. Each bucket, small enough for the cache, is sorted: by company (hash, then id), a company's
+///    events by (`on`, seq). Then each part's companies are counted and numbered in that order.
 public final class CompanyOrderedEvents: @unchecked Sendable {
-    // Each part's fold touches only its own range of the events and of `places`.
+    // Each part's steps touch only its own range of the events.
 
-    /// Events to a bucket: a bucket of events (1 MiB) and its places stay in the cache.
+    /// Events to a bucket, about: a bucket of events and its sort keys stay in the cache.
     public static let bucketEvents = 1 << 14
 
-    /// Events to a bucket here (at most 65,536: a place is two bytes).
-    let bucket: Int
-    /// The parts' groupings, without their positions (used up here).
+    /// What each part's fold needs to know of its companies, in part order.
     public let groupings: [MembershipFold.PartGrouping]
     /// The events every part shares (schedules and rounds), copied out, in fold order.
     public let shared: [SequencedEvent]
     /// Each part's range of the events.
     let parts: [Range<Int>]
     private let all: UnsafeMutableBufferPointer<SequencedEvent>
-    /// Where in its bucket the event at each index belongs.
-    private let places: UnsafeMutablePointer<UInt16>
 
     /// Puts `events` (a whole history in seq order) in fold order, in place; deinitializes those
     /// no part folds (the shared events, copied first, reversals and what they reverse), which
     /// go after the parts.
-    /// - Parameter groupings: every part's, in part order; their positions are used up.
-    /// - Parameter bucket: events to a bucket, at the least: more when there would otherwise be
-    ///   65,536 buckets or more (an event's bucket number is two bytes), past a billion events.
+    /// - Parameter reversed: `MembershipFold.reversedSeqs(events)`.
+    /// - Parameter parts: how many parts the companies are shared out in, by hash.
+    /// - Parameter bucket: events to a bucket, about (at least one bucket to a part).
     /// - Parameter inParallel: runs `body(0)` … `body(count - 1)`, on every core if it can (each
     ///   call touches its own part's events only); the default runs them one after another.
     public init(
         inPlace events: UnsafeMutableBufferPointer<SequencedEvent>,
-        groupings: inout [MembershipFold.PartGrouping],
+        reversed: Set<Int>,
+        parts: Int,
         bucket: Int = bucketEvents,
         inParallel: Runner = CompanyOrderedEvents.oneAfterAnother
     ) {
-        let bucket = CompanyOrderedEvents.bucket(atLeast: bucket, events: events.count, parts: groupings.count)
-        precondition(bucket > 0 && bucket <= 1 << 16, "a bucket's places are two bytes")
-        self.bucket = bucket
-        shared = groupings.first?.shared.map { events[MembershipFold.position($0)] } ?? []
+        precondition(parts >= 1 && bucket >= 1, "at least one part, and buckets of at least one event")
         all = events
-        places = .allocate(capacity: max(events.count, 1))
-        // Buckets: each part's, from its start, then one for the events left out.
-        var parts: [Range<Int>] = []
-        var bucketStarts: [Int] = []
-        var firstBucket: [Int] = []
-        for grouping in groupings {
-            let start = parts.last?.upperBound ?? 0
-            parts.append(start..<(start + grouping.positions.count))
-            firstBucket.append(bucketStarts.count)
-            bucketStarts += stride(from: start, to: start + grouping.positions.count, by: bucket)
+        let leftOut = LeftOutEvents(UnsafeBufferPointer(events), reversed: reversed)
+        var sharedKeys: [UInt64] = []
+        for i in events.indices where events[i].event.company == nil && !leftOut.contains(i, type: events[i].event.type)
+        {
+            sharedKeys.append(MembershipFold.orderKey(events[i].event.on, i))
         }
-        self.parts = parts
-        let leftOut = bucketStarts.count
-        bucketStarts += [parts.last?.upperBound ?? 0, events.count]
-        firstBucket.append(leftOut)
-        // Each event's bucket and place in it, by index, moved with the event.
-        // Two bytes each, beside the places' two and the positions' four: the three are held at
-        // once here, where a replay of `hongkong` peaks (as four bytes, 38 MiB more).
-        let bucketOf = UnsafeMutablePointer<UInt16>.allocate(capacity: max(events.count, 1))
-        defer { bucketOf.deallocate() }
-        bucketOf.initialize(repeating: UInt16(leftOut), count: events.count)
-        places.initialize(repeating: 0, count: max(events.count, 1))
-        var positions: [[UInt32]] = []
-        for p in groupings.indices {
-            positions.append(groupings[p].positions)
-            groupings[p].positions = []
+        shared = sharedKeys.sorted().map { events[MembershipFold.position($0)] }
+        guard let base = events.baseAddress else {
+            self.parts = Array(repeating: 0..<0, count: parts)
+            groupings = Array(repeating: MembershipFold.PartGrouping(), count: parts)
+            return
         }
-        self.groupings = groupings
-        guard let base = events.baseAddress else { return }
-        let slots = Slots(events: base, bucketOf: bucketOf, places: places, count: events.count)
-        slots.mark(consume positions, firstBucket: firstBucket, bucket: bucket, inParallel: inParallel)
-        if parts.count == 1 {
-            slots.distribute(bucketStarts[...]) { Int($0) }
+        let slots = Slots(events: base)
+        let kept = slots.partition(events.count) { i in
+            base[i].event.company != nil && !leftOut.contains(i, type: base[i].event.type)
+        }
+        // Each part's buckets, side by side in part order.
+        let perPart = max(1, (kept + parts * bucket - 1) / (parts * bucket))
+        let buckets = BucketMap(parts: parts, perPart: perPart)
+        var bucketStarts = [Int](repeating: 0, count: parts * perPart + 1)
+        for i in 0..<kept { bucketStarts[buckets.bucket(of: base[i].event.company!) + 1] += 1 }
+        for b in 0..<(parts * perPart) { bucketStarts[b + 1] += bucketStarts[b] }
+        let partStarts = (0...parts).map { bucketStarts[$0 * perPart] }
+        self.parts = (0..<parts).map { partStarts[$0]..<partStarts[$0 + 1] }
+        if parts == 1 {
+            slots.distribute(bucketStarts) { i in buckets.bucket(of: base[i].event.company!) }
         } else {
             // Two passes instead of one, the second on every core: each event first into its
-            // part's range (or the left-out events' range), the few ranges filled as streams;
-            // then each part's range into its buckets, apart from the other parts'.
-            var rangeOfBucket = [Int](repeating: parts.count, count: leftOut + 1)
-            for p in parts.indices {
-                for b in firstBucket[p]..<firstBucket[p + 1] { rangeOfBucket[b] = p }
-            }
-            let partStarts = firstBucket.map { bucketStarts[$0] } + [events.count]
-            rangeOfBucket.withUnsafeBufferPointer { rangeOf in slots.distribute(partStarts[...]) { rangeOf[Int($0)] } }
-            let (starts, first) = (bucketStarts, firstBucket)
-            inParallel(parts.count) { p in
-                slots.distribute(starts[first[p]...first[p + 1]]) { Int($0) - first[p] }
-            }
+            // part's range, the few ranges filled as streams; then each part's range into its
+            // buckets, apart from the other parts'.
+            slots.distribute(partStarts) { i in buckets.part(of: base[i].event.company!) }
         }
-        let end = parts.last?.upperBound ?? 0
-        (base + end).deinitialize(count: events.count - end)
+        let starts = bucketStarts
+        let sharedEvents = shared
+        let made = Handed(UnsafeMutablePointer<MembershipFold.PartGrouping>.allocate(capacity: parts))
+        defer { made.pointer.deallocate() }
+        inParallel(parts) { p in
+            let own = Array(starts[(p * perPart)...((p + 1) * perPart)])
+            let base = slots.events
+            if parts > 1 { slots.distribute(own) { i in buckets.bucket(of: base[i].event.company!) - p * perPart } }
+            for b in 0..<perPart { slots.sortBucket(own[b]..<own[b + 1]) }
+            let events = UnsafeBufferPointer(start: base + own[0], count: own[perPart] - own[0])
+            (made.pointer + p).initialize(to: MembershipFold.PartGrouping(events, shared: sharedEvents))
+        }
+        groupings = (0..<parts).map { (made.pointer + $0).move() }
+        (base + kept).deinitialize(count: events.count - kept)
     }
 
-    /// Events to a bucket for `events` in `parts`: `bucket`, or more if the buckets would otherwise
-    /// number 65,536 or more, since a bucket's number is two bytes (each part's last bucket may be
-    /// partial, and one more holds the events left out).
-    static func bucket(atLeast bucket: Int, events: Int, parts: Int) -> Int {
-        let most = (1 << 16) - parts - 2
-        return max(bucket, (events + most - 1) / most)
-    }
-
-    /// Runs `body(0)` … `body(count - 1)`, on every core if it can: the passes each part's or
-    /// each share's indices make apart.
+    /// Runs `body(0)` … `body(count - 1)`, on every core if it can: the passes each part makes apart.
     public typealias Runner = (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void
 
     /// Runs `body(0)` … `body(count - 1)` in turn: `init`'s default, with no threads.
@@ -118,73 +103,13 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         for i in 0..<count { body(i) }
     }
 
-    /// The events, with each one's bucket and place, as the radix passes move them.
-    private struct Slots: @unchecked Sendable {
-        // Passes run at once touch their own ranges of indices only.
-        let events: UnsafeMutablePointer<SequencedEvent>
-        let bucketOf: UnsafeMutablePointer<UInt16>
-        let places: UnsafeMutablePointer<UInt16>
-        let count: Int
-
-        /// Marks each event with its bucket and place: part `p`'s `j`th (in fold order), at index
-        /// `positions[p][j]`, goes to bucket `firstBucket[p] + j / bucket`. On every core, each
-        /// marking the events in its own share of the indices (the parts' events lie side by
-        /// side: shared out by part, the cores would write to the same cache lines).
-        func mark(
-            _ positions: [[UInt32]],
-            firstBucket: [Int],
-            bucket: Int,
-            inParallel: Runner
-        ) {
-            let shares = positions.count
-            inParallel(shares) { k in
-                let share = UInt32(count * k / shares)..<UInt32(count * (k + 1) / shares)
-                for p in positions.indices {
-                    for (j, position) in positions[p].enumerated() where share.contains(position) {
-                        bucketOf[Int(position)] = UInt16(firstBucket[p] + j / bucket)
-                        places[Int(position)] = UInt16(truncatingIfNeeded: j % bucket)
-                    }
-                }
-            }
-        }
-
-        /// Moves every event between `starts.first` and `starts.last` into the range (of those
-        /// `starts` delimit, in order) that `range(its bucket)` names: each range filled from its
-        /// start, and an event that belongs elsewhere swapped to the next free slot of its own
-        /// (reading and writing at one point per range, as a stream does).
-        @inline(__always)
-        func distribute(_ starts: ArraySlice<Int>, _ range: (UInt16) -> Int) {
-            var next = Array(starts.dropLast())
-            let ends = Array(starts.dropFirst())
-            for r in next.indices {
-                while next[r] < ends[r] {
-                    let i = next[r]
-                    let t = range(bucketOf[i])
-                    if t == r {
-                        next[r] += 1
-                        continue
-                    }
-                    let j = next[t]
-                    next[t] += 1
-                    CompanyOrderedEvents.swap(events + i, events + j)
-                    (bucketOf[i], bucketOf[j]) = (bucketOf[j], bucketOf[i])
-                    (places[i], places[j]) = (places[j], places[i])
-                }
-            }
-        }
-    }
-
-    deinit { places.deallocate() }
-
     /// Part `part`'s events.
     func events(ofPart part: Int) -> UnsafeMutableBufferPointer<SequencedEvent> {
         UnsafeMutableBufferPointer(rebasing: all[parts[part]])
     }
 
     /// Part `part`'s companies in `tasks` runs of consecutive numbers, each with about as many
-    /// events, for folds that take them in turn on every core; the buckets that two runs share
-    /// are put in order here, once, so that neither run orders one the other is reading
-    /// (`fold(consuming:part:companies:…)` orders only the buckets that lie within its run).
+    /// events, for folds that take them in turn on every core.
     public func companyRuns(ofPart part: Int, tasks: Int) -> [Range<Int>] {
         let starts = groupings[part].starts
         let companies = starts.count - 1
@@ -204,28 +129,117 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         }
         // A part without companies still has its fold (which checks the rounds everyone shares).
         if runs.isEmpty { runs = [0..<0] }
-        let room = UnsafeMutablePointer<SequencedEvent>.allocate(capacity: bucket)
-        defer { room.deallocate() }
-        // Each such bucket once: a bucket may hold several runs' boundaries.
-        var shared = Set<Int>()
-        for run in runs.dropLast() where starts[run.upperBound] % bucket != 0 {
-            let first = starts[run.upperBound] - starts[run.upperBound] % bucket
-            if shared.insert(first).inserted { order(bucketAt: first, ofPart: part, room: room) }
-        }
         return runs
     }
 
-    /// Puts the bucket that starts at index `index` of part `part`'s events in order, in place:
-    /// each event moved to its place in `room` (room for a bucket, in the cache), then all moved
-    /// back at once (following the places' cycles moved each event twice through a swap). Once for
-    /// each bucket: the places are not put in order with the events.
-    func order(bucketAt index: Int, ofPart part: Int, room: UnsafeMutablePointer<SequencedEvent>) {
-        let start = parts[part].lowerBound + index
-        let count = min(bucket, parts[part].upperBound - start)
-        let events = all.baseAddress! + start
-        let places = self.places + start
-        for i in 0..<count { (room + Int(places[i])).moveInitialize(from: events + i, count: 1) }
-        events.moveInitialize(from: room, count: count)
+    /// Which part and bucket a company's events go to, from its hash: the part from its low
+    /// bits (`MembershipFold.part(ofHash:_:)`), the bucket among the part's from its high ones.
+    struct BucketMap {
+        let parts: Int
+        let perPart: Int
+
+        @inline(__always)
+        func part(of company: CompanyID) -> Int { MembershipFold.part(ofHash: company.hash64, parts) }
+
+        @inline(__always)
+        func bucket(of company: CompanyID) -> Int {
+            let hash = company.hash64
+            return MembershipFold.part(ofHash: hash, parts) * perPart + Int(((hash >> 32) &* UInt64(perPart)) >> 32)
+        }
+    }
+
+    /// The events, as the passes move them.
+    private struct Slots: @unchecked Sendable {
+        // Passes run at once touch their own ranges of indices only.
+        let events: UnsafeMutablePointer<SequencedEvent>
+
+        /// Moves the events of `0..<count` for which `keeps` holds (asked of each where it lies
+        /// before anything moves) before the others; returns how many there are.
+        func partition(_ count: Int, keeps: (Int) -> Bool) -> Int {
+            var (low, high) = (0, count - 1)
+            while true {
+                while low <= high && keeps(low) { low += 1 }
+                while low <= high && !keeps(high) { high -= 1 }
+                guard low < high else { return low }
+                CompanyOrderedEvents.swap(events + low, events + high)
+                low += 1
+                high -= 1
+            }
+        }
+
+        /// Moves every event between `starts.first` and `starts.last` into the range (of those
+        /// `starts` delimit, in order) that `range(its index)` names: each range filled from its
+        /// start, and an event that belongs elsewhere swapped to the next free slot of its own
+        /// (reading and writing at one point per range, as a stream does).
+        @inline(__always)
+        func distribute(_ starts: [Int], _ range: (Int) -> Int) {
+            var next = Array(starts.dropLast())
+            let ends = Array(starts.dropFirst())
+            for r in next.indices {
+                while next[r] < ends[r] {
+                    let i = next[r]
+                    let t = range(i)
+                    if t == r {
+                        next[r] += 1
+                        continue
+                    }
+                    let j = next[t]
+                    next[t] += 1
+                    CompanyOrderedEvents.swap(events + i, events + j)
+                }
+            }
+        }
+
+        /// Puts the events of `range` in fold order: by company (hash, then id), and a company's
+        /// by (`on`, seq). Each event moved once into a room of the bucket's size, in order, and
+        /// all moved back at once.
+        func sortBucket(_ range: Range<Int>) {
+            guard range.count > 1 else { return }
+            var keys = [Key]()
+            keys.reserveCapacity(range.count)
+            for i in range {
+                let event = events + i
+                let company = event.pointee.event.company!
+                keys.append(
+                    Key(
+                        hash: company.hash64,
+                        order: MembershipFold.orderKey(event.pointee.event.on, event.pointee.seq),
+                        company: company,
+                        index: UInt32(i - range.lowerBound)
+                    )
+                )
+            }
+            keys.sort()
+            let room = UnsafeMutablePointer<SequencedEvent>.allocate(capacity: range.count)
+            defer { room.deallocate() }
+            for (k, key) in keys.enumerated() {
+                (room + k).moveInitialize(from: events + range.lowerBound + Int(key.index), count: 1)
+            }
+            (events + range.lowerBound).moveInitialize(from: room, count: range.count)
+        }
+    }
+
+    /// A pointer handed to the tasks of `inParallel`, each of which writes its own element.
+    private struct Handed<T>: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<T>
+        init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+    }
+
+    /// An event's place in its bucket's order.
+    private struct Key: Comparable {
+        var hash: UInt64
+        var order: UInt64
+        var company: CompanyID
+        var index: UInt32
+
+        static func < (a: Key, b: Key) -> Bool {
+            if a.hash != b.hash { return a.hash < b.hash }
+            // Two companies of one hash, as unlikely as that is, are still two.
+            if a.company != b.company { return a.company < b.company }
+            return a.order < b.order
+        }
+
+        static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.company == b.company && a.order == b.order }
     }
 
     /// Swaps two events' memory (no retain or release).

@@ -175,6 +175,25 @@ extension MembershipFold {
         var latestDay = Int32.min
         /// Whether one is dated before an earlier seq of the company (a backdated entry).
         var isBackdated = false
+
+        /// Counts one more event, of `type`, on `day`.
+        mutating func add(_ type: EventType, on day: Day) {
+            add(type, dayOrdinal: Int32(truncatingIfNeeded: day.ordinal))
+        }
+
+        /// Counts one more event, of `type`, on the day of ordinal `day`.
+        @inline(__always)
+        mutating func add(_ type: EventType, dayOrdinal day: Int32) {
+            count += 1
+            if day < latestDay { isBackdated = true }
+            latestDay = max(latestDay, day)
+            switch type {
+            case .feeRequested: requests += 1
+            case .feePaid: payments += 1
+            case .applicationFiled, .profileUpdated: profiles += 1
+            default: break
+            }
+        }
     }
 
     /// Makes room in company `ci`'s lists for what its events will add, so that they are
@@ -228,18 +247,7 @@ extension MembershipFold {
         // of grouping's time at hongkong). In seq order still, so a company's backdating is seen.
         var waiting = [Counted](repeating: Counted(), count: countingDistance)
         var numbered = 0
-        func count(_ item: Counted) {
-            let number = Int(item.number)
-            counts[number].count += 1
-            if item.day < counts[number].latestDay { counts[number].isBackdated = true }
-            counts[number].latestDay = max(counts[number].latestDay, item.day)
-            switch item.type {
-            case .feeRequested: counts[number].requests += 1
-            case .feePaid: counts[number].payments += 1
-            case .applicationFiled, .profileUpdated: counts[number].profiles += 1
-            default: break
-            }
-        }
+        func count(_ item: Counted) { counts[Int(item.number)].add(item.type, dayOrdinal: item.day) }
         do {
             let buffer = events
             // Each company's hash, computed once when the event comes into view ahead of the one

@@ -1,20 +1,60 @@
 extension MembershipFold {
-    /// One part's events grouped by company (`grouped`), for a fold that uses the events up.
+    /// What a fold that uses its events up needs to know of one part's companies, read from
+    /// the part's events once they are in fold order (`CompanyOrderedEvents`): where each
+    /// company's events start, what they add to its lists, and each round's companies.
     public struct PartGrouping: Sendable {
-        var shared: [UInt64]
-        var positions: [UInt32]
-        var starts: [Int]
-        var counts: [CompanyEvents]
-        var included: [[Int32]?]
+        var starts = [0]
+        var counts: [CompanyEvents] = []
+        var included: [[Int32]?] = []
 
-        /// Groups the events of part `part` of `parts`'s companies (see `grouped`).
-        /// - Parameter events: a whole history in seq order.
-        /// - Parameter reversed: `reversedSeqs(events)`.
-        public init(_ events: UnsafeBufferPointer<SequencedEvent>, reversed: Set<Int>, part: Int, of parts: Int) {
-            let (shared, groups) = grouped(events, reversed: reversed, part: part, of: parts)
-            (self.shared, positions, starts, counts, included) =
-                (shared, groups.positions, groups.starts, groups.counts, groups.included)
+        /// A part with no companies.
+        init() {}
+
+        /// - Parameter events: the part's events, in fold order: each company's together.
+        /// - Parameter shared: the events every company shares, in fold order.
+        init(_ events: UnsafeBufferPointer<SequencedEvent>, shared: [SequencedEvent]) {
+            var numbers = CompanyNumbering()
+            (starts, counts) = PartGrouping.companies(events, numbering: &numbers)
+            let numbered = numbers
+            included = shared.map { MembershipFold.numbers(ofRound: $0.event.body, in: numbered) }
         }
+
+        /// Where each company's events start (and where the last ends), and what they add to
+        /// its lists; each company numbered in `numbering` as it is met.
+        private static func companies(
+            _ events: UnsafeBufferPointer<SequencedEvent>,
+            numbering: inout CompanyNumbering
+        ) -> ([Int], [CompanyEvents]) {
+            var starts: [Int] = []
+            var counts: [CompanyEvents] = []
+            var current: CompanyID?
+            for i in events.indices {
+                // Read through a pointer, in place (a copy would retain and release its payload).
+                let event = events.baseAddress! + i
+                let company = event.pointee.event.company!
+                if company != current {
+                    current = company
+                    _ = numbering.number(of: company, hash: company.hash64)
+                    starts.append(i)
+                    counts.append(CompanyEvents())
+                }
+                counts[counts.count - 1].add(type(of: event), on: event.pointee.event.on)
+            }
+            starts.append(events.count)
+            return (starts, counts)
+        }
+
+        /// The event's type, read in place. Not inlined: inlined here, the release build's
+        /// optimizer (Swift 6.3, CopyPropagation) failed its own ownership check and crashed.
+        @inline(never)
+        private static func type(of event: UnsafePointer<SequencedEvent>) -> EventType { event.pointee.event.type }
+    }
+
+    /// The numbers of an index round's companies, in order (those with none are not this
+    /// part's); nil for any other event.
+    static func numbers(ofRound body: EventBody, in numbers: CompanyNumbering) -> [Int32]? {
+        guard case .indexRoundRecorded(_, let list) = body else { return nil }
+        return list.compactMap { numbers.existingNumber(of: $0, hash: $0.hash64) }.sorted()
     }
 
     /// `fold(_:reversed:part:of:notes:histories:)` of the events of part `part` in `ordered` (of
@@ -35,10 +75,6 @@ extension MembershipFold {
         let grouping = ordered.groupings[part]
         let companies = companies ?? 0..<(grouping.starts.count - 1)
         let run = grouping.starts[companies.lowerBound]..<grouping.starts[companies.upperBound]
-        // Room of its own for the buckets it orders: those that begin and end in its run (one it
-        // shares with another run was ordered before either began).
-        let room = UnsafeMutablePointer<SequencedEvent>.allocate(capacity: ordered.bucket)
-        defer { room.deallocate() }
         var taken = run.lowerBound
         var released = run.lowerBound
         do {
@@ -49,9 +85,6 @@ extension MembershipFold {
                 notes: notes,
                 histories: histories,
                 event: { i in
-                    if i % ordered.bucket == 0 && min(i + ordered.bucket, all.count) <= run.upperBound {
-                        ordered.order(bucketAt: i, ofPart: part, room: room)
-                    }
                     taken = i + 1
                     return (all.baseAddress! + i).move()
                 },

@@ -11,7 +11,7 @@ public struct Payment: Hashable, Sendable {
 
     /// - Precondition: `amount` is from 0 to 2⁴⁶ - 1 cents (EVENTS.md allows under 10¹¹).
     public init(amount: Cents, reference: String, period: Period?) {
-        precondition((0..<(1 << 46)).contains(amount.value), "a payment's amount is below HK$1,000,000,000")
+        precondition((0..<(1 << 46)).contains(amount.value), "a payment's amount fits in 46 bits of cents")
         amountAndPeriod = UInt64(amount.value) << 17 | Payment.bits(of: period)
         self.reference = reference
     }

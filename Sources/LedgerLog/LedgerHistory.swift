@@ -303,15 +303,13 @@ public struct LedgerHistory: Sendable {
         parts: Int = min(AvailableCores.count, 8),
         bucket: Int = CompanyOrderedEvents.bucketEvents
     ) -> MembershipFold? {
-        let slots = EventSlots(events: events, ids: nil)
         guard let reversed = try? MembershipFold.reversedSeqs(UnsafeBufferPointer(events)) else {
             events.baseAddress?.deinitialize(count: events.count)
             return nil
         }
-        var groupings = ParallelMap.map(parts) { part in
-            MembershipFold.PartGrouping(UnsafeBufferPointer(slots.events), reversed: reversed, part: part, of: parts)
-        }
-        let ordered = CompanyOrderedEvents(inPlace: events, groupings: &groupings, bucket: bucket) { count, body in
+        let ordered = CompanyOrderedEvents(inPlace: events, reversed: reversed, parts: parts, bucket: bucket) {
+            count,
+            body in
             _ = ParallelMap.map(count, body)
         }
         // Each part's companies in runs that the cores take in turn: a part folded on another

@@ -1,3 +1,4 @@
+import Foundation
 import LedgerTestSupport
 import Testing
 
@@ -36,72 +37,96 @@ import Testing
     }
 
     @Test(
-        "R4, R5: the events are put in the order grouping gives, whether the parts' radix passes run in turn or on every core",
+        "R4, R5, R26: the events are put in fold order, each company's together in one part and by (on, seq), the same whether the parts run in turn or on every core",
         arguments: [3, 11] as [UInt64]
     )
-    func companyOrderSameInParallel(seed: UInt64) throws {
+    func companyOrder(seed: UInt64) throws {
         let events = RandomHistory.sequenced(RandomHistory.generate(seed: seed))
         let reversed = try MembershipFold.reversedSeqs(events[...])
-        for parts in [2, 3] {
+        let folded = events.filter { event in
+            event.event.company != nil && event.event.type != .eventReversed && !reversed.contains(event.seq)
+        }
+        for parts in [1, 2, 3] {
             for bucket in [1, 5, CompanyOrderedEvents.bucketEvents] {
+                let label = "seed \(seed), \(parts) parts, buckets of \(bucket)"
                 var orders: [[Int]] = []
                 for inParallel in [false, true] {
                     let buffer = UnsafeMutableBufferPointer<SequencedEvent>.allocate(capacity: events.count)
                     defer { buffer.deallocate() }
                     _ = buffer.initialize(from: events)
-                    var groupings = (0..<parts).map { part in
-                        events.withUnsafeBufferPointer {
-                            MembershipFold.PartGrouping($0, reversed: reversed, part: part, of: parts)
-                        }
-                    }
-                    // What grouping asks for: each part's events, in its fold order.
-                    let expected = groupings.flatMap { $0.positions.map { events[Int($0)].seq } }
                     let ordered =
                         inParallel
-                        ? CompanyOrderedEvents(inPlace: buffer, groupings: &groupings, bucket: bucket) { count, body in
+                        ? CompanyOrderedEvents(inPlace: buffer, reversed: reversed, parts: parts, bucket: bucket) {
+                            count,
+                            body in
                             _ = ParallelMap.map(count, body)
                         }
-                        : CompanyOrderedEvents(inPlace: buffer, groupings: &groupings, bucket: bucket)
-                    // Each part's events, each bucket put in order as its fold would.
+                        : CompanyOrderedEvents(inPlace: buffer, reversed: reversed, parts: parts, bucket: bucket)
+                    #expect(
+                        ordered.shared.map(\.seq)
+                            == events.filter {
+                                $0.event.company == nil && $0.event.type != .eventReversed && !reversed.contains($0.seq)
+                            }.sorted {
+                                MembershipFold.orderKey($0.event.on, $0.seq)
+                                    < MembershipFold.orderKey($1.event.on, $1.seq)
+                            }.map(\.seq),
+                        "\(label)"
+                    )
                     var order: [Int] = []
-                    let room = UnsafeMutablePointer<SequencedEvent>.allocate(capacity: bucket)
-                    defer { room.deallocate() }
+                    var seen = Set<CompanyID>()
                     for part in 0..<parts {
-                        let own = ordered.events(ofPart: part)
-                        for start in stride(from: 0, to: own.count, by: bucket) {
-                            ordered.order(bucketAt: start, ofPart: part, room: room)
+                        let own = Array(ordered.events(ofPart: part))
+                        ordered.events(ofPart: part).baseAddress?.deinitialize(count: own.count)
+                        let grouping = ordered.groupings[part]
+                        #expect(
+                            grouping.starts.last == own.count && grouping.counts.count == grouping.starts.count - 1,
+                            "\(label)"
+                        )
+                        for g in grouping.counts.indices {
+                            let company = own[grouping.starts[g]..<grouping.starts[g + 1]]
+                            let id = try #require(company.first?.event.company)
+                            // One company's events, all of them, in this part only, in fold order.
+                            #expect(
+                                company.allSatisfy { $0.event.company == id } && seen.insert(id).inserted,
+                                "\(label)"
+                            )
+                            #expect(MembershipFold.part(ofHash: id.hash64, parts) == part, "\(label)")
+                            let keys = company.map { MembershipFold.orderKey($0.event.on, $0.seq) }
+                            #expect(keys == keys.sorted() && Int(grouping.counts[g].count) == company.count, "\(label)")
                         }
+                        #expect(grouping.included.allSatisfy { $0 == nil || $0! == $0!.sorted() }, "\(label)")
                         order += own.map(\.seq)
-                        own.baseAddress?.deinitialize(count: own.count)
                     }
-                    #expect(order == expected, "seed \(seed), \(parts) parts, buckets of \(bucket)")
+                    #expect(order.sorted() == folded.map(\.seq), "\(label): every folded event once, no other")
                     orders.append(order)
                 }
-                #expect(orders[0] == orders[1], "seed \(seed), \(parts) parts, buckets of \(bucket)")
+                #expect(orders[0] == orders[1], "\(label)")
             }
         }
     }
 
-    @Test(
-        "a bucket's number fits in two bytes for histories up to 4.29 billion events (65,526 full buckets); below a billion the buckets are as asked"
-    )
-    func bucketNumbersFit() {
-        for parts in 1...8 {
-            for events in [0, 1, 65_000, 20_107_106, 1 << 30, 1 << 31, (1 << 16) * ((1 << 16) - 10)] {
-                let bucket = CompanyOrderedEvents.bucket(
-                    atLeast: CompanyOrderedEvents.bucketEvents,
-                    events: events,
-                    parts: parts
-                )
-                // The most buckets the parts can take (each part's last may be partial), then the left-out one.
+    @Test("companies are spread evenly over every part's buckets, each company to one bucket of its own part")
+    func bucketsEven() throws {
+        let ids = (0..<60_000).map { CompanyID("HK\(String(format: "%07d", $0 * 7 + 3))")! }
+        for parts in [1, 2, 3] {
+            for perPart in [1, 7, 64] {
+                let map = CompanyOrderedEvents.BucketMap(parts: parts, perPart: perPart)
+                var sizes = [Int](repeating: 0, count: parts * perPart)
+                for id in ids {
+                    let bucket = map.bucket(of: id)
+                    #expect(
+                        bucket / perPart == map.part(of: id)
+                            && map.part(of: id) == MembershipFold.part(ofHash: id.hash64, parts)
+                    )
+                    sizes[bucket] += 1
+                }
+                // The fullest bucket within a fifth of the mean (uneven buckets would sort slowly).
+                let mean = Double(ids.count) / Double(sizes.count)
                 #expect(
-                    bucket <= 1 << 16 && events / bucket + parts <= (1 << 16) - 1,
-                    "\(events) events, \(parts) parts"
+                    Double(sizes.max()!) < mean * 1.2,
+                    "\(parts) parts, \(perPart) buckets each: \(sizes.max()!) against \(mean)"
                 )
-                if events < 1_000_000_000 { #expect(bucket == CompanyOrderedEvents.bucketEvents) }
             }
-            #expect(CompanyOrderedEvents.bucket(atLeast: 1, events: 500, parts: parts) == 1)
-            #expect(CompanyOrderedEvents.bucket(atLeast: 1, events: 1 << 20, parts: parts) == 17)
         }
     }
 
