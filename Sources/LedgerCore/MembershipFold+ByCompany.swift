@@ -284,10 +284,8 @@ extension MembershipFold {
         shared.sort()
         // Each round's companies of this part by number, in order (those with no events here
         // are not folded here).
-        let included = shared.map { key -> [Int32]? in
-            guard case .indexRoundRecorded(_, let list) = events[position(key)].event.body else { return nil }
-            return list.compactMap { numbers.existingNumber(of: $0, hash: $0.hash64) }.sorted()
-        }
+        let numbering = numbers
+        let included = shared.map { MembershipFold.numbers(ofRound: events[position($0)].event.body, in: numbering) }
         var starts = [0]
         starts.reserveCapacity(counts.count + 1)
         for company in counts { starts.append(starts.last! + Int(company.count)) }
