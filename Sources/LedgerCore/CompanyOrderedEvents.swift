@@ -36,8 +36,8 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
     /// - Parameter reversed: `MembershipFold.reversedSeqs(events)`.
     /// - Parameter parts: how many parts the companies are shared out in, by hash.
     /// - Parameter bucket: events to a bucket, about (at least one bucket to a part).
-    /// - Parameter inParallel: runs `body(0)` … `body(count - 1)`, on every core if it can (each
-    ///   call touches its own part's events only); the default runs them one after another.
+    /// - Parameter inParallel: gives `body(0)` … `body(count - 1)`, on every core if it can (each
+    ///   call touches its own part's events only); the default calls them one after another.
     public init(
         inPlace events: UnsafeMutableBufferPointer<SequencedEvent>,
         reversed: Set<Int>,
@@ -56,7 +56,10 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         shared = sharedKeys.sorted().map { events[MembershipFold.position($0)] }
         guard let base = events.baseAddress else {
             self.parts = Array(repeating: 0..<0, count: parts)
-            groupings = Array(repeating: MembershipFold.PartGrouping(), count: parts)
+            groupings = Array(
+                repeating: MembershipFold.PartGrouping(UnsafeBufferPointer(start: nil, count: 0), shared: shared),
+                count: parts
+            )
             return
         }
         let slots = Slots(events: base)
@@ -81,26 +84,29 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         }
         let starts = bucketStarts
         let sharedEvents = shared
-        let made = Handed(UnsafeMutablePointer<MembershipFold.PartGrouping>.allocate(capacity: parts))
-        defer { made.pointer.deallocate() }
-        inParallel(parts) { p in
+        groupings = inParallel(parts) { p in
             let own = Array(starts[(p * perPart)...((p + 1) * perPart)])
             let base = slots.events
             if parts > 1 { slots.distribute(own) { i in buckets.bucket(of: base[i].event.company!) - p * perPart } }
             for b in 0..<perPart { slots.sortBucket(own[b]..<own[b + 1]) }
             let events = UnsafeBufferPointer(start: base + own[0], count: own[perPart] - own[0])
-            (made.pointer + p).initialize(to: MembershipFold.PartGrouping(events, shared: sharedEvents))
+            return MembershipFold.PartGrouping(events, shared: sharedEvents)
         }
-        groupings = (0..<parts).map { (made.pointer + $0).move() }
         (base + kept).deinitialize(count: events.count - kept)
     }
 
-    /// Runs `body(0)` … `body(count - 1)`, on every core if it can: the passes each part makes apart.
-    public typealias Runner = (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void
+    /// `body(0)` … `body(count - 1)`, in order, run on every core if it can: the steps each
+    /// part takes apart, each giving its part's grouping.
+    public typealias Runner = (
+        _ count: Int, _ body: @Sendable (Int) -> MembershipFold.PartGrouping
+    ) -> [MembershipFold.PartGrouping]
 
-    /// Runs `body(0)` … `body(count - 1)` in turn: `init`'s default, with no threads.
-    public static func oneAfterAnother(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        for i in 0..<count { body(i) }
+    /// `body(0)` … `body(count - 1)` in turn: `init`'s default, with no threads.
+    public static func oneAfterAnother(
+        _ count: Int,
+        _ body: @Sendable (Int) -> MembershipFold.PartGrouping
+    ) -> [MembershipFold.PartGrouping] {
+        (0..<count).map(body)
     }
 
     /// Part `part`'s events.
@@ -217,12 +223,6 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
             }
             (events + range.lowerBound).moveInitialize(from: room, count: range.count)
         }
-    }
-
-    /// A pointer handed to the tasks of `inParallel`, each of which writes its own element.
-    private struct Handed<T>: @unchecked Sendable {
-        let pointer: UnsafeMutablePointer<T>
-        init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
     }
 
     /// An event's place in its bucket's order.

@@ -3,12 +3,9 @@ extension MembershipFold {
     /// the part's events once they are in fold order (`CompanyOrderedEvents`): where each
     /// company's events start, what they add to its lists, and each round's companies.
     public struct PartGrouping: Sendable {
-        var starts = [0]
-        var counts: [CompanyEvents] = []
-        var included: [[Int32]?] = []
-
-        /// A part with no companies.
-        init() {}
+        var starts: [Int]
+        var counts: [CompanyEvents]
+        var included: [[Int32]?]
 
         /// - Parameter events: the part's events, in fold order: each company's together.
         /// - Parameter shared: the events every company shares, in fold order.

@@ -308,9 +308,7 @@ public struct LedgerHistory: Sendable {
             return nil
         }
         let ordered = CompanyOrderedEvents(inPlace: events, reversed: reversed, parts: parts, bucket: bucket) {
-            count,
-            body in
-            _ = ParallelMap.map(count, body)
+            ParallelMap.map($0, $1)
         }
         // Each part's companies in runs that the cores take in turn: a part folded on another
         // thread than the first takes its state in small pages, and ended 0.3–0.5 s later.

@@ -57,9 +57,7 @@ import Testing
                     let ordered =
                         inParallel
                         ? CompanyOrderedEvents(inPlace: buffer, reversed: reversed, parts: parts, bucket: bucket) {
-                            count,
-                            body in
-                            _ = ParallelMap.map(count, body)
+                            ParallelMap.map($0, $1)
                         }
                         : CompanyOrderedEvents(inPlace: buffer, reversed: reversed, parts: parts, bucket: bucket)
                     #expect(
