@@ -13,12 +13,22 @@ public enum FileIO {
 
     /// Runs `body` with the file open for reading and its size.
     static func withReadOnlyFile<T>(_ path: String, _ body: (Int32, Int) throws(LogError) -> T) throws(LogError) -> T {
+        let (fd, size) = try openForReading(path)
+        defer { close(fd) }
+        return try body(fd, size)
+    }
+
+    /// The file open for reading, and its size; the caller closes it.
+    static func openForReading(_ path: String) throws(LogError) -> (fd: Int32, size: Int) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw failure("open", path) }
-        defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw failure("fstat", path) }
-        return try body(fd, Int(info.st_size))
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw failure("fstat", path, errno: code)
+        }
+        return (fd, Int(info.st_size))
     }
 
     /// The whole file's bytes.
@@ -26,22 +36,26 @@ public enum FileIO {
         try withReadOnlyFile(path) { fd, size throws(LogError) in try pread(fd, path: path, offset: 0, count: size) }
     }
 
-    /// The whole file's bytes, read into `buffer`, whose storage is used again when it is large
-    /// enough: a segment of a large log (100 MB) is above the size glibc keeps on its heap, and a
-    /// fresh buffer for each would be fresh pages for the kernel to zero, segment after segment.
-    static func read(_ path: String, into buffer: inout [UInt8]) throws(LogError) {
-        try withReadOnlyFile(path) { fd, size throws(LogError) in
-            if buffer.count < size {
-                buffer.append(contentsOf: repeatElement(0, count: size - buffer.count))
-            } else {
-                buffer.removeLast(buffer.count - size)
-            }
-            let done = buffer.withUnsafeMutableBytes { raw in
-                Result { () throws(LogError) in try pread(fd, path: path, offset: 0, into: raw) }
-            }
-            // A file cut back while it was read: what was there.
-            buffer.removeLast(size - (try done.get()))
+    /// `count` bytes at `offset` (fewer only at the end of the file), read into `buffer`, whose
+    /// storage is used again when it is large enough: a fresh buffer for each read would be
+    /// fresh pages for the kernel to zero, read after read.
+    static func pread(
+        _ fd: Int32,
+        path: String,
+        offset: Int,
+        count: Int,
+        into buffer: inout [UInt8]
+    ) throws(LogError) {
+        if buffer.count < count {
+            buffer.append(contentsOf: repeatElement(0, count: count - buffer.count))
+        } else {
+            buffer.removeLast(buffer.count - count)
         }
+        let done = buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(LogError) in try pread(fd, path: path, offset: offset, into: raw) }
+        }
+        // A file cut back while it was read: what was there.
+        buffer.removeLast(count - (try done.get()))
     }
 
     /// `count` bytes at `offset`; fewer only at the end of the file.

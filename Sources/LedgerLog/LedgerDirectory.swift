@@ -85,12 +85,14 @@ public struct LedgerDirectory: Sendable {
     /// The bytes on disk of the segments `numbers`.
     func bytes(ofSegments numbers: [Int]) -> Int { numbers.reduce(0) { $0 + FileIO.size(segmentPath($1)) } }
 
-    /// A buffer with room for the largest of the segments `numbers`, for each to be read into in
-    /// turn (`FileIO.read(_:into:)`): grown segment by segment instead, it was fresh pages, and a
-    /// copy, at each larger one (segments grow as the log does).
-    func segmentBuffer(for numbers: [Int]) -> [UInt8] {
+    /// A buffer with room for `window` bytes of the segments `numbers` (nil: the largest whole),
+    /// for each window to be read into in turn (`SegmentScan.forEachWindow(ofFile:)`): grown
+    /// segment by segment instead, it was fresh pages, and a copy, at each larger one (segments
+    /// grow as the log does).
+    func segmentBuffer(for numbers: [Int], window: Int?) -> [UInt8] {
+        let largest = numbers.map { FileIO.size(segmentPath($0)) }.max() ?? 0
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(numbers.map { FileIO.size(segmentPath($0)) }.max() ?? 0)
+        buffer.reserveCapacity(min(largest, window ?? largest))
         return buffer
     }
 }

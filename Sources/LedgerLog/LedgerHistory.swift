@@ -80,7 +80,7 @@ public struct LedgerHistory: Sendable {
     /// `room` (the segments after the first that does not fit are still read and checked, not decoded).
     /// - Parameter consume: see `Consumer`.
     /// - Parameter pieceBytes: how much of a commit's lines one task decodes (`CommitPiece`).
-    /// - Parameter window: how many bytes of a segment's frames are decompressed at a time.
+    /// - Parameter window: how many bytes of a segment's frames are read and decompressed at a time.
     /// - Parameter stopAfter: stop reading after the first window of a segment that holds an event
     ///   recorded after this instant (the history then holds the log up to the end of that window).
     static func load(
@@ -176,9 +176,9 @@ public struct LedgerHistory: Sendable {
         return fits ? history : nil
     }
 
-    /// How many bytes of frames a load decompresses at a time: a sealed segment holds some
-    /// 100 MB of frames (300 MB of lines), which decompressed whole were a fifth of a large
-    /// replay's peak; a window of this size still gives every core several commits to decode.
+    /// How many bytes of frames a load reads and decompresses at a time: a sealed segment holds
+    /// some 80 MB of frames (300 MB of lines), which held whole were a large replay's peak by
+    /// that much again; a window of this size still gives every core several commits to decode.
     static let window = 16 << 20
 
     /// Whether a load of this process has had the heap advised for the fold's state.

@@ -11,8 +11,8 @@ public struct LogReader: Sendable {
     ///     trailer says where it ends (trusted as `LogHead.quick` trusts it: a segment is only left
     ///     behind whole), and the segments before the one that holds it are not checked.
     ///   - progress: called after each segment with (log bytes read, log bytes in all).
-    ///   - window: how many bytes of a segment's frames are decompressed at a time (nil: all of
-    ///     them); `body` is called for each window's commits, with the same segment name.
+    ///   - window: how many bytes of a segment's frames are read and decompressed at a time
+    ///     (nil: all of them); `body` is called for each window's commits, with the same segment name.
     /// - Throws: `LogError.corrupt` naming the segment and byte offset (after `body` has had the
     ///   commits before the damage), or `.io`.
     public func forEachSegment(
@@ -26,7 +26,7 @@ public struct LogReader: Sendable {
         var before = 0
         var nextSeq = 1
         var prev = LogHead.empty.hash
-        var bytes = directory.segmentBuffer(for: numbers)
+        var buffer = directory.segmentBuffer(for: numbers, window: window)
         for (i, number) in numbers.enumerated() {
             if firstWanted > nextSeq, i + 1 < numbers.count {
                 let end = try directory.tail(ofSegmentBefore: numbers[i + 1], in: numbers)
@@ -37,9 +37,14 @@ public struct LogReader: Sendable {
                 }
             }
             let name = directory.segmentName(number)
-            try FileIO.read(directory.segmentPath(number), into: &bytes)
             var tornTail = false
-            try SegmentScan.forEachWindow(of: bytes, firstSeq: nextSeq, prevHash: prev, window: window) { scan in
+            let size = try SegmentScan.forEachWindow(
+                ofFile: directory.segmentPath(number),
+                firstSeq: nextSeq,
+                prevHash: prev,
+                window: window,
+                buffer: &buffer
+            ) { scan in
                 try body(name, scan.commits)
                 if let last = scan.commits.last {
                     nextSeq = last.trailer.lastSeq + 1
@@ -52,7 +57,7 @@ public struct LogReader: Sendable {
                     }
                 }
             }
-            before += bytes.count
+            before += size
             progress?(before, total)
             if tornTail { return }
         }

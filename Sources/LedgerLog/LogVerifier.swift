@@ -7,7 +7,7 @@ import LedgerCore
 public struct LogVerifier: Sendable {
     public let directory: LedgerDirectory
 
-    /// How many bytes of a segment's frames are decompressed at a time (`LedgerHistory.window`).
+    /// How many bytes of a segment's frames are read and decompressed at a time (`LedgerHistory.window`).
     var window: Int? = LedgerHistory.window
 
     public init(_ directory: LedgerDirectory) { self.directory = directory }
@@ -124,16 +124,16 @@ public struct LogVerifier: Sendable {
         events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { storage, count in
             HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(storage))
             let slots = LedgerHistory.EventSlots(events: storage, ids: nil)
-            var bytes = directory.segmentBuffer(for: numbers)
+            var buffer = directory.segmentBuffer(for: numbers, window: window)
             segments: for (i, number) in numbers.enumerated() {
                 let name = directory.segmentName(number)
-                try FileIO.read(directory.segmentPath(number), into: &bytes)
                 do {
-                    try SegmentScan.forEachWindow(
-                        of: bytes,
+                    let size = try SegmentScan.forEachWindow(
+                        ofFile: directory.segmentPath(number),
                         firstSeq: expectedSeq,
                         prevHash: prevRaw,
-                        window: window
+                        window: window,
+                        buffer: &buffer
                     ) { scan in
                         for commit in scan.commits {
                             let ranges = StoredLine.ranges(in: commit.content)
@@ -181,16 +181,16 @@ public struct LogVerifier: Sendable {
                             }
                         }
                     }
+                    before += size
                 } catch is OutOfRoom {
                     fits = false
                     break segments
                 }
-                before += bytes.count
             }
             // The rules are judged last (`verify(extending:progress:room:)`); a long history's
             // events are used up as they are folded, in less memory than a fold beside them.
             if fits, count >= consumingFrom {
-                bytes = []
+                buffer = []
                 consumed = LedgerHistory.consumingFold(
                     UnsafeMutableBufferPointer(rebasing: storage[..<count]),
                     notes: false,

@@ -1,5 +1,9 @@
 import LedgerCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One commit found in a segment: a data frame and its trailer.
 public struct Commit: Sendable {
     /// Byte offset of the data frame in the segment file.
@@ -40,25 +44,71 @@ public struct SegmentScan: Sendable {
     public init(bytes: [UInt8], firstSeq: Int?, prevHash: [UInt8]?) {
         self.init(
             bytes: bytes,
-            offsets: SegmentScan.commitOffsets(in: bytes),
+            offsets: SegmentScan.commitOffsets(in: bytes).offsets,
             from: SegmentScan.Start(offset: 0, firstSeq: firstSeq, prevHash: prevHash, segmentBytes: 0),
             before: bytes.count
         )
     }
 
-    /// Scans a segment's bytes a window at a time, as `init(bytes:firstSeq:prevHash:)` scans
-    /// them whole: `body` is given the scan of the commits that begin in each `window` bytes of
-    /// frames (nil: all of them), decompressed, and freed when it returns; the last scan given
-    /// holds the damage, if any.
+    /// Scans a segment file as `init(bytes:firstSeq:prevHash:)` scans its bytes, reading about
+    /// `window` bytes of frames at a time (nil: the whole file) into `buffer`: `body` is given the
+    /// scan of each window's commits, decompressed, and freed when it returns; the last scan
+    /// given holds the damage, if any. Offsets are the file's.
+    ///
+    /// A window ends with its last whole commit; where a window holds none, or one that does not
+    /// check out, the rest of the file is read, so that damage is judged against all that follows
+    /// it (`hasGoodCommitsAfter`) exactly as a scan of the whole file judges it.
+    /// - Returns: the file's size.
+    @discardableResult
     static func forEachWindow(
-        of bytes: [UInt8],
+        ofFile path: String,
         firstSeq: Int?,
         prevHash: [UInt8]?,
         window: Int?,
+        buffer: inout [UInt8],
+        _ body: (SegmentScan) throws -> Void
+    ) throws -> Int {
+        let (fd, size) = try FileIO.openForReading(path)
+        defer { close(fd) }
+        var start = Start(offset: 0, firstSeq: firstSeq, prevHash: prevHash, segmentBytes: 0)
+        var span = window ?? size
+        while true {
+            let wanted = min(span, size - start.offset)
+            try FileIO.pread(fd, path: path, offset: start.offset, count: wanted, into: &buffer)
+            // The window's scan starts at its own byte 0; its offsets are moved to the file's after.
+            let here = Start(
+                offset: 0,
+                firstSeq: start.firstSeq,
+                prevHash: start.prevHash,
+                segmentBytes: start.segmentBytes
+            )
+            if start.offset + wanted == size || buffer.count < wanted {
+                try forEachWindow(of: buffer, from: here, window: window) { try body($0.shifted(by: start.offset)) }
+                return size
+            }
+            let whole = commitOffsets(in: buffer)
+            let scan = SegmentScan(bytes: buffer, offsets: whole.offsets, from: here, before: whole.end)
+            guard !scan.commits.isEmpty, scan.damage == nil else {
+                span = size - start.offset
+                continue
+            }
+            let shifted = scan.shifted(by: start.offset)
+            try body(shifted)
+            start = start.after(shifted)
+        }
+    }
+
+    /// Scans `bytes` (a segment's, or the rest of one) from `start` a window at a time: `body` is
+    /// given the scan of the commits that begin in each `window` bytes of frames (nil: all of
+    /// them); the last scan given holds the damage, if any.
+    private static func forEachWindow(
+        of bytes: [UInt8],
+        from start: Start,
+        window: Int?,
         _ body: (SegmentScan) throws -> Void
     ) rethrows {
-        let offsets = commitOffsets(in: bytes)
-        var start = Start(offset: 0, firstSeq: firstSeq, prevHash: prevHash, segmentBytes: 0)
+        let offsets = commitOffsets(in: bytes).offsets
+        var start = start
         repeat {
             let end = window.map { offsets[...].first(atOrAfter: start.offset + $0) ?? bytes.count } ?? bytes.count
             let scan = SegmentScan(bytes: bytes, offsets: offsets, from: start, before: end)
@@ -66,6 +116,14 @@ public struct SegmentScan: Sendable {
             if scan.damage != nil { return }
             start = start.after(scan)
         } while start.offset < bytes.count
+    }
+
+    /// This scan with its offsets moved on by `base` (a window's scan, given the file's offsets).
+    func shifted(by base: Int) -> SegmentScan {
+        var scan = self
+        for i in scan.commits.indices { scan.commits[i].offset += base }
+        scan.damage?.offset += base
+        return scan
     }
 
     /// Where a scan of part of a segment begins, and what its first commit must follow.
@@ -90,7 +148,7 @@ public struct SegmentScan: Sendable {
 
     /// Scans the commits of a segment's bytes that begin from `start.offset` up to `end` (the
     /// last one may end past it), as the scan of the whole segment checks them.
-    /// - Parameter offsets: `commitOffsets(in: bytes)`.
+    /// - Parameter offsets: `commitOffsets(in: bytes).offsets`.
     init(bytes: [UInt8], offsets: [Int], from start: Start, before end: Int) {
         // Each commit checked on its own on every core (decompression is most of a scan), where
         // the frames' block headers and the trailers say the commits lie; then the chain between
@@ -207,8 +265,8 @@ public struct SegmentScan: Sendable {
 
     /// Where the commits of a segment begin, read from each data frame's header and block sizes
     /// and the trailer after it, without decompressing anything; up to the first place that does
-    /// not read as a frame and its trailer.
-    static func commitOffsets(in bytes: [UInt8]) -> [Int] {
+    /// not read as a frame and its trailer, which is `end`.
+    static func commitOffsets(in bytes: [UInt8]) -> (offsets: [Int], end: Int) {
         var offsets: [Int] = []
         var offset = 0
         while offset < bytes.count, let end = LZ4Frame.end(of: bytes, at: offset),
@@ -217,7 +275,7 @@ public struct SegmentScan: Sendable {
             offsets.append(offset)
             offset = end + CommitTrailer.size
         }
-        return offsets
+        return (offsets, offset)
     }
 
     /// Whether a whole commit that checks out on its own starts after `offset`.

@@ -253,17 +253,25 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
         }
     }
 
-    @Test("a file read into a buffer used again holds exactly the file, whether the one before was longer or shorter")
+    @Test(
+        "bytes read into a buffer used again are the file's at that offset, whether the read before was longer or shorter"
+    )
     func readIntoABufferUsedAgain() throws {
         try withTemporaryDirectory { path in
+            let file = path + "/f"
+            let bytes = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            try Data(bytes).write(to: URL(fileURLWithPath: file))
+            let (fd, size) = try FileIO.openForReading(file)
+            defer { close(fd) }
+            #expect(size == bytes.count)
             var buffer: [UInt8] = []
-            for (n, size) in [5000, 12, 0, 70_000, 3].enumerated() {
-                let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n) }
-                try Data(bytes).write(to: URL(fileURLWithPath: path + "/f\(n)"))
-                try FileIO.read(path + "/f\(n)", into: &buffer)
-                #expect(buffer == bytes, "file \(n) of \(size) bytes")
+            for (offset, count) in [(0, 5000), (100, 12), (9, 0), (0, 70_000), (69_990, 3), (69_990, 100), (70_000, 5)]
+            {
+                try FileIO.pread(fd, path: file, offset: offset, count: count, into: &buffer)
+                // Fewer only at the end of the file.
+                #expect(buffer == Array(bytes[offset..<min(size, offset + count)]), "\(count) bytes at \(offset)")
             }
-            #expect(throws: LogError.self) { try FileIO.read(path + "/missing", into: &buffer) }
+            #expect(throws: LogError.self) { try FileIO.openForReading(path + "/missing") }
         }
     }
 

@@ -57,6 +57,10 @@ import Testing
         return out
     }
 
+    /// Windows of a byte (the rest of the file read at once), of a commit of the segment below
+    /// (some 1,900 bytes) and of two.
+    static let windows = [1, 2_000, 4_000]
+
     @Test(
         "mutated segments: never a crash or a hang; a clear error, or a recovered tail that verifies",
         arguments: [1, 2, 3, 4]
@@ -79,10 +83,12 @@ import Testing
                 let directory = try LedgerDirectory.create(at: copy)
                 try Data(mutant).write(to: URL(fileURLWithPath: copy + "/log/00000001.lz4"))
                 let verified = Result { try LogVerifier(directory).verify() }
-                // A commit at a time, each decompressed on its own: the same answer, the same place.
-                var windowed = LogVerifier(directory)
-                windowed.window = 1
-                #expect("\(Result { try windowed.verify() })" == "\(verified)", "mutant \(n)")
+                // Read a window at a time: the same answer, the same place.
+                for window in SegmentMutationTests.windows {
+                    var windowed = LogVerifier(directory)
+                    windowed.window = window
+                    #expect("\(Result { try windowed.verify() })" == "\(verified)", "mutant \(n), window \(window)")
+                }
                 func loaded(window: Int?) -> String {
                     do {
                         let history = try LedgerHistory.load(
@@ -98,7 +104,10 @@ import Testing
                         return "\(error)"
                     }
                 }
-                #expect(loaded(window: 1) == loaded(window: nil), "mutant \(n)")
+                let whole = loaded(window: nil)
+                for window in SegmentMutationTests.windows {
+                    #expect(loaded(window: window) == whole, "mutant \(n), window \(window)")
+                }
                 // And in pieces of a line or two, each decoded as a task of its own (`CommitPiece`).
                 _ = try? LedgerHistory.load(directory, capacity: 1_000, withIDs: false, progress: nil, pieceBytes: 64)
                 let opened = Result { try LogWriter.withWriter(directory, lockTimeout: 0) { $0.head.seq } }
