@@ -139,6 +139,8 @@ public struct MembershipFold: Sendable {
                     for j in (0..<n).reversed() {
                         (states.baseAddress! + count + j).initialize(to: parts[k].companies.popLast()!)
                     }
+                    // Its storage freed now, not with the parts, for what follows to use.
+                    parts[k].companies = []
                     count += n
                 }
             }

@@ -327,6 +327,10 @@ public struct LedgerHistory: Sendable {
                 ) { used in HeapSettings.giveBack(UnsafeMutableRawBufferPointer(used), after: &next) }
             }
         }
+        // Every event is used up: what each run kept (up to `releaseEvents` at its end, some
+        // 60 MiB in all) goes back before the merge takes fresh pages for the companies.
+        var next: UInt = 0
+        HeapSettings.giveBack(UnsafeMutableRawBufferPointer(events), after: &next)
         return merged(folds)
     }
 

@@ -36,6 +36,27 @@ import Testing
         }
     }
 
+    @Test("a fold that uses its events up gives back every whole page of them before the parts are merged")
+    func givesTheEventsBack() throws {
+        let events = RandomHistory.sequenced(RandomHistory.generate(seed: 2, companies: 24, attempts: 900))
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        try #require(events.count * MemoryLayout<SequencedEvent>.stride >= 4 * page)
+        for parts in [1, 2] {
+            let buffer = UnsafeMutableBufferPointer<SequencedEvent>.allocate(capacity: events.count)
+            defer { buffer.deallocate() }
+            _ = buffer.initialize(from: events)
+            #expect(LedgerHistory.consumingFold(buffer, notes: false, parts: parts) != nil)
+            // Far fewer events than a run keeps between two releases: only the last give-back
+            // can have cleared them. A page given back reads as zeros.
+            let raw = UnsafeRawBufferPointer(buffer)
+            let base = UInt(bitPattern: raw.baseAddress!)
+            let first = Int((base + UInt(page) - 1) & ~UInt(page - 1) - base)
+            let end = Int((base + UInt(raw.count)) & ~UInt(page - 1) - base)
+            #expect(end - first >= 3 * page)
+            #expect(raw[first..<end].allSatisfy { $0 == 0 }, "\(parts) parts")
+        }
+    }
+
     @Test(
         "R4, R5, R26: the events are put in fold order, each company's together in one part and by (on, seq), the same whether the parts run in turn or on every core",
         arguments: [3, 11] as [UInt64]
