@@ -88,7 +88,9 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
             let own = Array(starts[(p * perPart)...((p + 1) * perPart)])
             let base = slots.events
             if parts > 1 { slots.distribute(own) { i in buckets.bucket(of: base[i].event.company!) - p * perPart } }
-            for b in 0..<perPart { slots.sortBucket(own[b]..<own[b + 1]) }
+            let scratch = BucketScratch(largest: (0..<perPart).map { own[$0 + 1] - own[$0] }.max() ?? 0)
+            defer { scratch.deallocate() }
+            for b in 0..<perPart { slots.sortBucket(own[b]..<own[b + 1], in: scratch) }
             let events = UnsafeBufferPointer(start: base + own[0], count: own[perPart] - own[0])
             return MembershipFold.PartGrouping(events, shared: sharedEvents)
         }
@@ -197,49 +199,79 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         }
 
         /// Puts the events of `range` in fold order: by company (hash, then id), and a company's
-        /// by (`on`, seq). Each event moved once into a room of the bucket's size, in order, and
-        /// all moved back at once.
-        func sortBucket(_ range: Range<Int>) {
-            guard range.count > 1 else { return }
-            var keys = [Key]()
-            keys.reserveCapacity(range.count)
-            for i in range {
-                let event = events + i
+        /// by (`on`, seq). Their keys are put in order by the hash's next bits first (a counting
+        /// pass, which keeps the order the events came in: mostly a company's own order already),
+        /// then within each of those small groups; each event is then moved once into the room,
+        /// in order, and all moved back at once.
+        func sortBucket(_ range: Range<Int>, in scratch: BucketScratch) {
+            let count = range.count
+            guard count > 1 else { return }
+            let (keys, arrived) = (scratch.keys, scratch.arrived)
+            var (lowest, highest) = (UInt64.max, UInt64.min)
+            for k in 0..<count {
+                let event = events + range.lowerBound + k
                 let company = event.pointee.event.company!
-                keys.append(
-                    Key(
-                        hash: company.hash64,
+                let hash = company.hash64
+                (lowest, highest) = (min(lowest, hash), max(highest, hash))
+                (arrived + k).initialize(
+                    to: Key(
+                        hash: hash,
                         order: MembershipFold.orderKey(event.pointee.event.on, event.pointee.seq),
                         company: company,
-                        index: UInt32(i - range.lowerBound)
+                        index: UInt32(k)
                     )
                 )
             }
-            keys.sort()
-            let room = UnsafeMutablePointer<SequencedEvent>.allocate(capacity: range.count)
-            defer { room.deallocate() }
-            for (k, key) in keys.enumerated() {
-                (room + k).moveInitialize(from: events + range.lowerBound + Int(key.index), count: 1)
+            // Groups of about `groupEvents` events, each a range of hashes, in hash order.
+            let groupBits = max(0, Int.bitWidth - 1 - (count / BucketScratch.groupEvents).leadingZeroBitCount)
+            let shift = max(0, (UInt64.bitWidth - (highest - lowest).leadingZeroBitCount) - groupBits)
+            let groups = Int((highest - lowest) >> UInt64(shift)) + 1
+            let ends = scratch.groupEnds
+            ends.initialize(repeating: 0, count: groups + 1)
+            for k in 0..<count { ends[Int((arrived[k].hash - lowest) >> UInt64(shift)) + 1] += 1 }
+            for g in 0..<groups { ends[g + 1] += ends[g] }
+            for k in 0..<count {
+                let g = Int((arrived[k].hash - lowest) >> UInt64(shift))
+                keys[ends[g]] = arrived[k]
+                ends[g] += 1
             }
-            (events + range.lowerBound).moveInitialize(from: room, count: range.count)
+            var start = 0
+            for g in 0..<groups {
+                Key.sort(keys + start, count: ends[g] - start)
+                start = ends[g]
+            }
+            let room = scratch.room
+            for k in 0..<count {
+                (room + k).moveInitialize(from: events + range.lowerBound + Int(keys[k].index), count: 1)
+            }
+            (events + range.lowerBound).moveInitialize(from: room, count: count)
         }
     }
 
-    /// An event's place in its bucket's order.
-    private struct Key: Comparable {
-        var hash: UInt64
-        var order: UInt64
-        var company: CompanyID
-        var index: UInt32
+    /// Room for sorting a part's buckets, each in turn: as large as the largest.
+    struct BucketScratch {
+        /// About how many events the groups of a bucket's first pass hold.
+        static let groupEvents = 16
 
-        static func < (a: Key, b: Key) -> Bool {
-            if a.hash != b.hash { return a.hash < b.hash }
-            // Two companies of one hash, as unlikely as that is, are still two.
-            if a.company != b.company { return a.company < b.company }
-            return a.order < b.order
+        let keys: UnsafeMutablePointer<Key>
+        /// The keys in the order their events lie.
+        let arrived: UnsafeMutablePointer<Key>
+        let groupEnds: UnsafeMutablePointer<Int>
+        let room: UnsafeMutablePointer<SequencedEvent>
+
+        init(largest: Int) {
+            keys = .allocate(capacity: largest)
+            arrived = .allocate(capacity: largest)
+            groupEnds = .allocate(capacity: largest / BucketScratch.groupEvents + 2)
+            room = .allocate(capacity: largest)
         }
 
-        static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.company == b.company && a.order == b.order }
+        func deallocate() {
+            keys.deallocate()
+            arrived.deallocate()
+            groupEnds.deallocate()
+            room.deallocate()
+        }
     }
 
     /// Swaps two events' memory (no retain or release).

@@ -113,6 +113,12 @@ import Testing
                             let keys = company.map { MembershipFold.orderKey($0.event.on, $0.seq) }
                             #expect(keys == keys.sorted() && Int(grouping.counts[g].count) == company.count, "\(label)")
                         }
+                        // Companies by hash, then id, through the part: its buckets are ranges of hashes.
+                        let companies = grouping.starts.dropLast().map { own[$0].event.company! }
+                        #expect(
+                            zip(companies, companies.dropFirst()).allSatisfy { ($0.hash64, $0) < ($1.hash64, $1) },
+                            "\(label)"
+                        )
                         #expect(grouping.included.allSatisfy { $0 == nil || $0! == $0!.sorted() }, "\(label)")
                         order += own.map(\.seq)
                     }
@@ -144,6 +150,40 @@ import Testing
                 #expect(
                     Double(sizes.max()!) < mean * 1.2,
                     "\(parts) parts, \(perPart) buckets each: \(sizes.max()!) against \(mean)"
+                )
+            }
+        }
+    }
+
+    @Test("a bucket's keys sort as Swift's sort puts them, at every size, in every starting order, past any depth")
+    func keysSort() throws {
+        typealias Key = CompanyOrderedEvents.Key
+        var rng = SplitMix64(seed: 9)
+        // Few companies, so that many keys share a company; two of them share a hash too.
+        let companies = (0..<40).map { CompanyID("HK\(String(format: "%07d", $0 * 13 + 1))")! }
+        func key(_ index: Int) -> Key {
+            let company = companies.randomElement(using: &rng)!
+            let hash = company == companies[1] ? companies[0].hash64 : company.hash64
+            return Key(hash: hash, order: UInt64(index), company: company, index: UInt32(index))
+        }
+        var inputs: [[Key]] = (0..<70).map { n in (0..<n).map(key).shuffled(using: &rng) }
+        let large = (0..<5_000).map(key)
+        inputs += [large, large.sorted(), large.sorted().reversed(), large.shuffled(using: &rng)]
+        for keys in inputs {
+            let expected = keys.sorted()
+            for depth in [nil, 0, 1, 3] as [Int?] {
+                var sorted = keys
+                sorted.withUnsafeMutableBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    if let depth {
+                        Key.sort(base, count: buffer.count, depth: depth)
+                    } else {
+                        Key.sort(base, count: buffer.count)
+                    }
+                }
+                #expect(
+                    sorted.map(\.index) == expected.map(\.index),
+                    "\(keys.count) keys, depth \(String(describing: depth))"
                 )
             }
         }
