@@ -225,13 +225,14 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
             // Groups of about `groupEvents` events, each a range of hashes, in hash order.
             let groupBits = max(0, Int.bitWidth - 1 - (count / BucketScratch.groupEvents).leadingZeroBitCount)
             let shift = max(0, (UInt64.bitWidth - (highest - lowest).leadingZeroBitCount) - groupBits)
-            let groups = Int((highest - lowest) >> UInt64(shift)) + 1
+            func group(_ hash: UInt64) -> Int { Int((hash - lowest) >> UInt64(shift)) }
+            let groups = group(highest) + 1
             let ends = scratch.groupEnds
             ends.initialize(repeating: 0, count: groups + 1)
-            for k in 0..<count { ends[Int((arrived[k].hash - lowest) >> UInt64(shift)) + 1] += 1 }
+            for k in 0..<count { ends[group(arrived[k].hash) + 1] += 1 }
             for g in 0..<groups { ends[g + 1] += ends[g] }
             for k in 0..<count {
-                let g = Int((arrived[k].hash - lowest) >> UInt64(shift))
+                let g = group(arrived[k].hash)
                 keys[ends[g]] = arrived[k]
                 ends[g] += 1
             }
