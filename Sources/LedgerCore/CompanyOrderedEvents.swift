@@ -15,7 +15,8 @@
 ///    and writing at one point per bucket, as a stream does. With several parts the pass is two,
 ///    the second on every core.
 /// 3. Each bucket, small enough for the cache, is sorted: by company (hash, then id), a company's
-///    events by (`on`, seq). Then each part's companies are counted and numbered in that order.
+///    events by (`on`, seq); a counting pass on the hash's next bits first, then small groups
+///    (`sortBucket`). Then each part's companies are counted and numbered in that order.
 public final class CompanyOrderedEvents: @unchecked Sendable {
     // Each part's steps touch only its own range of the events.
 

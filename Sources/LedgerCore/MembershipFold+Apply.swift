@@ -62,14 +62,7 @@ extension MembershipFold {
             case .feeRequested(let period, let amount):
                 try requestFee(ci, period: period, amount: amount, on: e.on, seq: seq)
             case .feePaid(let payment):
-                try pay(
-                    ci,
-                    amount: payment.amount,
-                    reference: payment.reference,
-                    period: payment.period,
-                    on: e.on,
-                    seq: seq
-                )
+                try pay(ci, payment, on: e.on, seq: seq)
             case .delayExcused(let period, _, _, let until):
                 try excuse(ci, period: period, until: until, on: e.on, seq: seq)
             case .profileUpdated(let change):

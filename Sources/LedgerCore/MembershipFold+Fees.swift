@@ -63,14 +63,8 @@ extension MembershipFold {
 
     /// R16: a payment goes to the named period's request, or the oldest current one; the rest to
     /// the other current requests, oldest first; what is left is credit.
-    mutating func pay(
-        _ ci: Int,
-        amount: Cents,
-        reference: String,
-        period: Period?,
-        on day: Day,
-        seq: Int
-    ) throws(LedgerError) {
+    mutating func pay(_ ci: Int, _ payment: Payment, on day: Day, seq: Int) throws(LedgerError) {
+        let reference = payment.reference
         guard companies[ci].references.insert(reference).inserted else {
             throw LedgerError(
                 "R16",
@@ -80,7 +74,7 @@ extension MembershipFold {
             )
         }
         var named: Int?
-        if let period {
+        if let period = payment.period {
             // The latest term that has a request for the period.
             named = companies[ci].history.requests.lastIndex { $0.period == period }
             if named == nil {
@@ -94,7 +88,7 @@ extension MembershipFold {
             }
         }
         // Then the current requests, oldest first: the fold appends them in (date, seq) order.
-        var left = amount
+        var left = payment.amount
         if let named { allocate(ci, request: named, from: &left, on: day, seq: seq) }
         for r in companies[ci].currentRequests where r != named && left > .zero {
             allocate(ci, request: r, from: &left, on: day, seq: seq)

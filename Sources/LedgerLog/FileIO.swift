@@ -13,22 +13,12 @@ public enum FileIO {
 
     /// Runs `body` with the file open for reading and its size.
     static func withReadOnlyFile<T>(_ path: String, _ body: (Int32, Int) throws(LogError) -> T) throws(LogError) -> T {
-        let (fd, size) = try openForReading(path)
-        defer { close(fd) }
-        return try body(fd, size)
-    }
-
-    /// The file open for reading, and its size; the caller closes it.
-    static func openForReading(_ path: String) throws(LogError) -> (fd: Int32, size: Int) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw failure("open", path) }
+        defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let code = errno
-            close(fd)
-            throw failure("fstat", path, errno: code)
-        }
-        return (fd, Int(info.st_size))
+        guard fstat(fd, &info) == 0 else { throw failure("fstat", path) }
+        return try body(fd, Int(info.st_size))
     }
 
     /// The whole file's bytes.

@@ -1,9 +1,5 @@
 import LedgerCore
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One commit found in a segment: a data frame and its trailer.
 public struct Commit: Sendable {
     /// Byte offset of the data frame in the segment file.
@@ -68,9 +64,29 @@ public struct SegmentScan: Sendable {
         buffer: inout [UInt8],
         _ body: (SegmentScan) throws -> Void
     ) throws -> Int {
-        let (fd, size) = try FileIO.openForReading(path)
-        defer { close(fd) }
-        var start = Start(offset: 0, firstSeq: firstSeq, prevHash: prevHash, segmentBytes: 0)
+        // The file opened, sized and closed where every file is (`FileIO`); what the scan throws
+        // is kept apart from the file's own errors, which are `LogError`s.
+        let scanned = try FileIO.withReadOnlyFile(path) { fd, size throws(LogError) in
+            Result { () throws -> Int in
+                let start = Start(offset: 0, firstSeq: firstSeq, prevHash: prevHash, segmentBytes: 0)
+                try forEachWindow(of: fd, path: path, size: size, from: start, window: window, buffer: &buffer, body)
+                return size
+            }
+        }
+        return try scanned.get()
+    }
+
+    /// `forEachWindow(ofFile:…)` of the open file `fd`, of `size` bytes.
+    private static func forEachWindow(
+        of fd: Int32,
+        path: String,
+        size: Int,
+        from first: Start,
+        window: Int?,
+        buffer: inout [UInt8],
+        _ body: (SegmentScan) throws -> Void
+    ) throws {
+        var start = first
         var span = window ?? size
         while true {
             let wanted = min(span, size - start.offset)
@@ -84,7 +100,7 @@ public struct SegmentScan: Sendable {
             )
             if start.offset + wanted == size || buffer.count < wanted {
                 try forEachWindow(of: buffer, from: here, window: window) { try body($0.shifted(by: start.offset)) }
-                return size
+                return
             }
             let whole = commitOffsets(in: buffer)
             let scan = SegmentScan(bytes: buffer, offsets: whole.offsets, from: here, before: whole.end)

@@ -261,17 +261,20 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
             let file = path + "/f"
             let bytes = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
             try Data(bytes).write(to: URL(fileURLWithPath: file))
-            let (fd, size) = try FileIO.openForReading(file)
-            defer { close(fd) }
-            #expect(size == bytes.count)
-            var buffer: [UInt8] = []
-            for (offset, count) in [(0, 5000), (100, 12), (9, 0), (0, 70_000), (69_990, 3), (69_990, 100), (70_000, 5)]
-            {
-                try FileIO.pread(fd, path: file, offset: offset, count: count, into: &buffer)
-                // Fewer only at the end of the file.
-                #expect(buffer == Array(bytes[offset..<min(size, offset + count)]), "\(count) bytes at \(offset)")
+            try FileIO.withReadOnlyFile(file) { fd, size throws(LogError) in
+                #expect(size == bytes.count)
+                var buffer: [UInt8] = []
+                for (offset, count) in [
+                    (0, 5000), (100, 12), (9, 0), (0, 70_000), (69_990, 3), (69_990, 100), (70_000, 5),
+                ] {
+                    try FileIO.pread(fd, path: file, offset: offset, count: count, into: &buffer)
+                    // Fewer only at the end of the file.
+                    #expect(buffer == Array(bytes[offset..<min(size, offset + count)]), "\(count) bytes at \(offset)")
+                }
             }
-            #expect(throws: LogError.self) { try FileIO.openForReading(path + "/missing") }
+            #expect(throws: LogError.self) {
+                try FileIO.withReadOnlyFile(path + "/missing") { _, _ throws(LogError) in }
+            }
         }
     }
 
