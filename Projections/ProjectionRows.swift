@@ -237,7 +237,7 @@ struct ProjectionRows {
 
     /// One interval of voting rights, cut where the company's name changes, so that the AGM roll
     /// reads one row per member instead of looking its name up in the profile timeline.
-    func insertVoting(_ company: String, from: Day, to: Day?, profiles: [ProfileVersion]) throws(ProjectionError) {
+    func insertVoting(_ company: String, from: Day, to: Day?, profiles: ProfileTimeline) throws(ProjectionError) {
         func row(_ name: String, _ from: Day, _ to: Day?) throws(ProjectionError) {
             try insertVoting.insert { row in
                 row.text(company)
@@ -247,7 +247,7 @@ struct ProjectionRows {
             }
         }
         var start = from
-        var name = profiles.last(where: { $0.on <= from })?.profile.name ?? ""
+        var name = profiles.profile(on: from)?.name ?? ""
         // Profiles are in date order.
         for version in profiles where version.on > from {
             if let to, version.on >= to { break }
@@ -292,13 +292,17 @@ struct ProjectionRows {
     }
 
     /// The positions of the last item of each day: what holds from that day on.
-    static func lastPerDay<T>(_ items: [T], day: (T) -> Day) -> [Int] {
+    static func lastPerDay<C: RandomAccessCollection<T>, T>(_ items: C, day: (T) -> Day) -> [Int] where C.Index == Int {
         items.indices.filter { $0 + 1 == items.count || day(items[$0 + 1]) != day(items[$0]) }
     }
 
     /// Runs of equal items among `positions` of `items` (by `same`): each run's first position,
     /// and the first position of the next run (nil for the last): one timeline row each.
-    static func runs<T>(of positions: [Int], in items: [T], same: (T, T) -> Bool) -> [(first: Int, next: Int?)] {
+    static func runs<C: RandomAccessCollection<T>, T>(
+        of positions: [Int],
+        in items: C,
+        same: (T, T) -> Bool
+    ) -> [(first: Int, next: Int?)] where C.Index == Int {
         var runs: [(first: Int, next: Int?)] = []
         for position in positions where runs.last.map({ !same(items[$0.first], items[position]) }) ?? true {
             if !runs.isEmpty { runs[runs.count - 1].next = position }

@@ -72,10 +72,8 @@ public struct StatusChange: Hashable, Sendable {
     }
 }
 
-/// A profile as it stood from a date (R22).
-///
-/// 48 bytes: the date after the profile's 44, in its padding (a fold of `hongkong` holds 5.1
-/// million of them).
+/// A profile as it stood from a date (R22): an element of a `ProfileTimeline`, which keeps
+/// millions of them in less room.
 public struct ProfileVersion: Hashable, Sendable {
     public var profile: Profile
     public var on: Day
@@ -196,7 +194,7 @@ public struct CompanyHistory: Hashable, Sendable {
     public let company: CompanyID
     /// Changes in the order they happened; the last one dated on or before D holds on D.
     public internal(set) var timeline: [StatusChange] = []
-    public internal(set) var profiles: [ProfileVersion] = []
+    public internal(set) var profiles = ProfileTimeline()
     public internal(set) var requests: [FeeRequestRecord] = []
 
     init(company: CompanyID) { self.company = company }
@@ -205,7 +203,7 @@ public struct CompanyHistory: Hashable, Sendable {
     public func change(on day: Day) -> StatusChange? { timeline.last(where: { $0.on <= day }) }
 
     /// The profile in force on `day`.
-    public func profile(on day: Day) -> Profile? { profiles.last(where: { $0.on <= day })?.profile }
+    public func profile(on day: Day) -> Profile? { profiles.profile(on: day) }
 
     /// The flags of R24 on `day`, sorted.
     public func flags(on day: Day) -> [String] {

@@ -8,7 +8,7 @@ public struct Profile: Hashable, Sendable {
     public var employeesInHK: Int
     // The expiry's day ordinal times two, plus one for manufacturing: dates of years 1–9999 are
     // within ±3.7 million days, far inside what the doubling leaves of four bytes.
-    private var expiryAndSector: Int32
+    private(set) var expiryAndSector: Int32
 
     /// - Precondition: `brExpiresOn` is a calendar date (within ±2³⁰ days of 1970).
     public init(name: String, brNumber: String, brExpiresOn: Day, sector: Sector, employeesInHK: Int) {
@@ -16,6 +16,14 @@ public struct Profile: Hashable, Sendable {
         self.brNumber = brNumber
         self.employeesInHK = employeesInHK
         expiryAndSector = Profile.packed(brExpiresOn, sector)
+    }
+
+    /// A profile of its expiry and sector as `expiryAndSector` holds them.
+    init(name: String, brNumber: String, expiryAndSector: Int32, employeesInHK: Int) {
+        self.name = name
+        self.brNumber = brNumber
+        self.employeesInHK = employeesInHK
+        self.expiryAndSector = expiryAndSector
     }
 
     public var brExpiresOn: Day {

@@ -1,0 +1,83 @@
+/// A company's profile versions in the order the fold made them (R22): what each says is the
+/// profile from its date.
+///
+/// A fold of `hongkong` holds 5.1 million versions, most of them a renewed registration or a new
+/// headcount under the same name and registration number. So a version keeps in place only its
+/// date, expiry, sector and headcount (16 bytes, where a whole `ProfileVersion` takes 48), and the
+/// name and registration number are kept once for each version that changes them. Its elements
+/// are `ProfileVersion`s, made whole when read.
+public struct ProfileTimeline: RandomAccessCollection, Hashable, Sendable, ExpressibleByArrayLiteral {
+    /// A version without its name and registration number.
+    private struct Step: Hashable, Sendable {
+        var employeesInHK: Int
+        var on: Day
+        var expiryAndSector: Int32
+
+        init(_ version: ProfileVersion) {
+            employeesInHK = version.profile.employeesInHK
+            on = version.on
+            expiryAndSector = version.profile.expiryAndSector
+        }
+    }
+
+    /// A name and registration number, and the first version that has them.
+    private struct Identity: Hashable, Sendable {
+        var name: String
+        var brNumber: String
+        var from: Int32
+    }
+
+    private var steps: [Step] = []
+    /// The first version's identity, in place: most companies never change theirs.
+    private var first = Identity(name: "", brNumber: "", from: 0)
+    /// Each later change of name or registration number, in version order.
+    private var changes: [Identity] = []
+
+    /// No versions.
+    public init() {}
+
+    public init(arrayLiteral versions: ProfileVersion...) {
+        for version in versions { append(version) }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { steps.count }
+
+    public subscript(position: Int) -> ProfileVersion {
+        let step = steps[position]
+        let identity = changes.last { $0.from <= position } ?? first
+        return ProfileVersion(
+            on: step.on,
+            profile: Profile(
+                name: identity.name,
+                brNumber: identity.brNumber,
+                expiryAndSector: step.expiryAndSector,
+                employeesInHK: step.employeesInHK
+            )
+        )
+    }
+
+    /// Adds a version after the others; it holds a name or registration number only when it
+    /// changes one.
+    public mutating func append(_ version: ProfileVersion) {
+        let profile = version.profile
+        if steps.isEmpty {
+            first = Identity(name: profile.name, brNumber: profile.brNumber, from: 0)
+        } else {
+            let current = changes.last ?? first
+            // Equal strings are most often the same storage, which `==` sees at once.
+            if profile.name != current.name || profile.brNumber != current.brNumber {
+                changes.append(Identity(name: profile.name, brNumber: profile.brNumber, from: Int32(steps.count)))
+            }
+        }
+        steps.append(Step(version))
+    }
+
+    /// Makes room for `count` versions in all.
+    public mutating func reserveCapacity(_ count: Int) { steps.reserveCapacity(count) }
+
+    /// The profile in force on `day`: the last version dated on or before it.
+    public func profile(on day: Day) -> Profile? {
+        steps.lastIndex { $0.on <= day }.map { self[$0].profile }
+    }
+}
