@@ -43,7 +43,8 @@ public enum LZ4Frame {
         return output
     }
 
-    /// Decodes the data frame starting at `offset` of `bytes`. Calls `LZ4F_decompress`.
+    /// Decodes the data frame starting at `offset` of `bytes`, and checks its content checksum
+    /// when it has one. Calls `LZ4F_decompress`.
     public static func decode(_ bytes: [UInt8], at offset: Int) -> Decoded {
         let available = bytes.count - offset
         guard available >= 4 else { return .truncated }
@@ -81,8 +82,11 @@ public enum LZ4Frame {
                 }
                 var outSize = output.count - produced
                 var inSize = available - position
+                // The content checksum is checked below, faster than liblz4 does (`XXHash32`).
+                var options = LZ4F_decompressOptions_t()
+                options.skipChecksums = 1
                 let hint = output.withUnsafeMutableBytes { out in
-                    LZ4F_decompress(dctx, out.baseAddress! + produced, &outSize, base + position, &inSize, nil)
+                    LZ4F_decompress(dctx, out.baseAddress! + produced, &outSize, base + position, &inSize, &options)
                 }
                 if LZ4F_isError(hint) != 0 { return .damaged(String(cString: LZ4F_getErrorName(hint))) }
                 position += inSize
@@ -94,6 +98,11 @@ public enum LZ4Frame {
             output.removeSubrange(produced...)
             if info.contentSize > 0 && UInt64(produced) != info.contentSize {
                 return .damaged("content size \(produced) differs from the frame header's \(info.contentSize)")
+            }
+            if info.contentChecksumFlag == LZ4F_contentChecksumEnabled,
+                output.withUnsafeBytes({ XXHash32.hash($0) }) != readUInt32(bytes, at: offset + position - 4)
+            {
+                return .damaged("the content checksum does not match the content")
             }
             return .frame(content: output, length: position)
         }
