@@ -82,7 +82,8 @@ public enum LZ4Frame {
                 }
                 var outSize = output.count - produced
                 var inSize = available - position
-                // The content checksum is checked below, faster than liblz4 does (`XXHash32`).
+                // liblz4 skips the content checksum (checked below, faster: `XXHash32`); it still
+                // checks block checksums, which the log's frames do not have.
                 var options = LZ4F_decompressOptions_t()
                 options.skipChecksums = 1
                 let hint = output.withUnsafeMutableBytes { out in
