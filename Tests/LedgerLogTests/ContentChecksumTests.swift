@@ -1,4 +1,3 @@
-import CLZ4
 import Testing
 
 @testable import LedgerLog
@@ -42,41 +41,6 @@ struct ContentChecksumTests {
                 }
                 #expect(reason.contains("checksum"))
             }
-        }
-    }
-
-    @Test(
-        "a frame with block checksums, which the log never writes, has them checked by liblz4, its content checksum by us"
-    )
-    func blockChecksumsLeftToLiblz4() {
-        let content = Array(repeating: Array("{\"seq\":2}\n".utf8), count: 20_000).flatMap { $0 }
-        var prefs = LZ4F_preferences_t()
-        prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
-        prefs.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled
-        let bound = LZ4F_compressFrameBound(content.count, &prefs)
-        var frame = [UInt8](repeating: 0, count: bound)
-        let written = frame.withUnsafeMutableBytes { out in
-            content.withUnsafeBytes {
-                LZ4F_compressFrame(out.baseAddress, bound, $0.baseAddress, content.count, &prefs)
-            }
-        }
-        #expect(LZ4F_isError(written) == 0)
-        frame.removeSubrange(written...)
-        guard case .frame(let decoded, _) = LZ4Frame.decode(frame, at: 0) else {
-            Issue.record("the frame does not decode")
-            return
-        }
-        #expect(decoded == content)
-        // The last block's checksum (liblz4's word), before the end mark; the content checksum
-        // (ours), after it.
-        for (position, named) in [(frame.count - 9, "blockChecksum"), (frame.count - 1, "content checksum")] {
-            var altered = frame
-            altered[position] ^= 0x01
-            guard case .damaged(let reason) = LZ4Frame.decode(altered, at: 0) else {
-                Issue.record("a wrong \(named) is not damage")
-                continue
-            }
-            #expect(reason.contains(named), "\(reason)")
         }
     }
 }

@@ -1,0 +1,94 @@
+import CLZ4
+import Testing
+
+@testable import LedgerLog
+
+/// `LZ4Frame.decode` reads frames block by block itself: every form of frame stock `lz4` may
+/// write, not only the log's, must decode to its content, and no damage may pass for content.
+@Suite("LZ4 frame decoding")
+struct LZ4FrameDecodeTests {
+    /// A frame of `content` as liblz4 makes it with these options.
+    static func frame(
+        _ content: [UInt8],
+        linked: Bool,
+        blockChecksums: Bool,
+        contentSize: Bool,
+        level: Int32 = 0
+    ) -> [UInt8] {
+        var prefs = LZ4F_preferences_t()
+        prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
+        prefs.frameInfo.blockChecksumFlag = blockChecksums ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum
+        prefs.frameInfo.blockMode = linked ? LZ4F_blockLinked : LZ4F_blockIndependent
+        prefs.frameInfo.blockSizeID = LZ4F_max64KB
+        prefs.frameInfo.contentSize = contentSize ? UInt64(content.count) : 0
+        prefs.compressionLevel = level
+        let bound = LZ4F_compressFrameBound(content.count, &prefs)
+        var frame = [UInt8](repeating: 0, count: bound)
+        let written = frame.withUnsafeMutableBytes { out in
+            content.withUnsafeBytes {
+                LZ4F_compressFrame(out.baseAddress, bound, $0.baseAddress, content.count, &prefs)
+            }
+        }
+        precondition(LZ4F_isError(written) == 0, "LZ4F_compressFrame failed")
+        frame.removeSubrange(written...)
+        return frame
+    }
+
+    /// Lines that repeat (matches reaching back across blocks), then bytes that do not compress
+    /// (blocks stored as they are), then lines again: some 300 KB, five 64 KiB blocks and more.
+    static func content() -> [UInt8] {
+        var rng = SystemRandomNumberGenerator()
+        let lines = (0..<4_000).flatMap { Array("{\"seq\":\($0 % 97),\"company\":\"HK\($0 % 13)\"}\n".utf8) }
+        return lines + (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &rng) } + lines
+    }
+
+    @Test(
+        "every form of frame decodes to its content; cut anywhere it is truncated; a changed byte is damage",
+        arguments: [false, true],
+        [false, true]
+    )
+    func forms(linked: Bool, blockChecksums: Bool) {
+        let content = Self.content()
+        for contentSize in [false, true] {
+            let form = "linked \(linked), block checksums \(blockChecksums), content size \(contentSize)"
+            let frame = Self.frame(content, linked: linked, blockChecksums: blockChecksums, contentSize: contentSize)
+            let bytes = [9, 9] + frame + [7]
+            guard case .frame(let decoded, let length) = LZ4Frame.decode(bytes, at: 2) else {
+                Issue.record("\(form): the frame does not decode")
+                continue
+            }
+            #expect(decoded == content && length == frame.count, "\(form)")
+            for cut in stride(from: 0, to: frame.count, by: 997) + [frame.count - 5, frame.count - 1] {
+                guard case .truncated = LZ4Frame.decode(Array(frame.prefix(cut)), at: 0) else {
+                    Issue.record("\(form): cut at \(cut) is not truncated")
+                    continue
+                }
+            }
+            // Past the header, a byte changed is damage (a block, a size, a checksum) or, where a
+            // match reaches back to bytes equal to those it named, the same content: never other.
+            for position in stride(from: 19, to: frame.count, by: 211) {
+                var altered = frame
+                altered[position] ^= 0x04
+                if case .frame(let other, _) = LZ4Frame.decode(altered, at: 0) {
+                    #expect(other == content, "\(form): byte \(position)")
+                }
+            }
+        }
+    }
+
+    @Test("a frame with block checksums, which the log never writes, has them and its content checksum checked")
+    func blockChecksums() {
+        let content = Array(repeating: Array("{\"seq\":2}\n".utf8), count: 20_000).flatMap { $0 }
+        let frame = Self.frame(content, linked: true, blockChecksums: true, contentSize: false)
+        // The last block's checksum, before the end mark; the content checksum, after it.
+        for (position, named) in [(frame.count - 9, "block checksum"), (frame.count - 1, "content checksum")] {
+            var altered = frame
+            altered[position] ^= 0x01
+            guard case .damaged(let reason) = LZ4Frame.decode(altered, at: 0) else {
+                Issue.record("a wrong \(named) is not damage")
+                continue
+            }
+            #expect(reason.contains(named), "\(reason)")
+        }
+    }
+}
