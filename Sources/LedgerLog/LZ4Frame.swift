@@ -60,6 +60,7 @@ public enum LZ4Frame {
             return .damaged("cannot create an LZ4 decompression context")
         }
         defer { LZ4F_freeDecompressionContext(dctx) }
+        // The context only reads the header (and checks the header's checksum).
         var info = LZ4F_frameInfo_t()
         var headerSize = available
         let headerResult = bytes.withUnsafeBytes { raw in
@@ -79,6 +80,9 @@ public enum LZ4Frame {
         var output = uninitialized(claimed ?? blockMax, keeping: [])
         var produced = 0
         var position = offset + headerSize
+        func checksum(of stored: Range<Int>) -> UInt32 {
+            bytes.withUnsafeBytes { XXHash32.hash(UnsafeRawBufferPointer(rebasing: $0[stored])) }
+        }
         while true {
             guard position + 4 <= bytes.count else { return .truncated }
             let sizeWord = readUInt32(bytes, at: position)
@@ -87,12 +91,7 @@ public enum LZ4Frame {
             let size = Int(sizeWord & 0x7FFF_FFFF)
             guard size <= blockMax else { return .damaged("a block is larger than the frame's block size") }
             guard size + (blockChecksums ? 4 : 0) <= bytes.count - position else { return .truncated }
-            if blockChecksums,
-                bytes.withUnsafeBytes({
-                    XXHash32.hash(UnsafeRawBufferPointer(rebasing: $0[position..<(position + size)]))
-                })
-                    != readUInt32(bytes, at: position + size)
-            {
+            if blockChecksums, checksum(of: position..<(position + size)) != readUInt32(bytes, at: position + size) {
                 return .damaged("a block checksum does not match the block")
             }
             if claimed == nil && output.count - produced < blockMax {
