@@ -27,10 +27,11 @@ struct ProfileTimelineTests {
     @Test("R22: every version reads back whole, its name and registration number as of its own change")
     func versionsReadBack() {
         let name = "Kowloon Precision Engineering Company Limited"
+        let copied = String(decoding: Array(name.utf8), as: UTF8.self)
         let versions = [
             version("2020-01-02", name, "11111111", employees: 40),
-            // The same name in other storage, a new headcount and sector.
-            version("2021-03-04", String(decoding: Array(name.utf8), as: UTF8.self), "11111111", employees: 120, sector: .nonManufacturing),
+            // The same name (in other storage), a new headcount and sector.
+            version("2021-03-04", copied, "11111111", employees: 120, sector: .nonManufacturing),
             version("2021-03-04", "KPE Ltd", "11111111", employees: 120, expires: "2031-06-30"),
             version("2022-05-06", "KPE Ltd", "22222222", employees: Int(Int32.max) + 5),
             // Back to the first name: a change again, not the first identity.
