@@ -91,4 +91,26 @@ struct LZ4FrameDecodeTests {
             #expect(reason.contains(named), "\(reason)")
         }
     }
+
+    @Test("a frame whose stored content checksum is not its content's is damage")
+    func mismatchIsDamage() {
+        let content = Array(repeating: Array("{\"seq\":1}\n".utf8), count: 5_000).flatMap { $0 }
+        for (level, largeBlocks) in [(Int32(0), false), (9, true)] {
+            let frame = LZ4Frame.compress(content, level: level, largeBlocks: largeBlocks)
+            guard case .frame(let decoded, _) = LZ4Frame.decode(frame, at: 0) else {
+                Issue.record("the frame does not decode")
+                continue
+            }
+            #expect(decoded == content)
+            for byte in 1...4 {
+                var altered = frame
+                altered[frame.count - byte] ^= 0x20
+                guard case .damaged(let reason) = LZ4Frame.decode(altered, at: 0) else {
+                    Issue.record("a wrong checksum (byte \(byte) from the end) is not damage")
+                    continue
+                }
+                #expect(reason.contains("checksum"))
+            }
+        }
+    }
 }
