@@ -31,8 +31,14 @@ public enum HeapSettings {
     /// process about to fold a whole log: the fold's state (millions of fee requests, profile
     /// versions and status changes, a gigabyte at `hongkong`) is small blocks from the heap, in
     /// 4 KiB pages each a fault (430,000 in a one-core `hongkong` replay). In 2 MiB pages the faults
-    /// are few, and the 2 MiB pages a consuming fold gives back from the events' array serve them
-    /// again: here 1 GiB of such pages took 0.09–0.15 s to touch, of fresh 4 KiB ones 0.4–0.5 s.
+    /// are few, and the whole 2 MiB runs a consuming fold gives back from the events' array serve
+    /// them again.
+    ///
+    /// Not for the events' array itself, which is written once into pages the process never had:
+    /// on this virtual machine a fresh 2 MiB page is slow to clear whenever the kernel has handed
+    /// its free memory back to the host (3.0–3.6 s a GiB against 0.66–0.71 in 4 KiB pages, a few
+    /// seconds after the last process ended; 0.1 s only while another's pages are still fresh),
+    /// and advised, a one-core `hongkong` replay spent 2.6–4.4 s in the kernel instead of 1.4.
     ///
     /// The heap is grown by `bytes` at once (address space only: nothing is touched but a chunk
     /// header), advised, and given back to the allocator, which keeps it: glibc no longer returns
@@ -63,10 +69,8 @@ public enum HeapSettings {
         #endif
     }
 
-    /// Asks for 2 MiB pages under an array's storage (its whole capacity, uninitialized too): an
-    /// array of millions of events read out of order (a fold by company) otherwise misses the TLB
-    /// at every read.
-    public static func preferHugePages(_ storage: UnsafeMutableRawBufferPointer) {
+    /// Asks for 2 MiB pages under `storage`'s whole pages.
+    private static func preferHugePages(_ storage: UnsafeMutableRawBufferPointer) {
         #if canImport(Glibc)
         guard let base = storage.baseAddress, storage.count >= hugePage else { return }
         // Whole pages inside the storage only; advice never changes what the memory holds.

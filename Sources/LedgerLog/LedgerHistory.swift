@@ -99,10 +99,10 @@ public struct LedgerHistory: Sendable {
         // Ids are plain values: slots left unwritten need no clearing on failure.
         history.ids = try [EventID](unsafeUninitializedCapacity: withIDs ? capacity : 0) { ids, idCount in
             history.events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { events, count in
-                HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(events))
-                // For the fold's state, which takes about as much again (the guess is generous):
-                // after the events' array, which the heap's top would otherwise serve. Once a
-                // process: a log read again (a larger guess, a broken rule named) finds it there.
+                // The events' own pages stay 4 KiB ones (`HeapSettings.preferHugePagesInHeap`
+                // says why). For the fold's state, which takes about as much again (the guess is
+                // generous): after the events' array, which the heap's top would otherwise serve.
+                // Once a process: a log read again (a larger guess, a broken rule named) finds it there.
                 if !heapAdvised.load(ordering: .relaxed),
                     HeapSettings.preferHugePagesInHeap(next: events.count * MemoryLayout<SequencedEvent>.stride) != nil
                 {

@@ -122,7 +122,6 @@ public struct LogVerifier: Sendable {
         var digestMatched = digest == nil || digest?.seq == 0
         var fits = true
         events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { storage, count in
-            HeapSettings.preferHugePages(UnsafeMutableRawBufferPointer(storage))
             let slots = LedgerHistory.EventSlots(events: storage, ids: nil)
             var buffer = directory.segmentBuffer(for: numbers, window: window)
             segments: for (i, number) in numbers.enumerated() {
