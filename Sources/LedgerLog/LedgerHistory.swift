@@ -1,5 +1,4 @@
 import LedgerCore
-import Synchronization
 
 /// A ledger's events as replay needs them, decoded by the fast decoder (the general one when a
 /// line is not in the ledger's own form): what every view, append and projection folds. Held as
@@ -99,15 +98,6 @@ public struct LedgerHistory: Sendable {
         // Ids are plain values: slots left unwritten need no clearing on failure.
         history.ids = try [EventID](unsafeUninitializedCapacity: withIDs ? capacity : 0) { ids, idCount in
             history.events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { events, count in
-                // The events' own pages stay 4 KiB ones (`HeapSettings.preferHugePagesInHeap`
-                // says why). For the fold's state, which takes about as much again (the guess is
-                // generous): after the events' array, which the heap's top would otherwise serve.
-                // Once a process: a log read again (a larger guess, a broken rule named) finds it there.
-                if !heapAdvised.load(ordering: .relaxed),
-                    HeapSettings.preferHugePagesInHeap(next: events.count * MemoryLayout<SequencedEvent>.stride) != nil
-                {
-                    heapAdvised.store(true, ordering: .relaxed)
-                }
                 let slots = EventSlots(events: events, ids: withIDs ? ids : nil)
                 do {
                     try LogReader(directory).forEachSegment(progress: progress, window: window) {
@@ -180,9 +170,6 @@ public struct LedgerHistory: Sendable {
     /// some 80 MB of frames (300 MB of lines), which held whole were a large replay's peak by
     /// that much again; a window of this size still gives every core several commits to decode.
     static let window = 16 << 20
-
-    /// Whether a load of this process has had the heap advised for the fold's state.
-    private static let heapAdvised = Atomic<Bool>(false)
 
     /// Thrown by a load's segment reader when the segments read hold every event known at the
     /// instant asked for.
