@@ -1,9 +1,9 @@
 /// XXH32 (seed 0), the checksum of an LZ4 frame's content and blocks (LZ4 frame format 1.6.x,
 /// "Content checksum", "Block checksum"): what `LZ4Frame.decode` compares with the stored ones.
 ///
-/// liblz4's frame decoder checks them itself, but its build here runs the four lanes of XXH32 in
-/// SSE2 registers, which have no 32-bit multiply, as shifts and adds: a tenth of a one-core
-/// replay. The same sum in plain 32-bit multiplies is more than twice as fast.
+/// Ours, not liblz4's: its build here runs the four lanes of XXH32 in SSE2 registers, which have
+/// no 32-bit multiply, as shifts and adds (a tenth of a one-core replay while its frame decoder
+/// checked the frames). The same sum in plain 32-bit multiplies is more than twice as fast.
 enum XXHash32 {
     private static let prime1: UInt32 = 0x9E37_79B1
     private static let prime2: UInt32 = 0x85EB_CA77
