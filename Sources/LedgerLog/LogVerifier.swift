@@ -10,6 +10,9 @@ public struct LogVerifier: Sendable {
     /// How many bytes of a segment's frames are read and decompressed at a time (`LedgerHistory.window`).
     var window: Int? = LedgerHistory.window
 
+    /// About how many bytes of a commit's lines one task checks (`CommitPiece`).
+    var pieceBytes = CommitPiece.bytes
+
     public init(_ directory: LedgerDirectory) { self.directory = directory }
 
     /// The first problem found: where (seq, segment, byte offset) and what.
@@ -134,38 +137,33 @@ public struct LogVerifier: Sendable {
                         window: window,
                         buffer: &buffer
                     ) { scan in
-                        for commit in scan.commits {
-                            let ranges = StoredLine.ranges(in: commit.content)
-                            guard expectedSeq - 1 + ranges.count <= capacity else { throw OutOfRoom() }
-                            // Schemas and hashes line by line on every core; the chain and the order after.
-                            let checks = LineCheck.all(ranges, in: commit.content, firstSeq: expectedSeq, into: slots)
+                        if let last = scan.commits.last {
+                            guard last.trailer.lastSeq <= capacity else { throw OutOfRoom() }
                             let firstSeq = expectedSeq
-                            if let (index, reason) = LineCheck.firstProblem(
-                                in: checks,
-                                firstSeq: firstSeq,
+                            // Schemas, hashes and the chain on every core, a piece of lines to a
+                            // task as a replay reads them; the pieces' edges in order after.
+                            switch PieceCheck.check(
+                                scan.commits,
+                                pieceBytes: pieceBytes,
                                 after: (prevDigits, lastRecorded),
-                                digest: digest
+                                digest: digest,
+                                into: slots
                             ) {
-                                // The events this commit put from the line at fault on go with it.
-                                count = firstSeq + index - 1
-                                for k in checks.indices.dropFirst(index) where checks[k].placed {
-                                    slots.clear(from: firstSeq + k, upTo: firstSeq + k + 1)
-                                }
+                            case .fault(let commit, let seq, let reason):
+                                count = seq - 1
                                 throw Problem(
-                                    seq: firstSeq + index,
+                                    seq: seq,
                                     segment: name,
-                                    offset: commit.offset,
+                                    offset: scan.commits[commit].offset,
                                     reason: reason
                                 )
+                            case .clean(let hash, let hashHex, let recorded):
+                                expectedSeq = last.trailer.lastSeq + 1
+                                count = expectedSeq - 1
+                                (prevDigits, lastRecorded, prevRaw) = (hashHex, recorded, Array(hash))
                             }
-                            expectedSeq += checks.count
-                            count = expectedSeq - 1
                             if let digest, (firstSeq..<expectedSeq).contains(digest.seq) { digestMatched = true }
-                            // With no line at fault, every line was read: the last one's is what comes next.
-                            if let last = checks.last, case .success(let record) = last.record {
-                                (prevDigits, lastRecorded, prevRaw) = (last.hashHex, record.recorded, Array(last.hash))
-                            }
-                            progress?(before + commit.end, total)
+                            for commit in scan.commits { progress?(before + commit.end, total) }
                         }
                         if let damage = scan.damage {
                             if i == numbers.count - 1 && !damage.hasGoodCommitsAfter {
@@ -250,84 +248,135 @@ struct CheckedLine: Sendable {
     }
 }
 
-/// One line checked on its own: decoded and checked against its schema, and hashed. Lines are
-/// independent, so a commit's lines are checked on every core.
-struct LineCheck: Sendable {
-    var record: Result<CheckedLine, InputError>
-    /// The line's SHA-256, and its digits as the next line's `prev` spells them.
-    var hash: SHA256Digest
-    var hashHex: HexDigest
-    /// Whether its event was put in its slot: it holds the seq its place in the commit says.
-    var placed: Bool
+/// One piece of a window's lines (`CommitPiece`) checked on its own, each line after its
+/// first against the line before it: decoded and checked against its schema, hashed, and put in
+/// its slot. Pieces are independent, so a window's pieces are checked on every core; what a
+/// piece's first line must follow is judged in order after (`check`).
+struct PieceCheck: Sendable {
+    /// The first line as read, and its hash's digits: judged against the piece before.
+    var first: Result<CheckedLine, InputError> = .failure(InputError("the piece holds no line"))
+    var firstHex = HexDigest()
+    /// The first line after the first that breaks a check, and why (its index in the piece).
+    var problem: (index: Int, reason: String)?
+    /// How many lines, from the first, were put in their slots.
+    var placed = 0
+    /// The last line put: its hash, the digits the next line's `prev` must spell, its instant.
+    var lastHash = SHA256Digest?.none
+    var lastHex = HexDigest()
+    var lastRecorded = Instant(milliseconds: 0)
 
-    /// The check of each line of `content` (at `ranges`), in order, read in place; each event
-    /// that holds the seq its place says (from `firstSeq`) is put in its slot.
-    static func all(
-        _ ranges: [Range<Int>],
-        in content: [UInt8],
-        firstSeq: Int,
-        into slots: LedgerHistory.EventSlots
-    ) -> [LineCheck] {
-        // Each task's lines decoded with what it read last: a line alone parsed its recorded
-        // instant and made its own copy of every document list and reason (at `hongkong`, some
-        // 55 MiB of a verify's peak).
-        ParallelMap.map(ranges.count, chunk: 256, state: StoredLineDecoder.RecentValues()) { recent, i in
-            content.withUnsafeBytes { all in
-                let line = UnsafeRawBufferPointer(rebasing: all[ranges[i]])
-                var placed = false
-                let record = Result { () throws(InputError) in
-                    let (checked, event) = try CheckedLine.decode(line, recent: &recent)
-                    if event.seq == firstSeq + i {
-                        slots.put(event)
-                        placed = true
-                    }
-                    return checked
-                }
-                let hash = SHA256.hash(data: line)
-                return LineCheck(record: record, hash: hash, hashHex: HexDigest(hexOf: hash), placed: placed)
-            }
-        }
+    /// What a window's lines showed.
+    enum Outcome {
+        /// The first line in order at fault: its commit (index in the window), seq and why. The
+        /// slots of it and every line after it are left empty.
+        case fault(commit: Int, seq: Int, reason: String)
+        /// Every line holds: the last line's hash, its digits and its recorded instant.
+        case clean(hash: SHA256Digest, hashHex: HexDigest, recorded: Instant)
     }
 
-    /// The first of a commit's lines, in order, that breaks the chain, the order of recording
-    /// (R2) or the digest, and why; nil when none does. The lines are judged on every core,
-    /// each against the one before it, which is what a check one line after another compares
-    /// it with whenever the lines before it hold.
-    /// - Parameters:
-    ///   - firstSeq: the seq the first line must hold.
-    ///   - previous: the digits the first line's `prev` must spell, and the instant recorded
-    ///     before it (nil for the log's first line).
-    static func firstProblem(
-        in checks: [LineCheck],
-        firstSeq: Int,
+    /// Checks the lines of `commits` (a window's, which the scan has checked against their
+    /// trailers, seqs and counts) in pieces of about `pieceBytes`, each event put in its slot,
+    /// and finds the first line at fault in order: what a check one line after another finds.
+    /// - Parameter previous: the digits the first line's `prev` must spell, and the instant
+    ///   recorded before it (nil for the log's first line).
+    static func check(
+        _ commits: [Commit],
+        pieceBytes: Int,
+        after previous: (prev: HexDigest, recorded: Instant?),
+        digest: Digest?,
+        into slots: LedgerHistory.EventSlots
+    ) -> Outcome {
+        let pieces = CommitPiece.pieces(of: commits, bytes: pieceBytes)
+        let checks = ParallelMap.map(pieces.count) { p in
+            commits[pieces[p].commit].content.withUnsafeBytes { all in
+                PieceCheck(
+                    UnsafeRawBufferPointer(rebasing: all[pieces[p].bytes]),
+                    firstSeq: pieces[p].seqs.lowerBound,
+                    digest: digest,
+                    into: slots
+                )
+            }
+        }
+        var before = previous
+        for (p, check) in checks.enumerated() {
+            let firstSeq = pieces[p].seqs.lowerBound
+            var fault: (seq: Int, reason: String)?
+            if let reason = CheckedLine.problem(
+                check.first,
+                hashHex: check.firstHex,
+                seq: firstSeq,
+                after: before,
+                digest: digest
+            ) {
+                fault = (firstSeq, reason)
+            } else if let (index, reason) = check.problem {
+                fault = (firstSeq + index, reason)
+            }
+            if let fault {
+                for q in p..<pieces.count {
+                    let start = max(fault.seq, pieces[q].seqs.lowerBound)
+                    let end = pieces[q].seqs.lowerBound + checks[q].placed
+                    if start < end { slots.clear(from: start, upTo: end) }
+                }
+                return .fault(commit: pieces[p].commit, seq: fault.seq, reason: fault.reason)
+            }
+            before = (check.lastHex, check.lastRecorded)
+        }
+        // Every piece holds a line, and with no line at fault every line was put.
+        let last = checks[checks.count - 1]
+        return .clean(hash: last.lastHash!, hashHex: last.lastHex, recorded: last.lastRecorded)
+    }
+
+    /// Checks `lines` (whole lines, each ending in `\n`), the first holding `firstSeq`, up to the
+    /// first after the first at fault; each line read is put in its slot until then, the first
+    /// line's when it holds its seq.
+    init(_ lines: UnsafeRawBufferPointer, firstSeq: Int, digest: Digest?, into slots: LedgerHistory.EventSlots) {
+        // What the fast decoder read last, kept from line to line: a line alone parsed its
+        // recorded instant and made its own copy of every document list and reason (at
+        // `hongkong`, some 55 MiB of a verify's peak).
+        var recent = StoredLineDecoder.RecentValues()
+        var seq = firstSeq
+        struct Stop: Error {}
+        try? StoredLine.forEach(in: lines) { range throws(Stop) in
+            let line = UnsafeRawBufferPointer(rebasing: lines[range])
+            let hash = SHA256.hash(data: line)
+            let hex = HexDigest(hexOf: hash)
+            let read = Result { () throws(InputError) in try CheckedLine.decode(line, recent: &recent) }
+            let checked = read.map(\.0)
+            if seq == firstSeq {
+                (first, firstHex) = (checked, hex)
+            } else if let reason = CheckedLine.problem(
+                checked,
+                hashHex: hex,
+                seq: seq,
+                after: (lastHex, lastRecorded),
+                digest: digest
+            ) {
+                problem = (seq - firstSeq, reason)
+                throw Stop()
+            }
+            // The first line is judged later: it goes in its slot if it holds its seq.
+            guard case .success(let (record, event)) = read, event.seq == seq else { throw Stop() }
+            slots.put(event)
+            placed += 1
+            (lastHash, lastHex, lastRecorded) = (hash, hex, record.recorded)
+            seq += 1
+        }
+    }
+}
+
+extension CheckedLine {
+    /// Why the line `read`, which must hold `seq` and follow a line with `previous`'s hash and
+    /// recording instant, does not; nil when it does. `hashHex` is its own hash's digits.
+    static func problem(
+        _ read: Result<CheckedLine, InputError>,
+        hashHex: HexDigest,
+        seq: Int,
         after previous: (prev: HexDigest, recorded: Instant?),
         digest: Digest?
-    ) -> (index: Int, reason: String)? {
-        let chunk = 4_096
-        let found = ParallelMap.map((checks.count + chunk - 1) / chunk) { c -> (index: Int, reason: String)? in
-            for i in (c * chunk)..<min(checks.count, (c + 1) * chunk) {
-                let before: (prev: HexDigest, recorded: Instant?)
-                if i == 0 {
-                    before = previous
-                } else if case .success(let record) = checks[i - 1].record {
-                    before = (checks[i - 1].hashHex, record.recorded)
-                } else {
-                    continue  // the line before is at fault, and is found first
-                }
-                if let reason = checks[i].problem(seq: firstSeq + i, after: before, digest: digest) {
-                    return (i, reason)
-                }
-            }
-            return nil
-        }
-        return found.lazy.compactMap { $0 }.first
-    }
-
-    /// Why this line, which must hold `seq` and follow a line with `previous`'s hash and
-    /// recording instant, does not; nil when it does.
-    func problem(seq: Int, after previous: (prev: HexDigest, recorded: Instant?), digest: Digest?) -> String? {
+    ) -> String? {
         let line: CheckedLine
-        switch record {
+        switch read {
         case .success(let decoded): line = decoded
         case .failure(let error): return "the line does not match its schema: \(error)"
         }

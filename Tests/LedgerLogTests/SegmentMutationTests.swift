@@ -89,6 +89,10 @@ import Testing
                     windowed.window = window
                     #expect("\(Result { try windowed.verify() })" == "\(verified)", "mutant \(n), window \(window)")
                 }
+                // And in pieces of a line or two, each checked as a task of its own (`PieceCheck`).
+                var pieced = LogVerifier(directory)
+                pieced.pieceBytes = 64
+                #expect("\(Result { try pieced.verify() })" == "\(verified)", "mutant \(n), pieces")
                 func loaded(window: Int?) -> String {
                     do {
                         let history = try LedgerHistory.load(
