@@ -9,6 +9,8 @@ import Testing
     func fieldNames() {
         // RawPayload keeps a slot per field: its capacity must cover them all.
         #expect(FieldName.allCases.count <= 22)
+        #expect(FieldName.count == FieldName.allCases.count)
+        #expect(FieldName.allCases.last == .reverses)
         for field in FieldName.allCases {
             let found = Array(field.key.utf8).withUnsafeBytes { FieldName.named($0) }
             #expect(found == field)
