@@ -124,7 +124,11 @@ struct ProjectionRows {
         }
         keys.sort()
         var written = 0
+        // The companies come in seq order, far apart in memory: their requests are asked for a
+        // few keys ahead, so that each is in the cache when it is read.
+        let ahead = 8
         for (n, key) in keys.enumerated() {
+            if n + ahead < keys.count { histories[Int(keys[n + ahead] & 0xFFFF_FFFF)].prefetchRequests() }
             let seq = Int(key >> 32)
             try histories[Int(key & 0xFFFF_FFFF)].requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
                 // A company's requests are few, and each holds its seq; read in place.
