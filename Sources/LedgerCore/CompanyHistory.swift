@@ -1,4 +1,5 @@
 import CGlibc
+
 /// One change of a company's status or class, with the rule and the events behind it.
 ///
 /// A fold of a whole ledger holds millions of them (1.7 million at `hongkong`), so each is 48
