@@ -226,7 +226,8 @@ extension CompanyHistory {
     /// into the cache, without reading it: a rebuild visits the requests of 340,000 companies in
     /// seq order, each a read of memory not touched for long, which stalled it until the line came.
     public func prefetchRequests() {
-        // An array is one reference to its storage: its bits name the storage without touching it.
+        // An array is one reference to its storage: its bits name the storage without touching
+        // it (and a prefetch is only a hint: no address it is given can fault).
         withUnsafeBytes(of: requests) { ledger_prefetch($0.load(as: UnsafeRawPointer.self)) }
     }
 }
