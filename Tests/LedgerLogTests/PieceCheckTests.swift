@@ -64,7 +64,8 @@ import Testing
         return commits
     }
 
-    /// A line with one field changed: `"name":"` followed by `value` in place of the old value.
+    /// A line with the value of its field `field` (up to the next `,` or `}`) replaced by `value`,
+    /// written as JSON.
     static func replacing(_ field: String, with value: String, in line: String) -> String {
         guard let key = line.range(of: "\"\(field)\":") else { return line }
         let rest = line[key.upperBound...]
@@ -84,7 +85,7 @@ import Testing
     }
 
     @Test(
-        "verify's first line at fault and why, in pieces of any size, as one line after another finds it",
+        "verify's first line at fault (schema, seq, chain, R2's clock, digest) and why, in pieces of any size, as one piece finds it",
         arguments: 1...4
     )
     func firstProblem(seed: UInt64) throws {
