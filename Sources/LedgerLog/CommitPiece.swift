@@ -10,6 +10,11 @@ struct CommitPiece: Sendable {
     /// The seqs of its lines.
     var seqs: Range<Int>
 
+    /// `body` given the piece's lines, read in place in `commit` (the commit it names).
+    func withLines<R>(in commit: Commit, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try commit.content.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[bytes])) }
+    }
+
     /// About this many bytes of lines to a piece.
     static let bytes = 4 << 20
 

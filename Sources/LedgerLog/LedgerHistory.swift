@@ -376,8 +376,7 @@ public struct LedgerHistory: Sendable {
             LogError(.corrupt, reason, file: segment, offset: commit.offset, seq: seq)
         }
         do {
-            try commit.content.withUnsafeBytes { whole in
-                let raw = UnsafeRawBufferPointer(rebasing: whole[piece.bytes])
+            try piece.withLines(in: commit) { raw in
                 try StoredLine.forEach(in: raw) { range throws(LogError) in
                     let event: LoggedEvent
                     do {

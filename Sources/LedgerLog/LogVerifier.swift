@@ -288,13 +288,8 @@ struct PieceCheck: Sendable {
     ) -> Outcome {
         let pieces = CommitPiece.pieces(of: commits, bytes: pieceBytes)
         let checks = ParallelMap.map(pieces.count) { p in
-            commits[pieces[p].commit].content.withUnsafeBytes { all in
-                PieceCheck(
-                    UnsafeRawBufferPointer(rebasing: all[pieces[p].bytes]),
-                    firstSeq: pieces[p].seqs.lowerBound,
-                    digest: digest,
-                    into: slots
-                )
+            pieces[p].withLines(in: commits[pieces[p].commit]) { lines in
+                PieceCheck(lines, firstSeq: pieces[p].seqs.lowerBound, digest: digest, into: slots)
             }
         }
         var before = previous
