@@ -127,18 +127,26 @@ struct ProjectionRows {
         // The companies come in seq order, far apart in memory: their requests are asked for a
         // few keys ahead, so that each is in the cache when it is read.
         let ahead = 8
-        for (n, key) in keys.enumerated() {
-            if n + ahead < keys.count { histories[Int(keys[n + ahead] & 0xFFFF_FFFF)].prefetchRequests() }
-            let seq = Int(key >> 32)
-            try histories[Int(key & 0xFFFF_FFFF)].requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
-                // A company's requests are few, and each holds its seq; read in place.
-                guard let r = own.firstIndex(where: { $0.seq == seq }) else {
-                    preconditionFailure("request \(seq) was read from this company's requests")
+        // The histories read where they lie: a history taken from the array to read its requests
+        // was a copy, which retained and released everything it holds, for every request (more
+        // than half of this writer's time at `hongkong`).
+        try histories.withUnsafeBufferPointer { (histories) throws(ProjectionError) in
+            for (n, key) in keys.enumerated() {
+                if n + ahead < keys.count {
+                    CompanyHistory.prefetchRequests(of: histories.baseAddress! + Int(keys[n + ahead] & 0xFFFF_FFFF))
                 }
-                try insertMoney(applied: own[r])
-                written += own[r].allocations.count + own[r].excusals.count
+                let seq = Int(key >> 32)
+                try histories[Int(key & 0xFFFF_FFFF)].requests.withUnsafeBufferPointer {
+                    (own) throws(ProjectionError) in
+                    // A company's requests are few, and each holds its seq; read in place.
+                    guard let r = own.firstIndex(where: { $0.seq == seq }) else {
+                        preconditionFailure("request \(seq) was read from this company's requests")
+                    }
+                    try insertMoney(applied: own[r])
+                    written += own[r].allocations.count + own[r].excusals.count
+                }
+                if n % 16384 == 0 { progress?(written) }
             }
-            if n % 16384 == 0 { progress?(written) }
         }
         try flush()
         progress?(written)
@@ -167,9 +175,12 @@ struct ProjectionRows {
 
     /// The company's name, BR number and sector over time.
     func insertIdentityRows(_ history: CompanyHistory) throws(ProjectionError) {
+        let profiles = history.profiles
         try insertIntervals(of: history, into: insertIdentity) {
-            ($0.name, $0.brNumber, $0.sector) == ($1.name, $1.brNumber, $1.sector)
-        } values: { row, p in
+            profiles.sameIdentity($0, $1)
+                && profiles.unnamed(at: $0).profile.sector == profiles.unnamed(at: $1).profile.sector
+        } values: { row, position in
+            let p = profiles[position].profile
             row.text(p.name)
             row.text(p.brNumber)
             row.text(p.sector.rawValue)
@@ -178,9 +189,12 @@ struct ProjectionRows {
 
     /// What R6 and R7 read of the company's profile over time.
     func insertProfileRows(_ history: CompanyHistory) throws(ProjectionError) {
+        let profiles = history.profiles
         try insertIntervals(of: history, into: insertProfile) {
-            ($0.brExpiresOn, $0.employeesInHK, $0.isSME) == ($1.brExpiresOn, $1.employeesInHK, $1.isSME)
-        } values: { row, p in
+            let (a, b) = (profiles.unnamed(at: $0).profile, profiles.unnamed(at: $1).profile)
+            return (a.brExpiresOn, a.employeesInHK, a.isSME) == (b.brExpiresOn, b.employeesInHK, b.isSME)
+        } values: { row, position in
+            let p = profiles.unnamed(at: position).profile
             row.text(p.brExpiresOn.description)
             row.integer(Int64(p.employeesInHK))
             row.integer(p.isSME ? 1 : 0)
@@ -189,20 +203,24 @@ struct ProjectionRows {
 
     /// One row per interval over which the company's profile is the `same` (the profile of each
     /// day's last version): the company, the profile's `values`, valid_from and valid_to.
+    /// `same` and `values` are given positions in the profile timeline: a version made whole
+    /// for each comparison retained and released its name and registration number (a third of
+    /// the timelines' writing at `hongkong`).
     private func insertIntervals(
         of history: CompanyHistory,
         into batch: RowBatch,
-        same: (Profile, Profile) -> Bool,
-        values: (inout SQLiteStatement.Row, Profile) -> Void
+        same: (Int, Int) -> Bool,
+        values: (inout SQLiteStatement.Row, Int) -> Void
     ) throws(ProjectionError) {
         let profiles = history.profiles
-        let versions = ProjectionRows.lastPerDay(profiles, day: \.on)
-        for run in ProjectionRows.runs(of: versions, in: profiles, same: { same($0.profile, $1.profile) }) {
+        let company = history.company.rawValue
+        let versions = ProjectionRows.lastPerDay(profiles.count, day: profiles.day(at:))
+        for run in ProjectionRows.runs(of: versions, same: same) {
             try batch.insert { row in
-                row.text(history.company.rawValue)
-                values(&row, profiles[run.first].profile)
-                row.text(profiles[run.first].on.description)
-                row.text(run.next.map { profiles[$0].on.description })
+                row.text(company)
+                values(&row, run.first)
+                row.text(profiles.day(at: run.first).description)
+                row.text(run.next.map { profiles.day(at: $0).description })
             }
         }
     }
@@ -212,7 +230,9 @@ struct ProjectionRows {
         let company = history.company.rawValue
         let profiles = history.profiles
         let timeline = history.timeline
-        let changes = ProjectionRows.lastPerDay(timeline, day: \.on)
+        let changes = timeline.withUnsafeBufferPointer { timeline in
+            ProjectionRows.lastPerDay(timeline.count) { timeline[$0].on }
+        }
         var votingFrom: Day?
         for (n, i) in changes.enumerated() {
             let end: Day? = n + 1 < changes.count ? timeline[changes[n + 1]].on : nil
@@ -252,12 +272,19 @@ struct ProjectionRows {
         }
         var start = from
         var name = profiles.profile(on: from)?.name ?? ""
-        // Profiles are in date order.
-        for version in profiles where version.on > from {
-            if let to, version.on >= to { break }
-            guard version.profile.name != name else { continue }
-            try row(name, start, version.on)
-            (start, name) = (version.on, version.profile.name)
+        // Profiles are in date order. Only a change of identity can change the name: no text is
+        // read for the versions between.
+        var previous = profiles.indices.last { profiles.day(at: $0) <= from }
+        for position in profiles.indices where profiles.day(at: position) > from {
+            let on = profiles.day(at: position)
+            if let to, on >= to { break }
+            let changed = previous.map { !profiles.sameIdentity($0, position) } ?? true
+            previous = position
+            guard changed else { continue }
+            let next = profiles[position].profile.name
+            guard next != name else { continue }
+            try row(name, start, on)
+            (start, name) = (on, next)
         }
         try row(name, start, to)
     }
@@ -295,20 +322,17 @@ struct ProjectionRows {
         }
     }
 
-    /// The positions of the last item of each day: what holds from that day on.
-    static func lastPerDay<C: RandomAccessCollection<T>, T>(_ items: C, day: (T) -> Day) -> [Int] where C.Index == Int {
-        items.indices.filter { $0 + 1 == items.count || day(items[$0 + 1]) != day(items[$0]) }
+    /// The positions of the last of `count` items (in date order, the `day` of each position)
+    /// on each day: what holds from that day on.
+    static func lastPerDay(_ count: Int, day: (Int) -> Day) -> [Int] {
+        (0..<count).filter { $0 + 1 == count || day($0 + 1) != day($0) }
     }
 
-    /// Runs of equal items among `positions` of `items` (by `same`): each run's first position,
-    /// and the first position of the next run (nil for the last): one timeline row each.
-    static func runs<C: RandomAccessCollection<T>, T>(
-        of positions: [Int],
-        in items: C,
-        same: (T, T) -> Bool
-    ) -> [(first: Int, next: Int?)] where C.Index == Int {
+    /// Runs of equal items among `positions` (by `same`, given two positions): each run's first
+    /// position, and the first position of the next run (nil for the last): one timeline row each.
+    static func runs(of positions: [Int], same: (Int, Int) -> Bool) -> [(first: Int, next: Int?)] {
         var runs: [(first: Int, next: Int?)] = []
-        for position in positions where runs.last.map({ !same(items[$0.first], items[position]) }) ?? true {
+        for position in positions where runs.last.map({ !same($0.first, position) }) ?? true {
             if !runs.isEmpty { runs[runs.count - 1].next = position }
             runs.append((position, nil))
         }

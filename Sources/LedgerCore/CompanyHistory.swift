@@ -222,12 +222,17 @@ public struct CompanyHistory: Hashable, Sendable {
 }
 
 extension CompanyHistory {
-    /// Asks for the head of the fee requests' storage (its count and first records) to be brought
-    /// into the cache, without reading it: a rebuild visits the requests of 340,000 companies in
-    /// seq order, each a read of memory not touched for long, which stalled it until the line came.
-    public func prefetchRequests() {
-        // An array is one reference to its storage: its bits name the storage without touching
-        // it (and a prefetch is only a hint: no address it is given can fault).
-        withUnsafeBytes(of: requests) { ledger_prefetch($0.load(as: UnsafeRawPointer.self)) }
+    /// Asks for the head of the fee requests' storage of the history at `history` (its count and
+    /// first records) to be brought into the cache, without reading it: a rebuild visits the
+    /// requests of 340,000 companies in seq order, each a read of memory not touched for long,
+    /// which stalled it until the line came.
+    public static func prefetchRequests(of history: UnsafePointer<CompanyHistory>) {
+        // An array is one reference to its storage: its bits, read where the history lies, name
+        // the storage without touching it or counting a reference to it (and a prefetch is only a
+        // hint: no address it is given can fault).
+        ledger_prefetch(UnsafeRawPointer(history).load(fromByteOffset: requestsOffset, as: UnsafeRawPointer.self))
     }
+
+    /// Where a history holds its requests' array.
+    private static let requestsOffset = MemoryLayout<CompanyHistory>.offset(of: \.requests)!
 }

@@ -45,7 +45,7 @@ public struct ProfileTimeline: RandomAccessCollection, Hashable, Sendable, Expre
 
     public subscript(position: Int) -> ProfileVersion {
         let step = steps[position]
-        let identity = changes.last { $0.from <= position } ?? first
+        let identity = identity(identityIndex(at: position))
         return ProfileVersion(
             on: step.on,
             profile: Profile(
@@ -72,6 +72,41 @@ public struct ProfileTimeline: RandomAccessCollection, Hashable, Sendable, Expre
         }
         steps.append(Step(version))
     }
+
+    /// The date of the version at `position`, read without making its profile.
+    public func day(at position: Int) -> Day { steps[position].on }
+
+    /// The version at `position` with an empty name and registration number: its date, expiry,
+    /// sector and headcount, made with no text to count a reference to (a rebuild compares
+    /// millions of versions by these).
+    public func unnamed(at position: Int) -> ProfileVersion {
+        let step = steps[position]
+        return ProfileVersion(
+            on: step.on,
+            profile: Profile(
+                name: "",
+                brNumber: "",
+                expiryAndSector: step.expiryAndSector,
+                employeesInHK: step.employeesInHK
+            )
+        )
+    }
+
+    /// Whether the versions at `a` and `b` have the same name and registration number, compared
+    /// where they are kept.
+    public func sameIdentity(_ a: Int, _ b: Int) -> Bool {
+        let (x, y) = (identityIndex(at: a), identityIndex(at: b))
+        guard x != y else { return true }
+        let (one, other) = (identity(x), identity(y))
+        return one.name == other.name && one.brNumber == other.brNumber
+    }
+
+    /// Which identity the version at `position` has: -1 for `first`, else its place in `changes`.
+    private func identityIndex(at position: Int) -> Int {
+        (changes.lastIndex { $0.from <= position }) ?? -1
+    }
+
+    private func identity(_ index: Int) -> Identity { index < 0 ? first : changes[index] }
 
     /// Makes room for `count` versions in all.
     public mutating func reserveCapacity(_ count: Int) { steps.reserveCapacity(count) }

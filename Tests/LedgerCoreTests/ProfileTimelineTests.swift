@@ -56,6 +56,30 @@ struct ProfileTimelineTests {
         #expect(timeline != ProfileTimeline(arrayLiteral: versions[0], versions[2]))
     }
 
+    @Test("R22: a version's date, its facts without its texts, and whether two share a name and registration number")
+    func readInPlace() {
+        let versions = [
+            version("2020-01-02", "A Ltd", "1", employees: 10),
+            version("2020-06-01", "A Ltd", "1", employees: 60, sector: .nonManufacturing),
+            version("2021-03-04", "B Ltd", "1", employees: 20),
+            version("2021-05-04", "B Ltd", "2", employees: 20),
+            // Back to the first texts: a change of its own, equal to the first identity.
+            version("2022-01-01", "A Ltd", "1", employees: 20, expires: "2031-01-01"),
+        ]
+        var timeline = ProfileTimeline()
+        for v in versions { timeline.append(v) }
+        for (i, v) in versions.enumerated() {
+            #expect(timeline.day(at: i) == v.on)
+            var blank = v
+            (blank.profile.name, blank.profile.brNumber) = ("", "")
+            #expect(timeline.unnamed(at: i) == blank, "\(i)")
+            for (j, w) in versions.enumerated() {
+                let same = (v.profile.name, v.profile.brNumber) == (w.profile.name, w.profile.brNumber)
+                #expect(timeline.sameIdentity(i, j) == same, "\(i), \(j)")
+            }
+        }
+    }
+
     @Test("R22: the profile on a day is the last version dated on or before it")
     func profileOnADay() {
         let timeline: ProfileTimeline = [

@@ -149,6 +149,8 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
                     EventJSON.paid("F", on: "2024-01-12", amount: "1000", reference: "P1"),
                     #"{"type":"ProfileUpdated","company":"F","on":"2024-03-01","name":"F Holdings Ltd"}"#,
                     #"{"type":"ProfileUpdated","company":"F","on":"2024-04-01","employeesInHK":12}"#,
+                    // A new registration number under the same name: no cut.
+                    #"{"type":"ProfileUpdated","company":"F","on":"2024-04-15","brNumber":"99999999"}"#,
                     #"{"type":"MemberResigned","company":"F","on":"2024-06-01"}"#,
                 ],
                 to: directory,
