@@ -54,8 +54,9 @@ struct ProjectionRows {
     /// Inserts every row of one company's history (in the tables once `flush()` has returned).
     func insert(_ history: CompanyHistory) throws(ProjectionError) {
         try insertTimelines(history)
+        let company = history.company.rawValue
         for request in history.requests {
-            try insertFeeRequest(request, of: history.company)
+            try insertFeeRequest(request, of: company)
             try insertMoney(applied: request)
         }
     }
@@ -95,8 +96,9 @@ struct ProjectionRows {
         var written = 0
         for (i, history) in histories.enumerated() {
             // Read in place: a copy of each request retained and released its arrays and texts.
+            let company = history.company.rawValue
             try history.requests.withUnsafeBufferPointer { (own) throws(ProjectionError) in
-                for request in own { try insertFeeRequest(request, of: history.company) }
+                for request in own { try insertFeeRequest(request, of: company) }
                 written += own.count
             }
             if i % 1000 == 0 { progress?(written) }
@@ -125,13 +127,19 @@ struct ProjectionRows {
         keys.sort()
         var written = 0
         // The companies come in seq order, far apart in memory: their requests are asked for a
-        // few keys ahead, so that each is in the cache when it is read.
+        // few keys ahead, so that each is in the cache when it is read, and the word in each
+        // history that says where they are twice as far ahead (reading it was a miss too).
         let ahead = 8
         // The histories read where they lie: a history taken from the array to read its requests
         // was a copy, which retained and released everything it holds, for every request (more
         // than half of this writer's time at `hongkong`).
         try histories.withUnsafeBufferPointer { (histories) throws(ProjectionError) in
             for (n, key) in keys.enumerated() {
+                if n + 2 * ahead < keys.count {
+                    CompanyHistory.prefetchRequestsReference(
+                        of: histories.baseAddress! + Int(keys[n + 2 * ahead] & 0xFFFF_FFFF)
+                    )
+                }
                 if n + ahead < keys.count {
                     CompanyHistory.prefetchRequests(of: histories.baseAddress! + Int(keys[n + ahead] & 0xFFFF_FFFF))
                 }
@@ -290,10 +298,11 @@ struct ProjectionRows {
     }
 
     /// A fee request's row.
-    func insertFeeRequest(_ request: FeeRequestRecord, of company: CompanyID) throws(ProjectionError) {
+    /// - Parameter company: its company's id as text, made once for all its requests.
+    func insertFeeRequest(_ request: FeeRequestRecord, of company: String) throws(ProjectionError) {
         try insertRequest.insert { row in
             row.integer(Int64(request.seq))
-            row.text(company.rawValue)
+            row.text(company)
             row.integer(Int64(request.term + 1))
             row.text(request.period.description)
             row.integer(request.amount.value)

@@ -225,12 +225,22 @@ extension CompanyHistory {
     /// Asks for the head of the fee requests' storage of the history at `history` (its count and
     /// first records) to be brought into the cache, without reading it: a rebuild visits the
     /// requests of 340,000 companies in seq order, each a read of memory not touched for long,
-    /// which stalled it until the line came.
+    /// which stalled it until the line came. The word that names the storage is read, so it is
+    /// asked for first, further ahead (`prefetchRequestsReference`).
     public static func prefetchRequests(of history: UnsafePointer<CompanyHistory>) {
         // An array is one reference to its storage: its bits, read where the history lies, name
         // the storage without touching it or counting a reference to it (and a prefetch is only a
         // hint: no address it is given can fault).
-        ledger_prefetch(UnsafeRawPointer(history).load(fromByteOffset: requestsOffset, as: UnsafeRawPointer.self))
+        ledger_prefetch(requestsReference(of: history).load(as: UnsafeRawPointer.self))
+    }
+
+    /// Asks for the word of the history at `history` that names its fee requests' storage.
+    public static func prefetchRequestsReference(of history: UnsafePointer<CompanyHistory>) {
+        ledger_prefetch(requestsReference(of: history))
+    }
+
+    private static func requestsReference(of history: UnsafePointer<CompanyHistory>) -> UnsafeRawPointer {
+        UnsafeRawPointer(history) + requestsOffset
     }
 
     /// Where a history holds its requests' array.
