@@ -131,8 +131,8 @@ struct ProjectionRows {
         // history that says where they are twice as far ahead (reading it was a miss too).
         let ahead = 8
         // The histories read where they lie: a history taken from the array to read its requests
-        // was a copy, which retained and released everything it holds, for every request (more
-        // than half of this writer's time at `hongkong`).
+        // was a copy, which retained and released everything it holds, for every request (a
+        // quarter of this writer's time at `hongkong`).
         try histories.withUnsafeBufferPointer { (histories) throws(ProjectionError) in
             for (n, key) in keys.enumerated() {
                 if n + 2 * ahead < keys.count {
@@ -213,7 +213,7 @@ struct ProjectionRows {
     /// day's last version): the company, the profile's `values`, valid_from and valid_to.
     /// `same` and `values` are given positions in the profile timeline: a version made whole
     /// for each comparison retained and released its name and registration number (a third of
-    /// the timelines' writing at `hongkong`).
+    /// the timelines writer's own samples at `hongkong`).
     private func insertIntervals(
         of history: CompanyHistory,
         into batch: RowBatch,
