@@ -278,11 +278,11 @@ struct ProjectionRows {
                 row.text(to?.description)
             }
         }
-        var start = from
-        var name = profiles.profile(on: from)?.name ?? ""
         // Profiles are in date order. Only a change of identity can change the name: no text is
         // read for the versions between.
         var previous = profiles.indices.last { profiles.day(at: $0) <= from }
+        var start = from
+        var name = previous.map { profiles[$0].profile.name } ?? ""
         for position in profiles.indices where profiles.day(at: position) > from {
             let on = profiles.day(at: position)
             if let to, on >= to { break }
