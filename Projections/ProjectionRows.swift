@@ -134,17 +134,17 @@ struct ProjectionRows {
         // was a copy, which retained and released everything it holds, for every request (a
         // quarter of this writer's time at `hongkong`).
         try histories.withUnsafeBufferPointer { (histories) throws(ProjectionError) in
+            // Where the history of the company a key names lies.
+            func history(_ key: UInt64) -> UnsafePointer<CompanyHistory> {
+                histories.baseAddress! + Int(key & 0xFFFF_FFFF)
+            }
             for (n, key) in keys.enumerated() {
                 if n + 2 * ahead < keys.count {
-                    CompanyHistory.prefetchRequestsReference(
-                        of: histories.baseAddress! + Int(keys[n + 2 * ahead] & 0xFFFF_FFFF)
-                    )
+                    CompanyHistory.prefetchRequestsReference(of: history(keys[n + 2 * ahead]))
                 }
-                if n + ahead < keys.count {
-                    CompanyHistory.prefetchRequests(of: histories.baseAddress! + Int(keys[n + ahead] & 0xFFFF_FFFF))
-                }
+                if n + ahead < keys.count { CompanyHistory.prefetchRequests(of: history(keys[n + ahead])) }
                 let seq = Int(key >> 32)
-                try histories[Int(key & 0xFFFF_FFFF)].requests.withUnsafeBufferPointer {
+                try history(key).pointee.requests.withUnsafeBufferPointer {
                     (own) throws(ProjectionError) in
                     // A company's requests are few, and each holds its seq; read in place.
                     guard let r = own.firstIndex(where: { $0.seq == seq }) else {
@@ -280,7 +280,7 @@ struct ProjectionRows {
         }
         // Profiles are in date order. Only a change of identity can change the name: no text is
         // read for the versions between.
-        var previous = profiles.indices.last { profiles.day(at: $0) <= from }
+        var previous = profiles.position(on: from)
         var start = from
         var name = previous.map { profiles[$0].profile.name } ?? ""
         for position in profiles.indices where profiles.day(at: position) > from {

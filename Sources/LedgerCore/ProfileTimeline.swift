@@ -112,7 +112,9 @@ public struct ProfileTimeline: RandomAccessCollection, Hashable, Sendable, Expre
     public mutating func reserveCapacity(_ count: Int) { steps.reserveCapacity(count) }
 
     /// The profile in force on `day`: the last version dated on or before it.
-    public func profile(on day: Day) -> Profile? {
-        steps.lastIndex { $0.on <= day }.map { self[$0].profile }
-    }
+    public func profile(on day: Day) -> Profile? { position(on: day).map { self[$0].profile } }
+
+    /// The position of the version in force on `day` (the last dated on or before it), nil
+    /// before the first.
+    public func position(on day: Day) -> Int? { steps.lastIndex { $0.on <= day } }
 }

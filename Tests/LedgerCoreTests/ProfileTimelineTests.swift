@@ -92,5 +92,8 @@ struct ProfileTimelineTests {
         #expect(timeline.profile(on: Day("2021-03-03")!)?.employeesInHK == 10)
         #expect(timeline.profile(on: Day("2021-03-04")!) == timeline[2].profile)
         #expect(ProfileTimeline().profile(on: Day("2021-03-04")!) == nil)
+        // The position of that version: the last of a day's, none before the first.
+        #expect(timeline.position(on: Day("2020-01-01")!) == nil && timeline.position(on: Day("2021-03-03")!) == 0)
+        #expect(timeline.position(on: Day("2021-03-04")!) == 2 && timeline.position(on: Day("2030-01-01")!) == 2)
     }
 }
