@@ -303,44 +303,52 @@ public final class EventIndex: AppendHistory {
         let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
         let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
         let companyOfSeq = try companyOfSeq()
-        // Each company once: most of a batch's events name a company named before.
+        // Each company once: most of a batch's events name a company named before (and most
+        // follow one of the same company: no set looked into then).
         var named: Set<CompanyID> = []
+        var lastNamed: CompanyID?
         while let chunk = feed.next() {
-            for (line, logged) in zip(chunk.lines, chunk.logged) {
-                var company = logged.event.company?.rawValue
-                if case .eventReversed(let target, _) = logged.event.body {
-                    // The target may be among the rows bound and not yet inserted: those just
-                    // before this one, in seq order (most reversals reach further back).
-                    if target >= logged.seq - insertEvent.pending { try insertEvent.flush() }
-                    company = try companyOfSeq(target)
-                }
-                if let id = logged.event.company, named.insert(id).inserted {
-                    try insertCompany.insert { $0.text(id.rawValue) }
-                }
-                if case .recommendationReceived(let recommender) = logged.event.body, let company {
-                    try insertCitation.insert { row in
-                        row.text(recommender.rawValue)
-                        row.text(company)
+            // Events read where the chunk holds them: a copy of each retained and released all it
+            // holds, on this thread and the chaining one at once.
+            try chunk.logged.withUnsafeBufferPointer { logged throws in
+                for (k, line) in zip(logged.indices, chunk.lines) {
+                    let (seq, event) = (logged[k].seq, logged.baseAddress! + k)
+                    var company: CompanyID? = event.pointee.event.company
+                    if case .eventReversed(let target, _) = event.pointee.event.body {
+                        // The target may be among the rows bound and not yet inserted: those just
+                        // before this one, in seq order (most reversals reach further back).
+                        if target >= seq - insertEvent.pending { try insertEvent.flush() }
+                        company = try companyOfSeq(target).flatMap(CompanyID.init)
                     }
-                }
-                if case .indexRoundRecorded(let label, let included) = logged.event.body {
-                    try insertRound.insert { row in
-                        row.integer(Int64(logged.seq))
-                        row.text(logged.event.on.description)
-                        row.text(label)
+                    if let id = event.pointee.event.company, id != lastNamed {
+                        lastNamed = id
+                        if named.insert(id).inserted { try insertCompany.insert { $0.company(id) } }
                     }
-                    for member in included {
-                        try insertInclusion.insert { row in
-                            row.text(member.rawValue)
-                            row.integer(Int64(logged.seq))
+                    if case .recommendationReceived(let recommender) = event.pointee.event.body, let company {
+                        try insertCitation.insert { row in
+                            row.company(recommender)
+                            row.company(company)
                         }
                     }
-                }
-                try insertEvent.insert { row in
-                    row.integer(Int64(logged.seq))
-                    row.text(company)
-                    row.integer(EventIndex.key(logged.id))
-                    row.blob(line)
+                    if case .indexRoundRecorded(let label, let included) = event.pointee.event.body {
+                        try insertRound.insert { row in
+                            row.integer(Int64(seq))
+                            row.text(event.pointee.event.on.description)
+                            row.text(label)
+                        }
+                        for member in included {
+                            try insertInclusion.insert { row in
+                                row.company(member)
+                                row.integer(Int64(seq))
+                            }
+                        }
+                    }
+                    try insertEvent.insert { row in
+                        row.integer(Int64(seq))
+                        row.company(company)
+                        row.integer(EventIndex.key(event.pointee.id))
+                        row.blob(line)
+                    }
                 }
             }
         }

@@ -227,6 +227,17 @@ final class SQLiteStatement {
             }
             text(value)
         }
+        /// A company id's text (nil: NULL), bound from its bytes: no string is made of it.
+        mutating func company(_ id: CompanyID?) {
+            guard let id else { return text(nil as String?) }
+            let position = advance()
+            // An id is never empty: its bytes have an address, never bound as NULL.
+            record(
+                id.withUTF8 {
+                    sqlite3_bind_text(statement.handle, position, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT)
+                }
+            )
+        }
         mutating func blob(_ bytes: [UInt8]) {
             let position = advance()
             record(
