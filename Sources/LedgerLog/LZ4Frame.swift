@@ -8,8 +8,9 @@ public enum LZ4Frame {
 
     /// How one frame at an offset decoded.
     public enum Decoded {
-        /// The frame's content and how many input bytes it took.
-        case frame(content: [UInt8], length: Int)
+        /// The frame's content, how many input bytes it took, and how many `\n` bytes the
+        /// content holds (the log's lines, counted as its checksum is summed: no second pass).
+        case frame(content: [UInt8], length: Int, lineEnds: Int)
         /// The input ends before the frame does.
         case truncated
         /// The bytes are not a valid frame (bad magic, bad block, checksum mismatch).
@@ -128,14 +129,17 @@ public enum LZ4Frame {
         if info.contentSize > 0 && UInt64(produced) != info.contentSize {
             return .damaged("content size \(produced) differs from the frame header's \(info.contentSize)")
         }
+        // Summed even without a checksum to compare (no frame of the log's), for its count.
+        var lineEnds = 0
+        let sum = output.withUnsafeBytes { XXHash32.hash($0, lineEnds: &lineEnds) }
         if info.contentChecksumFlag == LZ4F_contentChecksumEnabled {
             guard position + 4 <= bytes.count else { return .truncated }
-            guard output.withUnsafeBytes({ XXHash32.hash($0) }) == readUInt32(bytes, at: position) else {
+            guard sum == readUInt32(bytes, at: position) else {
                 return .damaged("the content checksum does not match the content")
             }
             position += 4
         }
-        return .frame(content: output, length: position - offset)
+        return .frame(content: output, length: position - offset, lineEnds: lineEnds)
     }
 
     /// `count` bytes, uninitialised after those of `kept`.

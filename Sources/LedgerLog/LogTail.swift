@@ -50,7 +50,7 @@ extension LedgerDirectory {
             if withLastLine {
                 let frameStart = trailerStart - trailer.frameLength
                 let frame = try FileIO.pread(fd, path: path, offset: max(0, frameStart), count: trailer.frameLength)
-                guard frameStart >= 0, case .frame(let content, _) = LZ4Frame.decode(frame, at: 0) else {
+                guard frameStart >= 0, case .frame(let content, _, _) = LZ4Frame.decode(frame, at: 0) else {
                     throw LogError(
                         .corrupt,
                         "the last frame does not check out",

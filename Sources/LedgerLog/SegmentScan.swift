@@ -224,12 +224,10 @@ public struct SegmentScan: Sendable {
         segmentBytes: Int?,
         prevHash: [UInt8]?
     ) -> Result<Commit, Reason> {
-        let content: [UInt8]
-        let length: Int
+        let (content, length, lines): ([UInt8], Int, Int)
         switch LZ4Frame.decode(bytes, at: offset) {
-        case .frame(let c, let l):
-            content = c
-            length = l
+        case .frame(let c, let l, let ends):
+            (content, length, lines) = (c, l, ends)
         case .truncated:
             return .failure(Reason(text: "the LZ4 frame is cut short (a torn write)"))
         case .damaged(let why):
@@ -252,7 +250,6 @@ public struct SegmentScan: Sendable {
         guard content.last == UInt8(ascii: "\n") else {
             return .failure(Reason(text: "the commit does not end with a whole line"))
         }
-        let lines = StoredLine.count(in: content)
         guard lines == trailer.lastSeq - trailer.firstSeq + 1 else {
             return .failure(
                 Reason(

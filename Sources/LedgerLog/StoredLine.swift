@@ -41,11 +41,4 @@ enum StoredLine {
         content.withUnsafeBytes { raw in forEach(in: raw) { ranges.append($0) } }
         return ranges
     }
-
-    /// How many lines `content` holds.
-    static func count(in content: [UInt8]) -> Int {
-        var count = 0
-        content.withUnsafeBytes { raw in forEach(in: raw) { _ in count += 1 } }
-        return count
-    }
 }

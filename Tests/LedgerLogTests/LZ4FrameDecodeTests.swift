@@ -53,11 +53,12 @@ struct LZ4FrameDecodeTests {
             let form = "linked \(linked), block checksums \(blockChecksums), content size \(contentSize)"
             let frame = Self.frame(content, linked: linked, blockChecksums: blockChecksums, contentSize: contentSize)
             let bytes = [9, 9] + frame + [7]
-            guard case .frame(let decoded, let length) = LZ4Frame.decode(bytes, at: 2) else {
+            guard case .frame(let decoded, let length, let lineEnds) = LZ4Frame.decode(bytes, at: 2) else {
                 Issue.record("\(form): the frame does not decode")
                 continue
             }
             #expect(decoded == content && length == frame.count, "\(form)")
+            #expect(lineEnds == content.count(where: { $0 == UInt8(ascii: "\n") }), "\(form)")
             for cut in stride(from: 0, to: frame.count, by: 997) + [frame.count - 5, frame.count - 1] {
                 guard case .truncated = LZ4Frame.decode(Array(frame.prefix(cut)), at: 0) else {
                     Issue.record("\(form): cut at \(cut) is not truncated")
@@ -69,7 +70,7 @@ struct LZ4FrameDecodeTests {
             for position in stride(from: 19, to: frame.count, by: 211) {
                 var altered = frame
                 altered[position] ^= 0x04
-                if case .frame(let other, _) = LZ4Frame.decode(altered, at: 0) {
+                if case .frame(let other, _, _) = LZ4Frame.decode(altered, at: 0) {
                     #expect(other == content, "\(form): byte \(position)")
                 }
             }
@@ -97,7 +98,7 @@ struct LZ4FrameDecodeTests {
         let content = Array(repeating: Array("{\"seq\":1}\n".utf8), count: 5_000).flatMap { $0 }
         for (level, largeBlocks) in [(Int32(0), false), (9, true)] {
             let frame = LZ4Frame.compress(content, level: level, largeBlocks: largeBlocks)
-            guard case .frame(let decoded, _) = LZ4Frame.decode(frame, at: 0) else {
+            guard case .frame(let decoded, _, _) = LZ4Frame.decode(frame, at: 0) else {
                 Issue.record("the frame does not decode")
                 continue
             }

@@ -139,7 +139,7 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
         for (level, largeBlocks) in [(Int32(0), false), (9, true)] {
             let frame = LZ4Frame.compress(content, level: level, largeBlocks: largeBlocks)
             let bytes = [1, 2, 3] + frame + [4, 5]
-            guard case .frame(let decoded, let length) = LZ4Frame.decode(bytes, at: 3) else {
+            guard case .frame(let decoded, let length, _) = LZ4Frame.decode(bytes, at: 3) else {
                 Issue.record("the frame does not decode")
                 continue
             }

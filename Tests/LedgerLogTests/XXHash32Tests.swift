@@ -21,4 +21,23 @@ struct XXHash32Tests {
         #expect([UInt8]().withUnsafeBytes { XXHash32.hash($0) } == 0x02CC_5D05)
         #expect(Array("abc".utf8).withUnsafeBytes { XXHash32.hash($0) } == 0x32D1_53FF)
     }
+
+    @Test("the line ends counted beside the sum are the content's \\n bytes, at every length and however dense")
+    func lineEnds() {
+        var rng = SystemRandomNumberGenerator()
+        // Bytes a byte-wise count could mistake for \n (0x8A shares its low seven bits), and \n.
+        let alphabet: [UInt8] = [0x0A, 0x8A, 0x0B, 0x09, 0x00, 0xFF, 0x41]
+        let lengths = Array(0...300) + [2_031, 2_032, 2_033, 2_047, 2_048, 4_064, 4_080, 65_537, 300_001]
+        for length in lengths {
+            for content in [
+                (0..<length).map { _ in alphabet.randomElement(using: &rng)! },
+                [UInt8](repeating: 0x0A, count: length),
+            ] {
+                var counted = -1
+                let sum = content.withUnsafeBytes { XXHash32.hash($0, lineEnds: &counted) }
+                #expect(counted == content.count(where: { $0 == 0x0A }), "length \(length)")
+                #expect(sum == stored(in: LZ4Frame.compress(content)), "length \(length)")
+            }
+        }
+    }
 }
