@@ -18,6 +18,29 @@ import Testing
         #expect(numbering.companies == companies)
     }
 
+    @Test("R19: a round's companies read as this numbering's, in order, repeats kept and companies it lacks left out")
+    func roundNumbers() throws {
+        var numbering = CompanyNumbering()
+        var rng = SystemRandomNumberGenerator()
+        let companies = try (0..<2_000).map { try #require(CompanyID("HK\($0)")) }
+        for company in companies.shuffled(using: &rng) { _ = numbering.number(of: company, hash: company.hash64) }
+        let unknown = try (0..<50).map { try #require(CompanyID("XX\($0)")) }
+        for size in [0, 1, 7, 1_000, 5_000] {
+            let list = (0..<size).map { _ in
+                Bool.random(using: &rng) ? companies.randomElement(using: &rng)! : unknown.randomElement(using: &rng)!
+            }
+            let numbers = MembershipFold.numbers(
+                ofRound: .indexRoundRecorded(round: "2025", included: list),
+                in: numbering
+            )
+            #expect(
+                numbers == list.compactMap { numbering.existingNumber(of: $0, hash: $0.hash64) }.sorted(),
+                "size \(size)"
+            )
+        }
+        #expect(MembershipFold.numbers(ofRound: .memberResigned, in: numbering) == nil)
+    }
+
     @Test("companies whose hashes collide keep numbers of their own")
     func collidingHashes() throws {
         var numbering = CompanyNumbering()
