@@ -303,8 +303,8 @@ public final class EventIndex: AppendHistory {
         let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
         let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
         let companyOfSeq = try companyOfSeq()
-        // Each company once: most of a batch's events name a company named before (and most
-        // follow one of the same company: no set looked into then).
+        // Each company once: most of a batch's events name a company named before (one that
+        // follows an event of its own company looks into no set).
         var named: Set<CompanyID> = []
         var lastNamed: CompanyID?
         while let chunk = feed.next() {
