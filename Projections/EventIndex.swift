@@ -303,10 +303,8 @@ public final class EventIndex: AppendHistory {
         let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
         let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
         let companyOfSeq = try companyOfSeq()
-        // Each company once: most of a batch's events name a company named before (one that
-        // follows an event of its own company looks into no set).
+        // Each company once: most of a batch's events name a company named before.
         var named: Set<CompanyID> = []
-        var lastNamed: CompanyID?
         while let chunk = feed.next() {
             // Events read where the chunk holds them: a copy of each retained and released all it
             // holds, on this thread and the chaining one at once.
@@ -320,9 +318,8 @@ public final class EventIndex: AppendHistory {
                         if target >= seq - insertEvent.pending { try insertEvent.flush() }
                         company = try companyOfSeq(target).flatMap(CompanyID.init)
                     }
-                    if let id = event.pointee.event.company, id != lastNamed {
-                        lastNamed = id
-                        if named.insert(id).inserted { try insertCompany.insert { $0.company(id) } }
+                    if let id = event.pointee.event.company, named.insert(id).inserted {
+                        try insertCompany.insert { $0.company(id) }
                     }
                     if case .recommendationReceived(let recommender) = event.pointee.event.body, let company {
                         try insertCitation.insert { row in
