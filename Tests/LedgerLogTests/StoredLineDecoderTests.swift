@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test(
-        "a stored line changed at any byte is read as the general decoder reads it, or left to it; the same after the unchanged line (R2: its recorded instant read again, not taken from the line before)"
+        "a stored line changed at any byte is read as the general decoder reads it, or left to it; the same after the unchanged line (R2, R3, R4: its recorded instant, date and membership year read again, not taken from the line before)"
     )
     func changedAnywhere() throws {
         let lines = [
