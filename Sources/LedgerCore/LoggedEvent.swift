@@ -58,12 +58,11 @@ public enum StoredLineDecoder {
     }
 
     /// What a decoder read last, kept from line to line by a caller that decodes many: the
-    /// `recorded` instant, as stored (24 bytes, read as three words) and as an instant, which the
-    /// lines of a commit share; and the texts a log repeats from event to event (document lists,
-    /// reversal reasons, excusal notes), each held once while it repeats.
+    /// `recorded` instant, which the lines of a commit share; and the texts a log repeats from
+    /// event to event (document lists, reversal reasons, excusal notes), each held once while it
+    /// repeats.
     public struct RecentValues: Sendable {
-        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var instant: Instant?
+        var recorded = RecentField<Instant>()
         var documents: [String] = []
         var reason = ""
         var note = ""
@@ -97,15 +96,7 @@ public enum StoredLineDecoder {
         /// The stored instant in `range` of `bytes`, nil unless it is one.
         mutating func instant(at range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> Instant? {
             guard range.count == 24 else { return nil }
-            func word(_ k: Int) -> UInt64 {
-                bytes.loadUnaligned(fromByteOffset: range.lowerBound + 8 * k, as: UInt64.self)
-            }
-            let read = (word(0), word(1), word(2))
-            if let instant, read == words { return instant }
-            let text = bytes.slice(range)
-            guard isStoredInstant(text), let parsed = Instant(utf8: text) else { return nil }
-            (words, instant) = (read, parsed)
-            return parsed
+            return recorded.value(of: bytes.slice(range)) { isStoredInstant($0) ? Instant(utf8: $0) : nil }
         }
     }
 
