@@ -71,16 +71,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The civil year, month and day.
     public var components: (year: Int, month: Int, day: Int) {
-        // Howard Hinnant's civil_from_days.
+        let (year, doy) = Day.marchYear(ordinal)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (year + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// The year whose 1 March begins the 365 or 366 days that hold the day `ordinal` (days since
+    /// 1970-01-01), and the day's place in them (0 for 1 March): Howard Hinnant's civil_from_days,
+    /// whose years begin in March so that 29 February is last.
+    static func marchYear(_ ordinal: Int) -> (year: Int, dayOfYear: Int) {
         let z = ordinal + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        return (yoe + era * 400, doe - (365 * yoe + yoe / 4 - yoe / 100))
     }
 
     /// The date `days` later (earlier when negative).

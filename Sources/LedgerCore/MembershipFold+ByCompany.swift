@@ -125,7 +125,7 @@ extension MembershipFold {
             // to the next company's, not to fresh pages. So do its requests and profiles when
             // the fold only judges: no later company's events read them.
             if let ci = fold.focus?.index {
-                fold.companies[ci].references = []
+                fold.companies[ci].references = PaymentReferences()
                 if !fold.keepsHistories {
                     fold.companies[ci].history.requests = []
                     fold.companies[ci].history.profiles = []

@@ -65,7 +65,7 @@ extension MembershipFold {
     /// the other current requests, oldest first; what is left is credit.
     mutating func pay(_ ci: Int, _ payment: Payment, on day: Day, seq: Int) throws(LedgerError) {
         let reference = payment.reference
-        guard companies[ci].references.insert(reference).inserted else {
+        guard !companies[ci].references.contains(reference) else {
             throw LedgerError(
                 "R16",
                 company: companies[ci].history.company,
@@ -78,7 +78,6 @@ extension MembershipFold {
             // The latest term that has a request for the period.
             named = companies[ci].history.requests.lastIndex { $0.period == period }
             if named == nil {
-                companies[ci].references.remove(reference)
                 throw LedgerError(
                     "R16",
                     company: companies[ci].history.company,
@@ -87,6 +86,7 @@ extension MembershipFold {
                 )
             }
         }
+        companies[ci].references.add(reference)
         // Then the current requests, oldest first: the fold appends them in (date, seq) order.
         var left = payment.amount
         if let named { allocate(ci, request: named, from: &left, on: day, seq: seq) }

@@ -59,7 +59,7 @@ public struct MembershipFold: Sendable {
         var missedRounds = 0
         /// The request whose non-payment made the membership void (R18 "by that request alone").
         var voidingRequest: Int?
-        var references: Set<String> = []
+        var references = PaymentReferences()
         var credit = Cents.zero
         var profile: Profile
 
@@ -267,6 +267,9 @@ public struct MembershipFold: Sendable {
         let ids = companies.map(\.history.company)
         return ids.indices.sorted { ids[$0] < ids[$1] }.map { companies[$0].history }
     }
+
+    /// How many companies have filed.
+    public var companyCount: Int { companies.count }
 
     /// One company's history, if it has filed.
     public func history(of company: CompanyID) -> CompanyHistory? { index[company].map { companies[$0].history } }

@@ -28,8 +28,9 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The membership year containing `day`.
     public init(containing day: Day) {
-        let (year, month, _) = day.components
-        self.year = Int16(clamping: month >= 4 ? year : year - 1)
+        // 31 days before 1 April is 1 March, so a membership year, moved back 31 days, is the
+        // March-year of its start year: no month to work out (a fold asks this of every request).
+        self.year = Int16(clamping: Day.marchYear(day.ordinal - 31).year)
     }
 
     /// 1 April of the start year.

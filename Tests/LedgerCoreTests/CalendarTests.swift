@@ -63,6 +63,22 @@ import Testing
         #expect(Period(label)?.description == label)
     }
 
+    @Test("R3: every day from 0001-04-01 to 9999-03-31 is in the membership year its month says")
+    func r3EveryDay() {
+        let first = Day("0001-04-01")!.ordinal
+        let last = Day("9999-03-31")!.ordinal
+        var wrong = 0
+        for ordinal in first...last {
+            let day = Day(ordinal: ordinal)
+            let (year, month, _) = day.components
+            let period = Period(containing: day)
+            if period.startYear != (month >= 4 ? year : year - 1) || !(period.firstDay...period.lastDay).contains(day) {
+                wrong += 1
+            }
+        }
+        #expect(wrong == 0)
+    }
+
     @Test("R3: a period's second part is the next year's last two digits")
     func r3PeriodFormat() {
         #expect(Period("2025-26") != nil)

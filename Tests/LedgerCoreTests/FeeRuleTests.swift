@@ -127,6 +127,22 @@ import Testing
         )
     }
 
+    @Test("R16: a reference is refused when it repeats one of many, or one it equals canonically")
+    func r16ManyReferences() throws {
+        let many =
+            memberA + [E.requested("A", on: "2024-04-16", period: "2024-25")]
+            + (1...40).map { E.paid("A", on: "2024-05-01", amount: "1", reference: "K-\($0)") }
+        for repeated in ["K-1", "K-32", "K-33", "K-40", "\u{212A}-1", "\u{212A}-40"] {
+            #expect(
+                try refusal(many + [E.paid("A", on: "2024-05-02", amount: "1", reference: repeated)])?.rule == "R16"
+            )
+        }
+        #expect(try refusal(many + [E.paid("A", on: "2024-05-02", amount: "1", reference: "K-41")]) == nil)
+        let few = Array(many.prefix(memberA.count + 3))
+        #expect(try refusal(few + [E.paid("A", on: "2024-05-02", amount: "1", reference: "\u{212A}-2")])?.rule == "R16")
+        #expect(try refusal(few + [E.paid("A", on: "2024-05-02", amount: "1", reference: "K-3")]) == nil)
+    }
+
     @Test("R16: without a period, the oldest current request is paid first")
     func r16OldestFirst() throws {
         let f = try fold(
