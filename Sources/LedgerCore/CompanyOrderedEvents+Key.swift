@@ -49,6 +49,29 @@ extension CompanyOrderedEvents {
             insertionSort(keys, low, high)
         }
 
+        /// Sorts the `count` keys at `keys` in place, by insertion while that stays cheap (keys
+        /// nearly in order take about one comparison each), else by `sort(_:count:)` from
+        /// wherever insertion got to: a group holding two companies' events interleaved, or many
+        /// backdated, never costs more than a few moves a key before it is sorted properly.
+        static func sortNearlyOrdered(_ keys: UnsafeMutablePointer<Key>, count: Int) {
+            guard count > 1 else { return }
+            var budget = 4 * count + 32
+            for i in 1..<count {
+                let key = keys[i]
+                var j = i
+                while j > 0 && key < keys[j - 1] {
+                    keys[j] = keys[j - 1]
+                    j -= 1
+                }
+                keys[j] = key
+                budget -= i - j
+                if budget < 0 {
+                    sort(keys, count: count)
+                    return
+                }
+            }
+        }
+
         /// How many keys are put in order by insertion rather than partitioned further.
         static let insertionRun = 16
 

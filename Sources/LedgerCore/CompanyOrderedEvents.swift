@@ -15,7 +15,8 @@
 ///    and writing at one point per bucket, as a stream does. With several parts the pass is two,
 ///    the second on every core.
 /// 3. Each bucket, small enough for the cache, is sorted: by company (hash, then id), a company's
-///    events by (`on`, seq); a counting pass on the hash's next bits first, then small groups
+///    events by (`on`, seq); its events put back in seq order by a radix sort, then a counting
+///    pass on the hash's next bits, then each small group, nearly in order, by insertion
 ///    (`sortBucket`). Then each part's companies are counted and numbered in that order.
 public final class CompanyOrderedEvents: @unchecked Sendable {
     // Each part's steps touch only its own range of the events.
@@ -209,28 +210,46 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         }
 
         /// Puts the events of `range` in fold order: by company (hash, then id), and a company's
-        /// by (`on`, seq). Their keys are put in order by the hash's next bits first (a counting
-        /// pass, which keeps the order the events came in: mostly a company's own order already),
-        /// then within each of those small groups; each event is then moved once into the room,
-        /// in order, and all moved back at once.
+        /// by (`on`, seq). The events come from the log in seq order, which the radix pass that
+        /// put them here scrambles; so they are first put back in seq order (a radix sort of
+        /// their seqs), then grouped by the hash's next bits (a counting pass, which keeps that
+        /// order), and each small group, mostly one company's events already in fold order but
+        /// for the few backdated, is finished by insertion (`Key.sortNearlyOrdered`). Each event
+        /// is then moved once into the room, in order, and all moved back at once. (Grouped from
+        /// the scrambled order, each group needed a full sort: a twentieth of a one-core replay.)
         func sortBucket(_ range: Range<Int>, in scratch: BucketScratch) {
             let count = range.count
             guard count > 1 else { return }
-            let (keys, arrived) = (scratch.keys, scratch.arrived)
+            let first = events + range.lowerBound
+            // Each event as its seq above its place in the bucket: sorting these sorts by seq.
+            var (placed, spare) = (scratch.placed, scratch.spare)
+            var (lowestSeq, highestSeq) = (UInt64.max, UInt64.min)
             var (lowest, highest) = (UInt64.max, UInt64.min)
             for k in 0..<count {
-                let event = events + range.lowerBound + k
-                let company = event.pointee.event.company!
-                let hash = company.hash64
+                let seq = UInt64(first[k].seq)
+                (lowestSeq, highestSeq) = (min(lowestSeq, seq), max(highestSeq, seq))
+                let hash = first[k].event.company!.hash64
                 (lowest, highest) = (min(lowest, hash), max(highest, hash))
-                (arrived + k).initialize(
-                    to: Key(
-                        hash: hash,
-                        order: MembershipFold.orderKey(event.pointee.event.on, event.pointee.seq),
-                        company: company,
-                        index: UInt32(k)
-                    )
-                )
+                placed[k] = seq << 32 | UInt64(k)
+            }
+            // Least significant digit first, each pass stable, over the seqs' span only.
+            let spanBits = UInt64.bitWidth - (highestSeq - lowestSeq).leadingZeroBitCount
+            let passes = (spanBits + BucketScratch.digitBits - 1) / BucketScratch.digitBits
+            let counts = scratch.digitCounts
+            for pass in 0..<passes {
+                let shift = UInt64(32 + pass * BucketScratch.digitBits)
+                let mask = UInt64(1 << BucketScratch.digitBits - 1)
+                func digit(_ value: UInt64) -> Int { Int(((value &- lowestSeq << 32) >> shift) & mask) }
+                counts.initialize(repeating: 0, count: 1 << BucketScratch.digitBits)
+                for k in 0..<count { counts[digit(placed[k])] += 1 }
+                var sum = 0
+                for d in 0..<(1 << BucketScratch.digitBits) { (counts[d], sum) = (sum, sum + counts[d]) }
+                for k in 0..<count {
+                    let d = digit(placed[k])
+                    spare[counts[d]] = placed[k]
+                    counts[d] += 1
+                }
+                Swift.swap(&placed, &spare)
             }
             // Groups of about `groupEvents` events, each a range of hashes, in hash order.
             let groupBits = max(0, Int.bitWidth - 1 - (count / BucketScratch.groupEvents).leadingZeroBitCount)
@@ -239,47 +258,66 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
             let groups = group(highest) + 1
             let ends = scratch.groupEnds
             ends.initialize(repeating: 0, count: groups + 1)
-            for k in 0..<count { ends[group(arrived[k].hash) + 1] += 1 }
+            for k in 0..<count { ends[group(first[k].event.company!.hash64) + 1] += 1 }
             for g in 0..<groups { ends[g + 1] += ends[g] }
-            for k in 0..<count {
-                let g = group(arrived[k].hash)
-                keys[ends[g]] = arrived[k]
+            let keys = scratch.keys
+            for n in 0..<count {
+                let k = Int(truncatingIfNeeded: placed[n] & 0xFFFF_FFFF)
+                let event = first + k
+                let company = event.pointee.event.company!
+                let hash = company.hash64
+                let g = group(hash)
+                keys[ends[g]] = Key(
+                    hash: hash,
+                    order: MembershipFold.orderKey(event.pointee.event.on, event.pointee.seq),
+                    company: company,
+                    index: UInt32(k)
+                )
                 ends[g] += 1
             }
             var start = 0
             for g in 0..<groups {
-                Key.sort(keys + start, count: ends[g] - start)
+                Key.sortNearlyOrdered(keys + start, count: ends[g] - start)
                 start = ends[g]
             }
             let room = scratch.room
             for k in 0..<count {
-                (room + k).moveInitialize(from: events + range.lowerBound + Int(keys[k].index), count: 1)
+                (room + k).moveInitialize(from: first + Int(keys[k].index), count: 1)
             }
-            (events + range.lowerBound).moveInitialize(from: room, count: count)
+            first.moveInitialize(from: room, count: count)
         }
     }
 
     /// Room for sorting a part's buckets, each in turn: as large as the largest.
     struct BucketScratch {
-        /// About how many events the groups of a bucket's first pass hold.
-        static let groupEvents = 16
+        /// About how many events the groups of a bucket's counting pass hold: few enough that
+        /// most companies have a group to themselves.
+        static let groupEvents = 2
+        /// The bits of a seq each pass of the radix sort takes.
+        static let digitBits = 9
 
         let keys: UnsafeMutablePointer<Key>
-        /// The keys in the order their events lie.
-        let arrived: UnsafeMutablePointer<Key>
+        /// Each event's seq and place, then the same in seq order (the two take turns).
+        let placed: UnsafeMutablePointer<UInt64>
+        let spare: UnsafeMutablePointer<UInt64>
+        let digitCounts: UnsafeMutablePointer<Int>
         let groupEnds: UnsafeMutablePointer<Int>
         let room: UnsafeMutablePointer<SequencedEvent>
 
         init(largest: Int) {
             keys = .allocate(capacity: largest)
-            arrived = .allocate(capacity: largest)
+            placed = .allocate(capacity: largest)
+            spare = .allocate(capacity: largest)
+            digitCounts = .allocate(capacity: 1 << BucketScratch.digitBits)
             groupEnds = .allocate(capacity: largest / BucketScratch.groupEvents + 2)
             room = .allocate(capacity: largest)
         }
 
         func deallocate() {
             keys.deallocate()
-            arrived.deallocate()
+            placed.deallocate()
+            spare.deallocate()
+            digitCounts.deallocate()
             groupEnds.deallocate()
             room.deallocate()
         }

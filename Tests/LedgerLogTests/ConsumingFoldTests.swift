@@ -155,7 +155,9 @@ import Testing
         }
     }
 
-    @Test("a bucket's keys sort as Swift's sort puts them, at every size, in every starting order, past any depth")
+    @Test(
+        "a bucket's keys sort as Swift's sort puts them, at every size, in every starting order, past any depth, nearly in order or not"
+    )
     func keysSort() throws {
         typealias Key = CompanyOrderedEvents.Key
         var rng = SplitMix64(seed: 9)
@@ -169,8 +171,23 @@ import Testing
         var inputs: [[Key]] = (0..<70).map { n in (0..<n).map(key).shuffled(using: &rng) }
         let large = (0..<5_000).map(key)
         inputs += [large, large.sorted(), large.sorted().reversed(), large.shuffled(using: &rng)]
+        // Nearly in order: a few keys each moved far (backdated events), or two runs interleaved.
+        for moved in [1, 3, 30, 300] {
+            var keys = large.sorted()
+            for _ in 0..<moved {
+                keys.swapAt(Int.random(in: 0..<keys.count, using: &rng), Int.random(in: 0..<keys.count, using: &rng))
+            }
+            inputs.append(keys)
+        }
+        inputs.append(zip(large.sorted().prefix(2_500), large.sorted().suffix(2_500)).flatMap { [$0, $1] })
         for keys in inputs {
             let expected = keys.sorted()
+            var nearly = keys
+            nearly.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                Key.sortNearlyOrdered(base, count: buffer.count)
+            }
+            #expect(nearly.map(\.index) == expected.map(\.index), "\(keys.count) keys nearly in order")
             for depth in [nil, 0, 1, 3] as [Int?] {
                 var sorted = keys
                 sorted.withUnsafeMutableBufferPointer { buffer in
