@@ -379,12 +379,30 @@ public struct LedgerHistory: Sendable {
         }
         do {
             try piece.withLines(in: commit) { raw in
-                try StoredLine.forEach(in: raw) { range throws(LogError) in
+                // Each line read by the fast decoder from where it begins, which finds its end;
+                // else found first, and read by the general decoder. Bytes after the last line
+                // end are no line.
+                var start = 0
+                while start < raw.count {
+                    var length = 0
                     let event: LoggedEvent
-                    do {
-                        event = try LedgerHistory.decode(UnsafeRawBufferPointer(rebasing: raw[range]), recent: &recent)
-                    } catch {
-                        throw corrupt("stored line is not a valid record: \(error)")
+                    if let fast = StoredLineDecoder.decode(
+                        leading: UnsafeRawBufferPointer(rebasing: raw[start...]),
+                        length: &length,
+                        recent: &recent
+                    ) {
+                        event = fast
+                    } else {
+                        guard let end = StoredLine.end(in: raw, from: start) else { break }
+                        length = end - start
+                        do {
+                            event = try LedgerHistory.decode(
+                                UnsafeRawBufferPointer(rebasing: raw[start..<end]),
+                                recent: &recent
+                            )
+                        } catch {
+                            throw corrupt("stored line is not a valid record: \(error)")
+                        }
                     }
                     guard event.seq == seq else { throw corrupt("a stored line holds the wrong seq") }
                     // The scan checked the commit's lines against its trailer's seqs.
@@ -394,6 +412,7 @@ public struct LedgerHistory: Sendable {
                     if event.recorded != runs.last?.instant { runs.append((seq - 1, event.recorded)) }
                     slots.put(event)
                     seq += 1
+                    start += length + 1
                 }
             }
             guard seq == piece.seqs.upperBound else {

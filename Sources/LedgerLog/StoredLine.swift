@@ -26,13 +26,21 @@ enum StoredLine {
         in content: UnsafeRawBufferPointer,
         _ body: (Range<Int>) throws(E) -> Void
     ) throws(E) {
-        guard let base = content.baseAddress else { return }
         var start = 0
-        while start < content.count, let found = memchr(base + start, 0x0A, content.count - start) {
-            let end = base.distance(to: UnsafeRawPointer(found))
+        while let end = end(in: content, from: start) {
             try body(start..<end)
             start = end + 1
         }
+    }
+
+    /// Where the line that begins at `start` of `content` ends: the index of its `\n`; nil when
+    /// none follows.
+    @inline(__always)
+    static func end(in content: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < content.count, let base = content.baseAddress,
+            let found = memchr(base + start, 0x0A, content.count - start)
+        else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     /// The ranges of the lines of `content`.

@@ -4,6 +4,17 @@ import LedgerTestSupport
 import Testing
 
 @Suite struct StoredLineDecoderTests {
+    /// Stored lines of several types, in the ledger's own form.
+    static let storedLines = [
+        #"{"seq":12,"type":"FeeRequested","v":1,"id":"e54c628c-6e8b-420e-9c92-159710f6b70f","recorded":"2024-03-31T04:00:00.000Z","by":"board","prev":"bc2e9172357d714d0ea5b48bbbb2ddc10bb697f23ecafd964820f6e8af6181d8","company":"HK1","on":"2024-04-01","period":"2024-25"}"#,
+        #"{"seq":3,"type":"MemberResigned","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01"}"#,
+        // An optional field left out between two given (note), and one at the end (period).
+        #"{"seq":7,"type":"DelayExcused","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01","period":"2024-25","cause":"other","until":"2024-06-30"}"#,
+        // Words of a vocabulary (sector, class) and a text of more than eight bytes (name).
+        #"{"seq":9,"type":"ApplicationFiled","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01","name":"HK2 Co Ltd","brNumber":"10002150","brExpiresOn":"2025-06-02","sector":"manufacturing","employeesInHK":65,"class":"affiliate"}"#,
+        #"{"seq":8,"type":"FeePaid","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01","amount":"12.50","reference":"R1"}"#,
+    ]
+
     @Test("the replay decoder reads every stored line as the general decoder does", arguments: [2, 19, 31] as [UInt64])
     func agreesWithGeneralDecoder(seed: UInt64) throws {
         try withTemporaryDirectory { path in
@@ -43,15 +54,7 @@ import Testing
         "a stored line changed at any byte is read as the general decoder reads it, or left to it; the same after the unchanged line (R2, R3, R4: its recorded instant, date and membership year read again, not taken from the line before)"
     )
     func changedAnywhere() throws {
-        let lines = [
-            #"{"seq":12,"type":"FeeRequested","v":1,"id":"e54c628c-6e8b-420e-9c92-159710f6b70f","recorded":"2024-03-31T04:00:00.000Z","by":"board","prev":"bc2e9172357d714d0ea5b48bbbb2ddc10bb697f23ecafd964820f6e8af6181d8","company":"HK1","on":"2024-04-01","period":"2024-25"}"#,
-            #"{"seq":3,"type":"MemberResigned","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01"}"#,
-            // An optional field left out between two given (note), and one at the end (period).
-            #"{"seq":7,"type":"DelayExcused","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01","period":"2024-25","cause":"other","until":"2024-06-30"}"#,
-            // Words of a vocabulary (sector, class) and a text of more than eight bytes (name).
-            #"{"seq":9,"type":"ApplicationFiled","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01","name":"HK2 Co Ltd","brNumber":"10002150","brExpiresOn":"2025-06-02","sector":"manufacturing","employeesInHK":65,"class":"affiliate"}"#,
-            #"{"seq":8,"type":"FeePaid","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"9813874fa1663590a4f3a222cf42cc3bb18097c8f75ec3e156bc2f570775d33e","company":"HK2","on":"2024-04-01","amount":"12.50","reference":"R1"}"#,
-        ]
+        let lines = StoredLineDecoderTests.storedLines
         for line in lines.map({ Array($0.utf8) }) {
             #expect(line.withUnsafeBytes { StoredLineDecoder.decode($0) } != nil)
             // A decoder that has just read the unchanged line, as the lines of a commit are read.
@@ -80,6 +83,43 @@ import Testing
             }
             // Digits changed in the id, prev, seq or dates still read (so the check above was reached).
             #expect(fastCount > 100)
+        }
+    }
+
+    @Test(
+        "a line read from where it begins, among others, is read as the line alone, and ends at its first line end; a line end anywhere or a byte after the last brace is found"
+    )
+    func readFromWhereItBegins() throws {
+        for line in StoredLineDecoderTests.storedLines.map({ Array($0.utf8) }) {
+            var inputs = [line, line + [0x20], line + [0x7D], Array(line.dropLast())]
+            for position in line.indices {
+                inputs.append(Array(line[..<position] + [0x0A] + line[(position + 1)...]))
+                inputs.append(Array(line[..<position] + [0x0A] + line[position...]))
+            }
+            for input in inputs {
+                let buffer = input + [0x0A] + line + [0x0A]
+                let firstLine = Array(buffer[..<buffer.firstIndex(of: 0x0A)!])
+                let alone = firstLine.withUnsafeBytes { StoredLineDecoder.decode($0) }
+                var length = -1
+                var recent = StoredLineDecoder.RecentValues()
+                let leading = buffer.withUnsafeBytes {
+                    StoredLineDecoder.decode(leading: $0, length: &length, recent: &recent)
+                }
+                #expect(leading == alone, "\(String(decoding: input, as: UTF8.self))")
+                if leading != nil { #expect(length == firstLine.count) }
+            }
+            // The last line of a piece, with nothing after its line end, or no line end at all.
+            var length = -1
+            var recent = StoredLineDecoder.RecentValues()
+            #expect(
+                (line + [0x0A]).withUnsafeBytes {
+                    StoredLineDecoder.decode(leading: $0, length: &length, recent: &recent)
+                } != nil
+            )
+            #expect(length == line.count)
+            #expect(
+                line.withUnsafeBytes { StoredLineDecoder.decode(leading: $0, length: &length, recent: &recent) } == nil
+            )
         }
     }
 
