@@ -104,13 +104,22 @@ public struct ProfileChange: Hashable, Sendable {
 
     /// The profile after this change.
     public func applied(to profile: Profile) -> Profile {
-        Profile(
-            name: name ?? profile.name,
-            brNumber: brNumber ?? profile.brNumber,
-            brExpiresOn: brExpiresOn ?? profile.brExpiresOn,
-            sector: sector ?? profile.sector,
-            employeesInHK: employeesInHK ?? profile.employeesInHK
-        )
+        var changed = profile
+        apply(to: &changed)
+        return changed
+    }
+
+    /// Makes this change to `profile`, in place: a fold's renewal or new headcount leaves the
+    /// name and registration number where they are (a new profile made for each retained and
+    /// released them).
+    public func apply(to profile: inout Profile) {
+        if case .some(let name, let brNumber) = texts {
+            if let name { profile.name = name }
+            if let brNumber { profile.brNumber = brNumber }
+        }
+        if let brExpiresOn { profile.brExpiresOn = brExpiresOn }
+        if let sector { profile.sector = sector }
+        if let employeesInHK { profile.employeesInHK = employeesInHK }
     }
 }
 

@@ -66,8 +66,7 @@ extension MembershipFold {
             case .delayExcused(let period, _, _, let until):
                 try excuse(ci, period: period, until: until, on: e.on, seq: seq)
             case .profileUpdated(let change):
-                companies[ci].profile = change.applied(to: companies[ci].profile)
-                companies[ci].history.profiles.append(ProfileVersion(on: e.on, profile: companies[ci].profile))
+                companies[ci].updateProfile(change, on: e.on)
             case .classChanged(let memberClass):
                 guard c.status == .active else {
                     throw refuse(
@@ -156,7 +155,7 @@ extension MembershipFold {
             )
         }
         companies[ci].openApplication = (seq, false)
-        companies[ci].history.profiles.append(ProfileVersion(on: day, profile: profile))
+        companies[ci].history.profiles.append(on: day, profile)
         setStatus(
             ci,
             .applied,
@@ -169,9 +168,17 @@ extension MembershipFold {
     }
 
     mutating func approve(_ ci: Int, memberClass: MemberClass, on day: Day, seq: Int) throws(LedgerError) {
-        let c = companies[ci]
+        // The few fields the checks read, not a copy of the company (which retained and released
+        // every list of its history).
+        let c = (
+            status: companies[ci].status, openApplication: companies[ci].openApplication,
+            company: companies[ci].history.company, termCount: companies[ci].termCount,
+            isSME: companies[ci].profile.isSME, employeesInHK: companies[ci].profile.employeesInHK,
+            sector: companies[ci].profile.sector, brExpiresOn: companies[ci].profile.brExpiresOn,
+            requests: companies[ci].history.requests.count
+        )
         func refuse(_ reason: String) -> LedgerError {
-            LedgerError("R11", company: c.history.company, seq: seq, reason)
+            LedgerError("R11", company: c.company, seq: seq, reason)
         }
         guard let application = c.openApplication else {
             throw refuse("admission needs an open application; the status on \(day) is \(c.status.rawValue)")
@@ -179,22 +186,20 @@ extension MembershipFold {
         guard application.hasDocuments else {
             throw refuse("no documents were submitted for the application of seq \(application.seq)")
         }
-        guard c.profile.isSME else {
-            throw refuse(
-                "fails the SME test (R6): \(c.profile.employeesInHK) employees in HK, \(c.profile.sector.rawValue)"
-            )
+        guard c.isSME else {
+            throw refuse("fails the SME test (R6): \(c.employeesInHK) employees in HK, \(c.sector.rawValue)")
         }
-        guard c.profile.brExpiresOn >= day else {
-            throw refuse("business registration expired on \(c.profile.brExpiresOn) (R7)")
+        guard c.brExpiresOn >= day else {
+            throw refuse("business registration expired on \(c.brExpiresOn) (R7)")
         }
-        if memberClass == .full && !everIncluded.contains(c.history.company) {
+        if memberClass == .full && !everIncluded.contains(c.company) {
             throw refuse("class full needs an inclusion in an index round dated on or before \(day)")
         }
         let term = c.termCount
         companies[ci].openApplication = nil
         companies[ci].currentTerm = term
         companies[ci].termCount += 1
-        companies[ci].termFirstRequest = c.history.requests.count
+        companies[ci].termFirstRequest = c.requests
         companies[ci].termStart = day
         companies[ci].missedRounds = 0
         setStatus(

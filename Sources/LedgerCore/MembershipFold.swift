@@ -72,6 +72,12 @@ public struct MembershipFold: Sendable {
         var currentRequests: Range<Int> {
             currentTerm == nil ? 0..<0 : termFirstRequest..<history.requests.count
         }
+
+        /// R22: the profile changed in place, and its version from `day` kept.
+        mutating func updateProfile(_ change: ProfileChange, on day: Day) {
+            change.apply(to: &profile)
+            history.profiles.append(on: day, profile)
+        }
     }
 
     public init() {}

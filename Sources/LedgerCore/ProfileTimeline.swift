@@ -13,10 +13,10 @@ public struct ProfileTimeline: RandomAccessCollection, Hashable, Sendable, Expre
         var on: Day
         var expiryAndSector: Int32
 
-        init(_ version: ProfileVersion) {
-            employeesInHK = version.profile.employeesInHK
-            on = version.on
-            expiryAndSector = version.profile.expiryAndSector
+        init(on day: Day, _ profile: Profile) {
+            employeesInHK = profile.employeesInHK
+            on = day
+            expiryAndSector = profile.expiryAndSector
         }
     }
 
@@ -59,18 +59,27 @@ public struct ProfileTimeline: RandomAccessCollection, Hashable, Sendable, Expre
 
     /// Adds a version after the others; it holds a name or registration number only when it
     /// changes one.
-    public mutating func append(_ version: ProfileVersion) {
-        let profile = version.profile
+    public mutating func append(_ version: ProfileVersion) { append(on: version.on, version.profile) }
+
+    /// `append(_:)` of the version of `profile` from `day`, read where it lies: the fold appends
+    /// the company's own profile, which a version made of it would copy.
+    public mutating func append(on day: Day, _ profile: Profile) {
         if steps.isEmpty {
             first = Identity(name: profile.name, brNumber: profile.brNumber, from: 0)
-        } else {
-            let current = changes.last ?? first
-            // Equal strings are most often the same storage, which `==` sees at once.
-            if profile.name != current.name || profile.brNumber != current.brNumber {
-                changes.append(Identity(name: profile.name, brNumber: profile.brNumber, from: Int32(steps.count)))
-            }
+        } else if !hasCurrentIdentity(profile) {
+            changes.append(Identity(name: profile.name, brNumber: profile.brNumber, from: Int32(steps.count)))
         }
-        steps.append(Step(version))
+        steps.append(Step(on: day, profile))
+    }
+
+    /// Whether `profile` has the last version's name and registration number, compared where
+    /// they are kept (a copy of them retained and released both). Equal strings are most often
+    /// the same storage, which `==` sees at once.
+    private func hasCurrentIdentity(_ profile: Profile) -> Bool {
+        guard let last = changes.indices.last else {
+            return profile.name == first.name && profile.brNumber == first.brNumber
+        }
+        return profile.name == changes[last].name && profile.brNumber == changes[last].brNumber
     }
 
     /// The date of the version at `position`, read without making its profile.
