@@ -200,7 +200,8 @@ extension MembershipFold {
         companies[ci].currentTerm = term
         companies[ci].termCount += 1
         companies[ci].termFirstRequest = c.requests
-        companies[ci].termStart = day
+        let month = day.components.month
+        companies[ci].termFirstYear = (Period(containing: day), month >= 10 || month <= 3)
         companies[ci].missedRounds = 0
         setStatus(
             ci,

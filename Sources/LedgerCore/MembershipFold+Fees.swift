@@ -3,20 +3,21 @@ extension MembershipFold {
     mutating func requestFee(_ ci: Int, period: Period, amount: Cents?, on day: Day, seq: Int) throws(LedgerError) {
         // The few fields the checks read, not a copy of the company (which would copy its history).
         let c = (
-            status: companies[ci].status, currentTerm: companies[ci].currentTerm, termStart: companies[ci].termStart,
+            status: companies[ci].status, currentTerm: companies[ci].currentTerm,
+            termFirstYear: companies[ci].termFirstYear,
             memberClass: companies[ci].memberClass, currentRequests: companies[ci].currentRequests,
             company: companies[ci].history.company
         )
         func refuse(_ rule: String, _ reason: String) -> LedgerError {
             LedgerError(rule, company: c.company, seq: seq, reason)
         }
-        guard c.status == .active, let term = c.currentTerm, let joined = c.termStart else {
+        guard c.status == .active, let term = c.currentTerm, let termFirstYear = c.termFirstYear else {
             throw refuse(
                 "R15",
                 "fees are requested of active members only; the status on \(day) is \(c.status.rawValue)"
             )
         }
-        let firstYear = Period(containing: joined)
+        let firstYear = termFirstYear.period
         guard period >= firstYear else {
             throw refuse("R15", "period \(period) is before the term's first membership year \(firstYear)")
         }
@@ -39,8 +40,7 @@ extension MembershipFold {
             }
             let annual = c.memberClass == .full ? schedule.full : schedule.affiliate
             // R14: a term joined from October to March pays half for its first year.
-            let month = joined.components.month
-            let isHalfYear = period == firstYear && (month >= 10 || month <= 3)
+            let isHalfYear = period == firstYear && termFirstYear.halfYear
             charged = isHalfYear ? annual.halved : annual
             filledAmounts[seq] = charged
         }

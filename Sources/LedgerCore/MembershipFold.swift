@@ -54,7 +54,9 @@ public struct MembershipFold: Sendable {
         /// The current term's number, nil when no term is running (RULES.md "Terms").
         var currentTerm: Int?
         var termCount = 0
-        var termStart: Day?
+        /// The current term's first membership year, and whether it pays half (R14: joined from
+        /// October to March): worked out once at admission, where a fold asked at every request.
+        var termFirstYear: (period: Period, halfYear: Bool)?
         /// Rounds missed in a row since joining or the last inclusion (R20).
         var missedRounds = 0
         /// The request whose non-payment made the membership void (R18 "by that request alone").
