@@ -48,22 +48,37 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads the stored form (lowercase hex digits, dashes at 8, 13, 18 and 23); nil for anything else.
     public init?(stored b: UnsafeRawBufferPointer) {
+        guard b.count == 36, let high = EventID.high(stored: b), let low = EventID.low(stored: b) else { return nil }
+        self.init(high: high, low: low)
+    }
+
+    /// The first eight bytes, from the stored form's first 24 characters (its four dashes and the
+    /// digits before the third); nil unless they are that form's. The replay decoder keeps it
+    /// while it repeats: a commit's counted ids share their first 28 characters.
+    static func high(stored b: UnsafeRawBufferPointer) -> UInt64? {
         let dash = UInt8(ascii: "-")
-        guard b.count == 36, b[8] == dash, b[13] == dash, b[18] == dash, b[23] == dash else { return nil }
-        // Four words of eight digits: 0..<8, 9..<13 with 14..<18, 19..<23 with 24..<28, 28..<36.
-        func joined(_ a: Int, _ b2: Int) -> UInt64 {
-            let word =
-                UInt64(littleEndian: HexWord.load(b, a)) & 0xFFFF_FFFF
-                | UInt64(littleEndian: HexWord.load(b, b2 - 4)) & 0xFFFF_FFFF_0000_0000
-            return word.littleEndian
-        }
-        let words = (HexWord.load(b, 0), joined(9, 14), joined(19, 24), HexWord.load(b, 28))
-        guard
-            HexWord.notDigits(words.0) | HexWord.notDigits(words.1) | HexWord.notDigits(words.2)
-                | HexWord.notDigits(words.3) == 0
-        else { return nil }
-        high = UInt64(HexWord.value(words.0)) << 32 | UInt64(HexWord.value(words.1))
-        low = UInt64(HexWord.value(words.2)) << 32 | UInt64(HexWord.value(words.3))
+        guard b.count >= 24, b[8] == dash, b[13] == dash, b[18] == dash, b[23] == dash else { return nil }
+        // Two words of eight digits: 0..<8, and 9..<13 with 14..<18.
+        let words = (HexWord.load(b, 0), joined(b, 9, 14))
+        guard HexWord.notDigits(words.0) | HexWord.notDigits(words.1) == 0 else { return nil }
+        return UInt64(HexWord.value(words.0)) << 32 | UInt64(HexWord.value(words.1))
+    }
+
+    /// The last eight bytes, from the digits of a stored form of 36 characters after its third
+    /// dash (19..<23 with 24..<28, and 28..<36); nil unless they are digits.
+    static func low(stored b: UnsafeRawBufferPointer) -> UInt64? {
+        let words = (joined(b, 19, 24), HexWord.load(b, 28))
+        guard HexWord.notDigits(words.0) | HexWord.notDigits(words.1) == 0 else { return nil }
+        return UInt64(HexWord.value(words.0)) << 32 | UInt64(HexWord.value(words.1))
+    }
+
+    /// Eight digits as one word: four at `a` and four at `b`.
+    @inline(__always)
+    private static func joined(_ bytes: UnsafeRawBufferPointer, _ a: Int, _ b: Int) -> UInt64 {
+        let word =
+            UInt64(littleEndian: HexWord.load(bytes, a)) & 0xFFFF_FFFF
+            | UInt64(littleEndian: HexWord.load(bytes, b - 4)) & 0xFFFF_FFFF_0000_0000
+        return word.littleEndian
     }
 
     /// Reads the stored form from a string.

@@ -99,6 +99,9 @@ public enum StoredLineDecoder {
     /// repeats.
     public struct RecentValues: Sendable {
         var recorded = RecentField<Instant>()
+        /// The first eight bytes of the last id read, by its first 24 characters: a commit's ids
+        /// are counted (EVENTS.md, version 7), so they repeat all but their last digits.
+        var idHigh = RecentField<UInt64>()
         var documents: [String] = []
         var reason = ""
         var note = ""
@@ -127,6 +130,15 @@ public enum StoredLineDecoder {
                 }
             default: break
             }
+        }
+
+        /// The stored id in `range` of `bytes`, nil unless it is one.
+        mutating func id(at range: Range<Int>, in bytes: UnsafeRawBufferPointer) -> EventID? {
+            guard range.count == 36,
+                let high = idHigh.value(of: bytes.slice(range.prefix(24)), EventID.high(stored:)),
+                let low = EventID.low(stored: bytes.slice(range))
+            else { return nil }
+            return EventID(high: high, low: low)
         }
 
         /// The stored instant in `range` of `bytes`, nil unless it is one.
@@ -440,7 +452,7 @@ public enum StoredLineDecoder {
             guard take(#""seq":"#), let seq = value(), seq.kind == .number, seq.range.count <= 18,
                 let seqValue = Day.digits(bytes, seq.range), take(#","type":"#), let type = plainString(),
                 let eventType = EventType(utf8: bytes.slice(type)), take(#","v":1,"id":"#),
-                let id = fixedString(36).flatMap({ EventID(stored: bytes.slice($0)) }), take(#","recorded":"#),
+                let id = fixedString(36).flatMap({ recent.id(at: $0, in: bytes) }), take(#","recorded":"#),
                 let recorded = fixedString(24), let instant = recent.instant(at: recorded, in: bytes),
                 take(#","by":"#), let by = plainString(),
                 isText(bytes.slice(by)), take(#","prev":"#), let prev = fixedString(64),
