@@ -46,7 +46,7 @@ extension CompanyOrderedEvents {
                     high = split
                 }
             }
-            insertionSort(keys, low, high)
+            _ = insertionSort(keys, low, high, moves: .max)
         }
 
         /// Sorts the `count` keys at `keys` in place, by insertion while that stays cheap (keys
@@ -54,22 +54,7 @@ extension CompanyOrderedEvents {
         /// wherever insertion got to: a group holding two companies' events interleaved, or many
         /// backdated, never costs more than a few moves a key before it is sorted properly.
         static func sortNearlyOrdered(_ keys: UnsafeMutablePointer<Key>, count: Int) {
-            guard count > 1 else { return }
-            var budget = 4 * count + 32
-            for i in 1..<count {
-                let key = keys[i]
-                var j = i
-                while j > 0 && key < keys[j - 1] {
-                    keys[j] = keys[j - 1]
-                    j -= 1
-                }
-                keys[j] = key
-                budget -= i - j
-                if budget < 0 {
-                    sort(keys, count: count)
-                    return
-                }
-            }
+            if !insertionSort(keys, 0, count, moves: 4 * count + 32) { sort(keys, count: count) }
         }
 
         /// How many keys are put in order by insertion rather than partitioned further.
@@ -100,8 +85,11 @@ extension CompanyOrderedEvents {
         }
 
         @inline(__always)
-        private static func insertionSort(_ a: UnsafeMutablePointer<Key>, _ low: Int, _ high: Int) {
-            guard high - low > 1 else { return }
+        /// Puts `low..<high` in order by insertion, unless that takes more than `moves` moves of
+        /// a key: then stops, the keys a permutation of what they were, and returns false.
+        private static func insertionSort(_ a: UnsafeMutablePointer<Key>, _ low: Int, _ high: Int, moves: Int) -> Bool {
+            guard high - low > 1 else { return true }
+            var left = moves
             for i in (low + 1)..<high {
                 let key = a[i]
                 var j = i
@@ -110,7 +98,10 @@ extension CompanyOrderedEvents {
                     j -= 1
                 }
                 a[j] = key
+                left -= i - j
+                if left < 0 { return false }
             }
+            return true
         }
 
         @inline(__always)

@@ -67,6 +67,7 @@ public struct EventID: Hashable, Sendable, CustomStringConvertible {
     /// The last eight bytes, from the digits of a stored form of 36 characters after its third
     /// dash (19..<23 with 24..<28, and 28..<36); nil unless they are digits.
     static func low(stored b: UnsafeRawBufferPointer) -> UInt64? {
+        guard b.count == 36 else { return nil }
         let words = (joined(b, 19, 24), HexWord.load(b, 28))
         guard HexWord.notDigits(words.0) | HexWord.notDigits(words.1) == 0 else { return nil }
         return UInt64(HexWord.value(words.0)) << 32 | UInt64(HexWord.value(words.1))
