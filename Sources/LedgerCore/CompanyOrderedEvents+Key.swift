@@ -84,9 +84,9 @@ extension CompanyOrderedEvents {
             }
         }
 
-        @inline(__always)
         /// Puts `low..<high` in order by insertion, unless that takes more than `moves` moves of
         /// a key: then stops, the keys a permutation of what they were, and returns false.
+        @inline(__always)
         private static func insertionSort(_ a: UnsafeMutablePointer<Key>, _ low: Int, _ high: Int, moves: Int) -> Bool {
             guard high - low > 1 else { return true }
             var left = moves

@@ -94,9 +94,10 @@ public enum StoredLineDecoder {
     }
 
     /// What a decoder read last, kept from line to line by a caller that decodes many: the
-    /// `recorded` instant, which the lines of a commit share; and the texts a log repeats from
-    /// event to event (document lists, reversal reasons, excusal notes), each held once while it
-    /// repeats.
+    /// `recorded` instant, which the lines of a commit share, the head of the id, the date and
+    /// the membership year, each read again only when its bytes change (`RecentField`); and the
+    /// texts a log repeats from event to event (document lists, reversal reasons, excusal
+    /// notes), each held once while it repeats.
     public struct RecentValues: Sendable {
         var recorded = RecentField<Instant>()
         /// The first eight bytes of the last id read, by its first 24 characters: a commit's ids

@@ -173,8 +173,7 @@ extension MembershipFold {
         let c = (
             status: companies[ci].status, openApplication: companies[ci].openApplication,
             company: companies[ci].history.company, termCount: companies[ci].termCount,
-            isSME: companies[ci].profile.isSME, employeesInHK: companies[ci].profile.employeesInHK,
-            sector: companies[ci].profile.sector, brExpiresOn: companies[ci].profile.brExpiresOn,
+            isSME: companies[ci].profile.isSME, brExpiresOn: companies[ci].profile.brExpiresOn,
             requests: companies[ci].history.requests.count
         )
         func refuse(_ reason: String) -> LedgerError {
@@ -187,7 +186,8 @@ extension MembershipFold {
             throw refuse("no documents were submitted for the application of seq \(application.seq)")
         }
         guard c.isSME else {
-            throw refuse("fails the SME test (R6): \(c.employeesInHK) employees in HK, \(c.sector.rawValue)")
+            let profile = (employees: companies[ci].profile.employeesInHK, sector: companies[ci].profile.sector)
+            throw refuse("fails the SME test (R6): \(profile.employees) employees in HK, \(profile.sector.rawValue)")
         }
         guard c.brExpiresOn >= day else {
             throw refuse("business registration expired on \(c.brExpiresOn) (R7)")

@@ -6,7 +6,8 @@ extension StoredLineDecoder {
     }
 
     /// A field's value as read last, with its bytes: read again only when they differ (the
-    /// recorded instant, the date and the membership year of a commit's lines mostly repeat).
+    /// recorded instant, the date, the membership year and the head of the id of a commit's
+    /// lines mostly repeat).
     struct RecentField<Value: Sendable>: Sendable {
         /// The bytes read last, as three words that cover them (overlapping when fewer than 24),
         /// and how many there were; -1 before any.

@@ -396,10 +396,8 @@ public struct LedgerHistory: Sendable {
                         guard let end = StoredLine.end(in: raw, from: start) else { break }
                         length = end - start
                         do {
-                            event = try LedgerHistory.decode(
-                                UnsafeRawBufferPointer(rebasing: raw[start..<end]),
-                                recent: &recent
-                            )
+                            // The fast decoder has left it already: the general one alone.
+                            event = try LedgerHistory.decodeInFull(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
                         } catch {
                             throw corrupt("stored line is not a valid record: \(error)")
                         }
@@ -440,6 +438,12 @@ public struct LedgerHistory: Sendable {
     ) throws(InputError) -> LoggedEvent {
         var prevOffset = 0
         if let event = StoredLineDecoder.decode(line, prevOffset: &prevOffset, recent: &recent) { return event }
+        return try decodeInFull(line)
+    }
+
+    /// One stored line by the general decoder, which checks every format: for a line the fast
+    /// decoder left.
+    static func decodeInFull(_ line: UnsafeRawBufferPointer) throws(InputError) -> LoggedEvent {
         let record = try StoredRecord.decode(line: Array(line))
         // The general decoder has checked the id's stored form.
         return LoggedEvent(

@@ -45,8 +45,12 @@ import Testing
                 }
                 #expect(try record.line.withUnsafeBytes { try LedgerHistory.decode($0) } == general)
             }
-            let total = try LedgerHistory.storedRecords(directory).count
-            #expect(fastCount == total - 1, "only the line with escapes takes the general path")
+            let records = try LedgerHistory.storedRecords(directory)
+            #expect(fastCount == records.count - 1, "only the line with escapes takes the general path")
+            // A load reads each line from where it begins, the one with escapes by the general decoder.
+            let loaded = try LedgerHistory.load(directory)
+            #expect(loaded.events.map(\.seq) == records.map(\.seq))
+            #expect(loaded.events.map(\.event) == records.map(\.event))
         }
     }
 
