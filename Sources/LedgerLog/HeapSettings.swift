@@ -48,6 +48,22 @@ public enum HeapSettings {
         #endif
     }
 
+    /// Maps the pages `memory` spans, writable, in one call (`MADV_POPULATE_WRITE`): memory about
+    /// to be written whole, whose pages would otherwise each be a page fault. Where the kernel
+    /// cannot (before Linux 5.14), nothing is done and the pages fault in as they are touched.
+    /// - Returns: whether the kernel mapped them.
+    @discardableResult
+    public static func populate(_ memory: UnsafeMutableRawBufferPointer) -> Bool {
+        #if canImport(Glibc)
+        guard let base = memory.baseAddress, !memory.isEmpty else { return true }
+        let start = UInt(bitPattern: base) & ~UInt(pageSize - 1)
+        let end = UInt(bitPattern: base) + UInt(memory.count)
+        return madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), MADV_POPULATE_WRITE) == 0
+        #else
+        return false
+        #endif
+    }
+
     /// Gives back to the kernel the heap's free pages, wherever they lie (`malloc_trim`).
     public static func trimFreeHeap() {
         #if canImport(Glibc)
