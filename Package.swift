@@ -39,10 +39,14 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // XXH32 of eight buffers at once in AVX-512 registers, where the processor has them.
+        .target(name: "CXXHashLanes"),
         .target(name: "LedgerCore", dependencies: ["CGlibc"], swiftSettings: swiftSettings),
         .target(
             name: "LedgerLog",
-            dependencies: ["LedgerCore", "CLZ4", "CGlibc", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "LedgerCore", "CLZ4", "CGlibc", "CXXHashLanes", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

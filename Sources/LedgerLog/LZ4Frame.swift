@@ -53,6 +53,65 @@ public enum LZ4Frame {
     /// sealed segment is one block smaller than its 4 MiB (3% of a one-core replay in copies);
     /// and this library's build sums its checksums as SSE2 shifts (`XXHash32`).
     public static func decode(_ bytes: [UInt8], at offset: Int) -> Decoded {
+        decode(bytes, at: [offset])[0]
+    }
+
+    /// Decodes the data frames starting at `offsets` of `bytes`, each as `decode(_:at:)` does,
+    /// their contents' checksums summed up to eight frames at a time (`XXHash32.hashes`): the
+    /// commits of a window of a segment, which one core decodes in turn.
+    public static func decode(_ bytes: [UInt8], at offsets: [Int]) -> [Decoded] {
+        let frames = offsets.map { decompress(bytes, at: $0) }
+        var decoded: [Decoded] = []
+        decoded.reserveCapacity(frames.count)
+        // Runs of near-equal size, of at most eight: each run's contents summed side by side.
+        let runs = (frames.count + 7) / 8
+        var start = 0
+        for run in 0..<runs {
+            let end = frames.count * (run + 1) / runs
+            let contents = frames[start..<end].map { frame -> [UInt8] in
+                if case .frame(let content, _, _) = frame { content } else { [] }
+            }
+            let sums = withBytes(of: contents[...]) { XXHash32.hashes($0) }
+            for (frame, sum) in zip(frames[start..<end], sums) { decoded.append(frame.checked(against: sum)) }
+            start = end
+        }
+        return decoded
+    }
+
+    /// `body` given the bytes of each of `arrays` (a run of at most eight: one call deep each).
+    private static func withBytes<R>(
+        of arrays: ArraySlice<[UInt8]>,
+        _ taken: [UnsafeRawBufferPointer] = [],
+        _ body: ([UnsafeRawBufferPointer]) -> R
+    ) -> R {
+        guard let first = arrays.first else { return body(taken) }
+        return first.withUnsafeBytes { withBytes(of: arrays.dropFirst(), taken + [$0], body) }
+    }
+
+    /// A data frame decompressed, its content's checksum not yet compared.
+    private enum Decompressed {
+        /// The content, how many input bytes the frame took, and the checksum stored after it
+        /// (nil when the frame has none).
+        case frame(content: [UInt8], length: Int, checksum: UInt32?)
+        case truncated
+        case damaged(String)
+
+        /// The frame as decoded, given its content's sum and line ends.
+        func checked(against sum: (sum: UInt32, lineEnds: Int)) -> Decoded {
+            switch self {
+            case .frame(let content, let length, let checksum):
+                if let checksum, checksum != sum.sum {
+                    return .damaged("the content checksum does not match the content")
+                }
+                return .frame(content: content, length: length, lineEnds: sum.lineEnds)
+            case .truncated: return .truncated
+            case .damaged(let why): return .damaged(why)
+            }
+        }
+    }
+
+    /// The data frame starting at `offset` of `bytes`, decompressed, its block checksums checked.
+    private static func decompress(_ bytes: [UInt8], at offset: Int) -> Decompressed {
         let available = bytes.count - offset
         guard available >= 4 else { return .truncated }
         guard readUInt32(bytes, at: offset) == magic else { return .damaged("no LZ4 frame starts here") }
@@ -130,16 +189,13 @@ public enum LZ4Frame {
             return .damaged("content size \(produced) differs from the frame header's \(info.contentSize)")
         }
         // Summed even without a checksum to compare (no frame of the log's), for its count.
-        var lineEnds = 0
-        let sum = output.withUnsafeBytes { XXHash32.hash($0, lineEnds: &lineEnds) }
+        var checksum: UInt32?
         if info.contentChecksumFlag == LZ4F_contentChecksumEnabled {
             guard position + 4 <= bytes.count else { return .truncated }
-            guard sum == readUInt32(bytes, at: position) else {
-                return .damaged("the content checksum does not match the content")
-            }
+            checksum = readUInt32(bytes, at: position)
             position += 4
         }
-        return .frame(content: output, length: position - offset, lineEnds: lineEnds)
+        return .frame(content: output, length: position - offset, checksum: checksum)
     }
 
     /// `count` bytes, uninitialised after those of `kept`.

@@ -172,9 +172,14 @@ public struct SegmentScan: Sendable {
         // damage is found and described exactly as a scan one commit at a time would.
         let first = offsets[...].firstIndex(atOrAfter: start.offset)
         let wanted = offsets[first..<offsets[first...].firstIndex(atOrAfter: end)]
-        let alone = ParallelMap.map(wanted.count) { i in
-            SegmentScan.commit(in: bytes, at: wanted[first + i], nextSeq: nil, segmentBytes: nil, prevHash: nil)
-        }
+        // A run of the commits to each core, whose frames' checksums are summed together.
+        let runs = max(1, min(wanted.count, AvailableCores.count))
+        let alone = ParallelMap.map(runs) { run in
+            SegmentScan.commits(
+                in: bytes,
+                at: Array(wanted[(first + wanted.count * run / runs)..<(first + wanted.count * (run + 1) / runs)])
+            )
+        }.flatMap { $0 }
         var offset = start.offset
         var nextSeq = start.firstSeq
         var segmentBytes = start.segmentBytes
@@ -224,8 +229,35 @@ public struct SegmentScan: Sendable {
         segmentBytes: Int?,
         prevHash: [UInt8]?
     ) -> Result<Commit, Reason> {
+        checked(
+            LZ4Frame.decode(bytes, at: offset),
+            in: bytes,
+            at: offset,
+            nextSeq: nextSeq,
+            segmentBytes: segmentBytes,
+            prevHash: prevHash
+        )
+    }
+
+    /// The commits at `offsets`, each checked on its own as `commit` checks it (the frames
+    /// decoded together: `LZ4Frame.decode(_:at:)` of many).
+    static func commits(in bytes: [UInt8], at offsets: [Int]) -> [Result<Commit, Reason>] {
+        zip(offsets, LZ4Frame.decode(bytes, at: offsets)).map { offset, frame in
+            checked(frame, in: bytes, at: offset, nextSeq: nil, segmentBytes: nil, prevHash: nil)
+        }
+    }
+
+    /// The commit whose frame, at `offset`, decoded as `frame`, checked as `commit` says.
+    private static func checked(
+        _ frame: LZ4Frame.Decoded,
+        in bytes: [UInt8],
+        at offset: Int,
+        nextSeq: Int?,
+        segmentBytes: Int?,
+        prevHash: [UInt8]?
+    ) -> Result<Commit, Reason> {
         let (content, length, lines): ([UInt8], Int, Int)
-        switch LZ4Frame.decode(bytes, at: offset) {
+        switch frame {
         case .frame(let c, let l, let ends):
             (content, length, lines) = (c, l, ends)
         case .truncated:

@@ -114,4 +114,44 @@ struct LZ4FrameDecodeTests {
             }
         }
     }
+
+    @Test("frames decoded together, their checksums summed side by side, each decode as they do alone")
+    func together() {
+        // Twenty frames of different sizes (whole 4 MiB blocks, one stripe, none) one after
+        // another; two damaged in their stored checksum, one cut short at the end.
+        var rng = SystemRandomNumberGenerator()
+        let lengths = [
+            300_001, 0, 15, 16, 17, 65_537, 4_080, 4_096, 300_000, 1, 70_000, 70_001, 70_002, 70_003, 70_004,
+            70_005, 70_006, 70_007, 70_008, 123_457,
+        ]
+        var bytes: [UInt8] = []
+        var offsets: [Int] = []
+        var contents: [[UInt8]] = []
+        for (k, length) in lengths.enumerated() {
+            let content = (0..<length).map { _ in [UInt8](arrayLiteral: 0x0A, 0x41, 0x8A).randomElement(using: &rng)! }
+            var frame = LZ4Frame.compress(content, level: 0, largeBlocks: k % 2 == 0)
+            if k == 5 || k == 17 { frame[frame.count - 2] ^= 0x01 }
+            if k == lengths.count - 1 { frame.removeLast(3) }
+            offsets.append(bytes.count)
+            bytes += frame
+            contents.append(content)
+        }
+        let together = LZ4Frame.decode(bytes, at: offsets)
+        #expect(together.count == offsets.count)
+        for (k, decoded) in together.enumerated() {
+            switch (decoded, LZ4Frame.decode(bytes, at: offsets[k])) {
+            case (.frame(let content, let length, let lineEnds), .frame(let alone, let aloneLength, let aloneEnds)):
+                #expect(content == contents[k] && content == alone, "frame \(k)")
+                #expect(length == aloneLength && lineEnds == aloneEnds, "frame \(k)")
+                #expect(lineEnds == contents[k].count { $0 == 0x0A }, "frame \(k)")
+                #expect(![5, 17, lengths.count - 1].contains(k), "frame \(k) is damaged")
+            case (.damaged(let reason), .damaged(let alone)):
+                #expect(reason == alone && reason.contains("checksum") && [5, 17].contains(k), "frame \(k)")
+            case (.truncated, .truncated):
+                #expect(k == lengths.count - 1)
+            default:
+                Issue.record("frame \(k) decodes together as \(decoded), alone otherwise")
+            }
+        }
+    }
 }

@@ -40,4 +40,47 @@ struct XXHash32Tests {
             }
         }
     }
+
+    @Test(
+        "buffers summed together, eight at a time where the processor can, each have the sum and line ends they have alone",
+        arguments: [1, 2, 3, 8, 9, 20]
+    )
+    func together(buffers count: Int) {
+        var rng = SystemRandomNumberGenerator()
+        let lengths = [0, 5, 15, 16, 17, 31, 32, 100, 4_080, 4_096, 8_161, 65_537, 300_001]
+        // Of every length mixed, or all one length; every byte a line end (the counts of one
+        // place in a stripe reach 255 before they are added up), or few.
+        for sameLength in [false, true] {
+            for dense in [false, true] {
+                let buffers = (0..<count).map { k in
+                    let length = sameLength ? 65_537 : lengths[(k * 7) % lengths.count]
+                    return (0..<length).map { _ in
+                        dense ? 0x0A : [UInt8](arrayLiteral: 0x0A, 0x8A, 0x41, 0x00, 0xFF).randomElement(using: &rng)!
+                    }
+                }
+                let alone = buffers.map { buffer in
+                    var lineEnds = 0
+                    let sum = buffer.withUnsafeBytes { XXHash32.hash($0, lineEnds: &lineEnds) }
+                    return (sum, lineEnds)
+                }
+                func withBytes<R>(
+                    _ k: Int,
+                    _ taken: [UnsafeRawBufferPointer],
+                    _ body: ([UnsafeRawBufferPointer]) -> R
+                ) -> R {
+                    k == buffers.count
+                        ? body(taken) : buffers[k].withUnsafeBytes { withBytes(k + 1, taken + [$0], body) }
+                }
+                // Side by side where the processor can (as a replay sums them), and each alone.
+                for together in Set([false, XXHash32.lanesAvailable]) {
+                    let summed = withBytes(0, []) { XXHash32.hashes($0, together: together) }
+                    for k in 0..<count {
+                        #expect(summed[k].sum == alone[k].0, "buffer \(k) of \(count)")
+                        #expect(summed[k].lineEnds == alone[k].1, "buffer \(k) of \(count)")
+                        #expect(summed[k].sum == stored(in: LZ4Frame.compress(buffers[k])), "buffer \(k) of \(count)")
+                    }
+                }
+            }
+        }
+    }
 }
