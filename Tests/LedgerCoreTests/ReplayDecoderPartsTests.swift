@@ -28,6 +28,30 @@ import Testing
         #expect(Set(FieldName.allCases.map(\.bit)).count == FieldName.allCases.count)
     }
 
+    @Test("every type is found by its name, and no other bytes find one: a byte changed, left out or added")
+    func typeNames() {
+        for type in EventType.allCases {
+            let name = Array(type.rawValue.utf8)
+            #expect(name.withUnsafeBytes { EventType(utf8: $0) } == type)
+            var others = [Array(name.dropLast()), Array(name.dropFirst()), name + [0x64], [0x46] + name]
+            for i in name.indices {
+                var changed = name
+                changed[i] ^= 0x20
+                others.append(changed)
+                others.append(Array(name[..<i] + name[(i + 1)...]))
+            }
+            for other in others where other != name {
+                #expect(
+                    other.withUnsafeBytes { EventType(utf8: $0) } == nil,
+                    "\(String(decoding: other, as: UTF8.self))"
+                )
+            }
+        }
+        for other in ["", "Fee", "FeeP", "FeePai", "FeePaidFeePaid", "feepaid"] {
+            #expect(Array(other.utf8).withUnsafeBytes { EventType(utf8: $0) } == nil)
+        }
+    }
+
     @Test("a type's place, which its field tables are read by, is its place in allCases")
     func typeOrdinals() {
         #expect(EventType.allCases.map(\.ordinal) == Array(EventType.allCases.indices))
