@@ -50,29 +50,35 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         precondition(parts >= 1 && bucket >= 1, "at least one part, and buckets of at least one event")
         all = events
         let leftOut = LeftOutEvents(UnsafeBufferPointer(events), reversed: reversed)
-        var sharedKeys: [UInt64] = []
-        for i in events.indices where events[i].event.company == nil && !leftOut.contains(i, type: events[i].event.type)
-        {
-            sharedKeys.append(MembershipFold.orderKey(events[i].event.on, i))
-        }
-        shared = sharedKeys.sorted().map { events[MembershipFold.position($0)] }
         guard let base = events.baseAddress else {
+            shared = []
             self.parts = Array(repeating: 0..<0, count: parts)
             groupings = Array(
-                repeating: MembershipFold.PartGrouping(UnsafeBufferPointer(start: nil, count: 0), shared: shared),
+                repeating: MembershipFold.PartGrouping(UnsafeBufferPointer(start: nil, count: 0), shared: []),
                 count: parts
             )
             return
         }
-        let slots = Slots(events: base)
-        let kept = slots.partition(events.count) { i in
-            base[i].event.company != nil && !leftOut.contains(i, type: base[i].event.type)
-        }
-        // Each part's buckets, side by side in part order.
-        let perPart = max(1, (kept + parts * bucket - 1) / (parts * bucket))
+        // Each part's buckets, side by side in part order, by the count of all the events (the
+        // few left out change a bucket's size, not the order: buckets follow the hash).
+        let perPart = max(1, (events.count + parts * bucket - 1) / (parts * bucket))
         let buckets = BucketMap(parts: parts, perPart: perPart)
         var bucketStarts = [Int](repeating: 0, count: parts * perPart + 1)
-        for i in 0..<kept { bucketStarts[buckets.bucket(of: base[i].event.company!) + 1] += 1 }
+        // One pass over the events, each judged where it lies before anything moves: kept, and
+        // counted in its bucket; shared, and copied out with its place in the order; or left out.
+        var sharedKeyed: [(key: UInt64, event: SequencedEvent)] = []
+        let slots = Slots(events: base)
+        let kept = slots.partition(events.count) { i in
+            let isLeftOut = leftOut.contains(i, type: base[i].event.type)
+            guard let company = base[i].event.company else {
+                if !isLeftOut { sharedKeyed.append((MembershipFold.orderKey(base[i].event.on, i), base[i])) }
+                return false
+            }
+            if isLeftOut { return false }
+            bucketStarts[buckets.bucket(of: company) + 1] += 1
+            return true
+        }
+        shared = sharedKeyed.sorted { $0.key < $1.key }.map(\.event)
         for b in 0..<(parts * perPart) { bucketStarts[b + 1] += bucketStarts[b] }
         let partStarts = (0...parts).map { bucketStarts[$0 * perPart] }
         self.parts = (0..<parts).map { partStarts[$0]..<partStarts[$0 + 1] }
@@ -159,22 +165,28 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
     }
 
     /// The events, as the passes move them.
-    private struct Slots: @unchecked Sendable {
+    struct Slots: @unchecked Sendable {
         // Passes run at once touch their own ranges of indices only.
         let events: UnsafeMutablePointer<SequencedEvent>
 
-        /// Moves the events of `0..<count` for which `keeps` holds (asked of each where it lies
-        /// before anything moves) before the others; returns how many there are.
+        /// Moves the events of `0..<count` for which `keeps` holds before the others; returns how
+        /// many there are. `keeps` is asked exactly once of each index, where its event lies
+        /// before anything moves (it may note what it sees).
         func partition(_ count: Int, keeps: (Int) -> Bool) -> Int {
-            var (low, high) = (0, count - 1)
-            while true {
-                while low <= high && keeps(low) { low += 1 }
-                while low <= high && !keeps(high) { high -= 1 }
-                guard low < high else { return low }
+            // Judged: 0..<low kept, high..<count not.
+            var (low, high) = (0, count)
+            while low < high {
+                if keeps(low) {
+                    low += 1
+                    continue
+                }
+                // The event at `low` goes; the highest kept one not judged takes its place.
+                repeat { high -= 1 } while high > low && !keeps(high)
+                guard high > low else { return low }
                 CompanyOrderedEvents.swap(events + low, events + high)
                 low += 1
-                high -= 1
             }
+            return low
         }
 
         /// Moves every event between `starts.first` and `starts.last` into the range (of those

@@ -94,4 +94,34 @@ import Testing
         // The property holds only if some histories do backdate a company's event.
         #expect(backdated > 0)
     }
+
+    @Test("the events kept are put first, each asked about exactly once where it lies, whatever the pattern")
+    func partitionAsksOnce() {
+        var rng = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 3, 4, 9, 64, 257] {
+            var patterns: [[Bool]] = [Array(repeating: true, count: count), Array(repeating: false, count: count)]
+            patterns += (0..<20).map { _ in (0..<count).map { _ in Bool.random(using: &rng) } }
+            for keeps in patterns {
+                var events = (0..<count).map {
+                    SequencedEvent(
+                        seq: $0 + 1,
+                        event: Event(on: Day(ordinal: 700_000), company: nil, body: .memberResigned)
+                    )
+                }
+                var asked: [Int] = []
+                let kept = events.withUnsafeMutableBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return 0 }
+                    return CompanyOrderedEvents.Slots(events: base).partition(count) { i in
+                        // Where it lies when asked: the event put there first, which no move has taken.
+                        #expect(buffer[i].seq == i + 1)
+                        asked.append(i)
+                        return keeps[i]
+                    }
+                }
+                #expect(asked.sorted() == Array(0..<count), "each index asked once")
+                #expect(kept == keeps.count { $0 })
+                #expect(Set(events[..<kept].map(\.seq)) == Set((0..<count).filter { keeps[$0] }.map { $0 + 1 }))
+            }
+        }
+    }
 }
