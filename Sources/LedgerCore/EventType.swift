@@ -52,35 +52,21 @@ public enum EventType: String, Hashable, Sendable, CaseIterable {
     case eventReversed = "EventReversed"
 
     /// The type named by UTF-8 bytes, without making a `String` (the replay decoder's hot path):
-    /// the bytes read as a few words (`Name`), compared with each type's, those a log holds most
-    /// first. (Comparing each name of the same length byte by byte was a tenth of the decoder's
-    /// envelope.)
+    /// the bytes compared a word at a time with each type's name (`ShortBytes`), those a log
+    /// holds most first. (Comparing each name of the same length byte by byte was a tenth of the
+    /// decoder's envelope.)
     init?(utf8 bytes: UnsafeRawBufferPointer) {
-        guard let name = Name(bytes), let k = EventType.names.firstIndex(of: name) else { return nil }
+        guard let name = ShortBytes(bytes), let k = EventType.names.firstIndex(of: name) else { return nil }
         self = EventType.byFrequency[k]
     }
 
-    /// A name of 4 to 24 bytes as words that cover every byte: its first and last four bytes
-    /// (under eight), else its first eight, the eight after them (or its last eight, under 17) and
-    /// its last eight. Two names are equal exactly when their words are.
-    private struct Name: Equatable {
-        let count: Int
-        let head: UInt64
-        let middle: UInt64
-        let tail: UInt64
-
-        init?(_ bytes: UnsafeRawBufferPointer) {
-            count = bytes.count
-            guard (4...24).contains(count) else { return nil }
-            func word(_ offset: Int) -> UInt64 { bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
-            if count < 8 {
-                head = UInt64(bytes.loadUnaligned(as: UInt32.self))
-                tail = UInt64(bytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
-                middle = 0
-            } else {
-                (head, middle, tail) = (word(0), word(min(8, count - 8)), word(count - 8))
-            }
+    /// The type whose name `bytes` hold from `index`, followed by `end`, and the name's length:
+    /// a stored line's type read where it lies, without first finding where its string ends.
+    static func named(at index: Int, in bytes: UnsafeRawBufferPointer, followedBy end: UInt8) -> (EventType, Int)? {
+        for k in names.indices where names[k].isAt(index, in: bytes, followedBy: end) {
+            return (byFrequency[k], names[k].count)
         }
+        return nil
     }
 
     /// The types, those a log holds most first (a year's fee requests and payments).
@@ -91,9 +77,9 @@ public enum EventType: String, Hashable, Sendable, CaseIterable {
     ]
 
     /// The name of each of `byFrequency`, by the same index.
-    private static let names: [Name] = byFrequency.map { type in
+    private static let names: [ShortBytes] = byFrequency.map { type in
         var name = type.rawValue
-        return name.withUTF8 { Name(UnsafeRawBufferPointer($0))! }
+        return name.withUTF8 { ShortBytes(UnsafeRawBufferPointer($0))! }
     }
 
     /// Whether events of this type name a company (all but schedules, rounds and reversals).

@@ -103,6 +103,8 @@ public enum StoredLineDecoder {
         /// The first eight bytes of the last id read, by its first 24 characters: a commit's ids
         /// are counted (EVENTS.md, version 7), so they repeat all but their last digits.
         var idHigh = RecentField<UInt64>()
+        /// The `by` text of the last line read (of 4 to 24 bytes): a commit's lines share it.
+        var by: ShortBytes?
         var documents: [String] = []
         var reason = ""
         var note = ""
@@ -451,15 +453,34 @@ public enum StoredLineDecoder {
 
         private mutating func fixedEnvelope(recent: inout RecentValues) -> Envelope? {
             guard take(#""seq":"#), let seq = value(), seq.kind == .number, seq.range.count <= 18,
-                let seqValue = Day.digits(bytes, seq.range), take(#","type":"#), let type = plainString(),
-                let eventType = EventType(utf8: bytes.slice(type)), take(#","v":1,"id":"#),
-                let id = fixedString(36).flatMap({ recent.id(at: $0, in: bytes) }), take(#","recorded":"#),
-                let recorded = fixedString(24), let instant = recent.instant(at: recorded, in: bytes),
-                take(#","by":"#), let by = plainString(),
-                isText(bytes.slice(by)), take(#","prev":"#), let prev = fixedString(64),
-                isLowercaseHex64(bytes.slice(prev))
+                let seqValue = Day.digits(bytes, seq.range), take(#","type":""#), let eventType = typeName(),
+                take(#","v":1,"id":"#), let id = fixedString(36).flatMap({ recent.id(at: $0, in: bytes) }),
+                take(#","recorded":"#), let recorded = fixedString(24),
+                let instant = recent.instant(at: recorded, in: bytes), take(#","by":""#), byText(recent: &recent),
+                take(#","prev":"#), let prev = fixedString(64), isLowercaseHex64(bytes.slice(prev))
             else { return nil }
             return Envelope(seq: seqValue, type: eventType, id: id, recorded: instant, prevOffset: prev.lowerBound)
+        }
+
+        /// The event type whose name and closing quote are next (the opening quote taken).
+        private mutating func typeName() -> EventType? {
+            guard let (type, length) = EventType.named(at: index, in: bytes, followedBy: UInt8(ascii: "\""))
+            else { return nil }
+            index += length + 1
+            return type
+        }
+
+        /// Takes the `by` text and its closing quote (the opening quote taken): the same bytes as
+        /// the line before's, compared a word at a time, or a text (`isText`), then kept.
+        private mutating func byText(recent: inout RecentValues) -> Bool {
+            if let last = recent.by, last.isAt(index, in: bytes, followedBy: UInt8(ascii: "\"")) {
+                index += last.count + 1
+                return true
+            }
+            index -= 1
+            guard let by = plainString(), isText(bytes.slice(by)) else { return false }
+            recent.by = ShortBytes(bytes.slice(by))
+            return true
         }
 
         /// The `count` bytes inside quotes, unchecked: the caller's check of their form excludes a

@@ -28,6 +28,31 @@ import Testing
         #expect(Set(FieldName.allCases.map(\.bit)).count == FieldName.allCases.count)
     }
 
+    @Test("runs of 4 to 24 bytes are equal as words exactly when their bytes are: every length, any byte changed")
+    func shortBytes() {
+        var rng = SystemRandomNumberGenerator()
+        for length in 0...30 {
+            let run = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let words = run.withUnsafeBytes { ShortBytes($0) }
+            #expect((words == nil) == !(4...24).contains(length), "length \(length)")
+            guard let words else { continue }
+            #expect(run.withUnsafeBytes { ShortBytes($0) } == words)
+            for i in run.indices {
+                var changed = run
+                changed[i] ^= 1 << UInt8.random(in: 0...7, using: &rng)
+                #expect(changed.withUnsafeBytes { ShortBytes($0) } != words, "length \(length), byte \(i)")
+            }
+            // Found where they lie only when the byte after them is the one asked for.
+            let line = [0x7B] + run + [0x22, 0x2C]
+            line.withUnsafeBytes { line in
+                #expect(words.isAt(1, in: line, followedBy: 0x22))
+                #expect(!words.isAt(1, in: line, followedBy: 0x2C))
+                #expect(!words.isAt(0, in: line, followedBy: 0x22))
+                #expect(!words.isAt(1, in: UnsafeRawBufferPointer(rebasing: line[..<(length + 1)]), followedBy: 0x22))
+            }
+        }
+    }
+
     @Test("every type is found by its name, and no other bytes find one: a byte changed, left out or added")
     func typeNames() {
         for type in EventType.allCases {
