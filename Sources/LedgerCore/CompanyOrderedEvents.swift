@@ -8,8 +8,8 @@
 /// from the event itself. (The design before kept eight bytes an event beside them, a company
 /// number and a position, then a bucket and a place: 160 MB at `hongkong`, where a replay peaks.)
 /// 1. The events no part folds (reversals and what they reverse, R26; those every company shares,
-///    copied out first) are moved after the others, each judged where it was read (a cursor from
-///    each end).
+///    copied out as they are judged) are moved after the others, each judged once where it was
+///    read (a cursor from each end), and each kept one counted in its bucket in the same pass.
 /// 2. A radix pass moves each event into its bucket: its company's part, then one of about
 ///    `bucket` events among the part's, both from its company's hash (`CompanyID.hash64`), reading
 ///    and writing at one point per bucket, as a stream does. With several parts the pass is two,

@@ -63,7 +63,8 @@ public enum LZ4Frame {
         let frames = offsets.map { decompress(bytes, at: $0) }
         var decoded: [Decoded] = []
         decoded.reserveCapacity(frames.count)
-        // Runs of near-equal size, of at most eight: each run's contents summed side by side.
+        // Runs of near-equal size, of at most eight: each run's contents summed side by side
+        // (a frame without a checksum to compare, which the log never writes, too, for its count).
         let runs = (frames.count + 7) / 8
         var start = 0
         for run in 0..<runs {
@@ -188,7 +189,6 @@ public enum LZ4Frame {
         if info.contentSize > 0 && UInt64(produced) != info.contentSize {
             return .damaged("content size \(produced) differs from the frame header's \(info.contentSize)")
         }
-        // Summed even without a checksum to compare (no frame of the log's), for its count.
         var checksum: UInt32?
         if info.contentChecksumFlag == LZ4F_contentChecksumEnabled {
             guard position + 4 <= bytes.count else { return .truncated }
