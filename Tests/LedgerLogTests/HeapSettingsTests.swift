@@ -1,3 +1,4 @@
+#if canImport(Glibc)
 import Glibc
 import Testing
 
@@ -35,3 +36,4 @@ import Testing
         #expect(base.load(fromByteOffset: 9 * HeapSettings.pageSize, as: UInt64.self) == 0)
     }
 }
+#endif
