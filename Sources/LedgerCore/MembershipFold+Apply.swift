@@ -126,16 +126,11 @@ extension MembershipFold {
     ) throws(LedgerError) {
         let ci: Int
         if let existing = index[company] {
-            let c = companies[existing]
-            if c.openApplication != nil {
-                throw LedgerError(
-                    "R8",
-                    company: company,
-                    seq: seq,
-                    "an application is already open (seq \(c.openApplication!.seq))"
-                )
+            // Read in place: a copy of the company retained and released every list of its history.
+            if let open = companies[existing].openApplication {
+                throw LedgerError("R8", company: company, seq: seq, "an application is already open (seq \(open.seq))")
             }
-            if c.status == .active {
+            if companies[existing].status == .active {
                 throw LedgerError("R8", company: company, seq: seq, "the company is an active member on \(day)")
             }
             ci = existing
