@@ -456,7 +456,7 @@ public enum StoredLineDecoder {
                 let seqValue = Day.digits(bytes, seq.range), take(#","type":""#), let eventType = typeName(),
                 take(#","v":1,"id":"#), let id = fixedString(36).flatMap({ recent.id(at: $0, in: bytes) }),
                 take(#","recorded":"#), let recorded = fixedString(24),
-                let instant = recent.instant(at: recorded, in: bytes), take(#","by":""#), byText(recent: &recent),
+                let instant = recent.instant(at: recorded, in: bytes), take(#","by":"#), byText(recent: &recent),
                 take(#","prev":"#), let prev = fixedString(64), isLowercaseHex64(bytes.slice(prev))
             else { return nil }
             return Envelope(seq: seqValue, type: eventType, id: id, recorded: instant, prevOffset: prev.lowerBound)
@@ -470,14 +470,16 @@ public enum StoredLineDecoder {
             return type
         }
 
-        /// Takes the `by` text and its closing quote (the opening quote taken): the same bytes as
-        /// the line before's, compared a word at a time, or a text (`isText`), then kept.
+        /// Takes the `by` string, quotes and all, as `plainString` does: the same bytes as the
+        /// line before's, compared a word at a time, or a text (`isText`), then kept.
         private mutating func byText(recent: inout RecentValues) -> Bool {
-            if let last = recent.by, last.isAt(index, in: bytes, followedBy: UInt8(ascii: "\"")) {
-                index += last.count + 1
+            let quote = UInt8(ascii: "\"")
+            if let last = recent.by, index < bytes.count, bytes[index] == quote,
+                last.isAt(index + 1, in: bytes, followedBy: quote)
+            {
+                index += last.count + 2
                 return true
             }
-            index -= 1
             guard let by = plainString(), isText(bytes.slice(by)) else { return false }
             recent.by = ShortBytes(bytes.slice(by))
             return true

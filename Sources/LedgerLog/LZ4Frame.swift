@@ -72,21 +72,11 @@ public enum LZ4Frame {
             let contents = frames[start..<end].map { frame -> [UInt8] in
                 if case .frame(let content, _, _) = frame { content } else { [] }
             }
-            let sums = withBytes(of: contents[...]) { XXHash32.hashes($0) }
+            let sums = contents.withUnsafeBytesOfEach { XXHash32.hashes($0) }
             for (frame, sum) in zip(frames[start..<end], sums) { decoded.append(frame.checked(against: sum)) }
             start = end
         }
         return decoded
-    }
-
-    /// `body` given the bytes of each of `arrays` (a run of at most eight: one call deep each).
-    private static func withBytes<R>(
-        of arrays: ArraySlice<[UInt8]>,
-        _ taken: [UnsafeRawBufferPointer] = [],
-        _ body: ([UnsafeRawBufferPointer]) -> R
-    ) -> R {
-        guard let first = arrays.first else { return body(taken) }
-        return first.withUnsafeBytes { withBytes(of: arrays.dropFirst(), taken + [$0], body) }
     }
 
     /// A data frame decompressed, its content's checksum not yet compared.
@@ -245,5 +235,16 @@ public enum LZ4Frame {
     static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
         UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
             | UInt32(bytes[offset + 3]) << 24
+    }
+}
+
+extension Array where Element == [UInt8] {
+    /// `body` given the bytes of each array, valid for the call only (one call deep an array:
+    /// for a few, as a run of frames summed together).
+    func withUnsafeBytesOfEach<R>(_ body: ([UnsafeRawBufferPointer]) -> R) -> R {
+        func taking(_ k: Int, _ taken: [UnsafeRawBufferPointer]) -> R {
+            k == count ? body(taken) : self[k].withUnsafeBytes { taking(k + 1, taken + [$0]) }
+        }
+        return taking(0, [])
     }
 }

@@ -63,17 +63,9 @@ struct XXHash32Tests {
                     let sum = buffer.withUnsafeBytes { XXHash32.hash($0, lineEnds: &lineEnds) }
                     return (sum, lineEnds)
                 }
-                func withBytes<R>(
-                    _ k: Int,
-                    _ taken: [UnsafeRawBufferPointer],
-                    _ body: ([UnsafeRawBufferPointer]) -> R
-                ) -> R {
-                    k == buffers.count
-                        ? body(taken) : buffers[k].withUnsafeBytes { withBytes(k + 1, taken + [$0], body) }
-                }
                 // Side by side where the processor can (as a replay sums them), and each alone.
                 for together in Set([false, XXHash32.lanesAvailable]) {
-                    let summed = withBytes(0, []) { XXHash32.hashes($0, together: together) }
+                    let summed = buffers.withUnsafeBytesOfEach { XXHash32.hashes($0, together: together) }
                     for k in 0..<count {
                         #expect(summed[k].sum == alone[k].0, "buffer \(k) of \(count)")
                         #expect(summed[k].lineEnds == alone[k].1, "buffer \(k) of \(count)")
