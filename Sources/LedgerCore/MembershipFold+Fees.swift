@@ -59,6 +59,7 @@ extension MembershipFold {
             companies[ci].credit = credit - used
         }
         companies[ci].history.requests.append(request)
+        companies[ci].skipSettled()
     }
 
     /// R16: a payment goes to the named period's request, or the oldest current one; the rest to
@@ -90,9 +91,11 @@ extension MembershipFold {
         // Then the current requests, oldest first: the fold appends them in (date, seq) order.
         var left = payment.amount
         if let named { allocate(ci, request: named, from: &left, on: day, seq: seq) }
-        for r in companies[ci].currentRequests where r != named && left > .zero {
+        // (The settled ones have no balance to take any.)
+        for r in companies[ci].unsettledRequests where r != named && left > .zero {
             allocate(ci, request: r, from: &left, on: day, seq: seq)
         }
+        companies[ci].skipSettled()
         companies[ci].credit = companies[ci].credit + left
     }
 

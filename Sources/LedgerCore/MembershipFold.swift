@@ -71,8 +71,29 @@ public struct MembershipFold: Sendable {
         /// The fold's `point` at each change of `history.timeline`, by the same index.
         var changedAt: [UInt64] = []
 
+        /// Every current-term request before this index is settled. A fold only ever adds money
+        /// to a request, so a settled request stays settled: the scans for one with a balance
+        /// (R16, R17) start here, not at the term's first request (a member of twenty years has
+        /// twenty requests in its term, each scanned again at every due date and payment).
+        var firstUnsettled = 0
+
         var currentRequests: Range<Int> {
             currentTerm == nil ? 0..<0 : termFirstRequest..<history.requests.count
+        }
+
+        /// The current term's requests from the first one not settled: those that can have a balance.
+        var unsettledRequests: Range<Int> {
+            currentTerm == nil ? 0..<0 : max(termFirstRequest, firstUnsettled)..<history.requests.count
+        }
+
+        /// Moves `firstUnsettled` past the settled requests it stands before (after money came).
+        mutating func skipSettled() {
+            let next = history.requests.withUnsafeBufferPointer { requests in
+                var r = max(termFirstRequest, firstUnsettled)
+                while r < requests.count, requests[r].balance <= .zero { r += 1 }
+                return r
+            }
+            firstUnsettled = next
         }
 
         /// R22: the profile changed in place, and its version from `day` kept.
@@ -338,10 +359,12 @@ public struct MembershipFold: Sendable {
         let request = companies[ci].history.requests[r]
         let lapsed = request.excusals.last(where: { $0.on < day })
         let rule = lapsed == nil ? "R17" : "R18"
-        let why =
+        // Written only for a fold that keeps notes (`setStatus` asks for it then).
+        func why() -> String {
             lapsed.flatMap { excusal in
                 excusal.until.map { "the excusal (seq \(excusal.seq)) ended on \($0) with \(request.period) unpaid" }
             } ?? "\(request.period) fee requested \(request.requestedOn) unpaid by its due date \(request.dueOn)"
+        }
         setStatus(
             ci,
             .void,
@@ -350,14 +373,15 @@ public struct MembershipFold: Sendable {
             rule: rule,
             seq: request.seq,
             otherSeq: lapsed?.seq,
-            note: "void: " + why
+            note: "void: " + why()
         )
         companies[ci].voidingRequest = r
     }
 
     /// The first current-term request that is past due, unsettled and uncovered on `day`.
     func overdueRequest(_ ci: Int, on day: Day, except skipped: Int? = nil) -> Int? {
-        let current = companies[ci].currentRequests
+        // Only those that can have a balance.
+        let current = companies[ci].unsettledRequests
         // By index into the company's own storage: no copy of a request or of the company.
         return companies[ci].history.requests.withUnsafeBufferPointer { requests in
             current.first { r in

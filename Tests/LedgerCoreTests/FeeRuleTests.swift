@@ -157,6 +157,29 @@ import Testing
         #expect(rows.first?.paid.description == "500.00")
     }
 
+    @Test("R16/R17: a settled request is passed over, a part-paid one is not")
+    func r16r17SettledPassedOver() throws {
+        // 2024-25 settled; 2025-26 part paid; then 2026-27 asked: a payment without a period, and
+        // the daily due-date checks, start from the oldest request that still has a balance.
+        let asked =
+            memberA + [
+                E.requested("A", on: "2024-04-16", period: "2024-25"),
+                E.paid("A", on: "2024-05-01", amount: "2000", reference: "P1"),
+                E.requested("A", on: "2025-04-01", period: "2025-26"),
+                E.paid("A", on: "2025-04-10", amount: "500", reference: "P2"),
+                E.requested("A", on: "2025-04-02", period: "2026-27"),
+            ]
+        let f = try fold(asked + [E.paid("A", on: "2025-04-20", amount: "1600", reference: "P3")])
+        let requests = f.history(of: CompanyID("A")!)!.requests
+        #expect(requests.map(\.paid.description) == ["2000.00", "2000.00", "100.00"])
+        #expect(f.status("A", "2025-05-02")?.status == .active)
+        #expect(f.status("A", "2025-05-03")?.reason == "non-payment:2026-27")
+        let short = try fold(asked + [E.paid("A", on: "2025-04-20", amount: "1000", reference: "P3")])
+        #expect(short.history(of: CompanyID("A")!)!.requests.map(\.paid.description) == ["2000.00", "1500.00", "0.00"])
+        #expect(short.status("A", "2025-05-01")?.status == .active)
+        #expect(short.status("A", "2025-05-02")?.reason == "non-payment:2025-26")
+    }
+
     @Test("R17: an old term's debt stays in the arrears and voids nothing")
     func r17OldTermDebt() throws {
         let f = try fold(
