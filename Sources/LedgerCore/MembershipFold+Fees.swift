@@ -66,7 +66,8 @@ extension MembershipFold {
     /// the other current requests, oldest first; what is left is credit.
     mutating func pay(_ ci: Int, _ payment: Payment, on day: Day, seq: Int) throws(LedgerError) {
         let reference = payment.reference
-        guard !companies[ci].references.contains(reference) else {
+        let fingerprint = PaymentReferences.Fingerprint(reference)
+        guard !companies[ci].references.contains(reference, fingerprint: fingerprint) else {
             throw LedgerError(
                 "R16",
                 company: companies[ci].history.company,
@@ -87,7 +88,7 @@ extension MembershipFold {
                 )
             }
         }
-        companies[ci].references.add(reference)
+        companies[ci].references.add(reference, fingerprint: fingerprint)
         // Then the current requests, oldest first: the fold appends them in (date, seq) order.
         var left = payment.amount
         if let named { allocate(ci, request: named, from: &left, on: day, seq: seq) }

@@ -141,6 +141,21 @@ import Testing
         let few = Array(many.prefix(memberA.count + 3))
         #expect(try refusal(few + [E.paid("A", on: "2024-05-02", amount: "1", reference: "\u{212A}-2")])?.rule == "R16")
         #expect(try refusal(few + [E.paid("A", on: "2024-05-02", amount: "1", reference: "K-3")]) == nil)
+        // Longer ones, the other character past the first eight bytes; and equal bytes at last.
+        let long =
+            memberA + [
+                E.requested("A", on: "2024-04-16", period: "2024-25"),
+                E.paid("A", on: "2024-05-01", amount: "1", reference: "BANK-2024-000K1"),
+                E.paid("A", on: "2024-05-01", amount: "1", reference: "BANK-2024-000K2-and-some-more"),
+            ]
+        for repeated in ["BANK-2024-000\u{212A}1", "BANK-2024-000K2-and-some-more"] {
+            #expect(
+                try refusal(long + [E.paid("A", on: "2024-05-02", amount: "1", reference: repeated)])?.rule == "R16"
+            )
+        }
+        for new in ["BANK-2024-000K3", "BANK-2024-000K2-and-some-mor", "BANK-2024-000\u{212A}3"] {
+            #expect(try refusal(long + [E.paid("A", on: "2024-05-02", amount: "1", reference: new)]) == nil)
+        }
     }
 
     @Test("R16: without a period, the oldest current request is paid first")
