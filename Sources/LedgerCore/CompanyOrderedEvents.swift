@@ -68,15 +68,19 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         // counted in its bucket; shared, and copied out with its place in the order; or left out.
         var sharedKeyed: [(key: UInt64, event: SequencedEvent)] = []
         let slots = Slots(events: base)
-        let kept = slots.partition(events.count) { i in
-            let isLeftOut = leftOut.contains(i, type: base[i].event.type)
-            guard let company = base[i].event.company else {
-                if !isLeftOut { sharedKeyed.append((MembershipFold.orderKey(base[i].event.on, i), base[i])) }
-                return false
+        // Counted through the array's storage: through the array, each count checked that it
+        // was the storage's one owner.
+        let kept = bucketStarts.withUnsafeMutableBufferPointer { counts in
+            slots.partition(events.count) { i in
+                let isLeftOut = leftOut.contains(i, type: base[i].event.type)
+                guard let company = base[i].event.company else {
+                    if !isLeftOut { sharedKeyed.append((MembershipFold.orderKey(base[i].event.on, i), base[i])) }
+                    return false
+                }
+                if isLeftOut { return false }
+                counts[buckets.bucket(of: company) + 1] += 1
+                return true
             }
-            if isLeftOut { return false }
-            bucketStarts[buckets.bucket(of: company) + 1] += 1
-            return true
         }
         shared = sharedKeyed.sorted { $0.key < $1.key }.map(\.event)
         for b in 0..<(parts * perPart) { bucketStarts[b + 1] += bucketStarts[b] }
