@@ -148,6 +148,7 @@ extension MembershipFold {
                     profile: profile
                 )
             )
+            if let expected { reserve(ci, for: expected) }
         }
         companies[ci].openApplication = (seq, false)
         companies[ci].history.profiles.append(on: day, profile)

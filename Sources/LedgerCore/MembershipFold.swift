@@ -29,6 +29,9 @@ public struct MembershipFold: Sendable {
     /// In a fold by company: the company being folded and its index, looked up once instead of
     /// at each of its events.
     var focus: (company: CompanyID, index: Int)?
+    /// In a fold by company: what grouping counted of the company being folded, so that its
+    /// first event makes its lists at their size (`reserve`), not grown by doubling.
+    var expected: CompanyEvents?
     /// Whether each status change keeps its note for `explain`: a fold whose notes nobody reads
     /// (a rebuild, a verify, a view of statuses) makes none, a string each for millions of changes.
     var keepsNotes = true
