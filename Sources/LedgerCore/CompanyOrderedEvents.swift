@@ -90,9 +90,9 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
             slots.distribute(bucketStarts) { i in buckets.bucket(of: base[i].event.company!) }
         } else {
             // Two passes instead of one, the second on every core: each event first into its
-            // part's range, the few ranges filled as streams; then each part's range into its
-            // buckets, apart from the other parts'.
-            slots.distribute(partStarts) { i in buckets.part(of: base[i].event.company!) }
+            // part's range (`split`); then each part's range into its buckets, apart from the
+            // other parts'.
+            slots.split(0..<kept, parts: 0..<parts, at: partStarts) { i in buckets.part(of: base[i].event.company!) }
         }
         let starts = bucketStarts
         let sharedEvents = shared
@@ -191,6 +191,23 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
                 low += 1
             }
             return low
+        }
+
+        /// Moves the events of `range` into the ranges of `parts` (part `p`'s from `starts[p]`), by
+        /// halves: the events of the lower half of the parts before those of the upper (a partition,
+        /// each event asked its part once, misplaced pairs swapped), then each side alike. For two
+        /// parts, one partition: at `hongkong`, 194–207 ms against 249 for `distribute`'s cycles,
+        /// whose every move asked where the displaced event goes.
+        func split(_ range: Range<Int>, parts: Range<Int>, at starts: [Int], _ part: (Int) -> Int) {
+            guard parts.count > 1 else { return }
+            let middle = parts.lowerBound + parts.count / 2
+            let lower = Slots(events: events + range.lowerBound).partition(range.count) { i in
+                part(range.lowerBound + i) < middle
+            }
+            let boundary = range.lowerBound + lower
+            precondition(boundary == starts[middle], "the parts' counts hold their events")
+            split(range.lowerBound..<boundary, parts: parts.lowerBound..<middle, at: starts, part)
+            split(boundary..<range.upperBound, parts: middle..<parts.upperBound, at: starts, part)
         }
 
         /// Moves every event between `starts.first` and `starts.last` into the range (of those
