@@ -92,11 +92,13 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
             // Two passes instead of one, the second on every core: each event first into its
             // part's range (`split`); then each part's range into its buckets, apart from the
             // other parts'.
-            slots.split(0..<kept, parts: 0..<parts, at: partStarts) { i in buckets.part(of: base[i].event.company!) }
+            slots.split(0..<kept, parts: 0..<parts, at: partStarts, inParallel: inParallel) { i in
+                buckets.part(of: slots.events[i].event.company!)
+            }
         }
         let starts = bucketStarts
         let sharedEvents = shared
-        groupings = inParallel(parts) { p in
+        groupings = CompanyOrderedEvents.map(parts, inParallel) { p in
             let own = Array(starts[(p * perPart)...((p + 1) * perPart)])
             let base = slots.events
             if parts > 1 { slots.distribute(own) { i in buckets.bucket(of: base[i].event.company!) - p * perPart } }
@@ -109,18 +111,31 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         (base + kept).deinitialize(count: events.count - kept)
     }
 
-    /// `body(0)` … `body(count - 1)`, in order, run on every core if it can: the steps each
-    /// part takes apart, each giving its part's grouping.
-    public typealias Runner = (
-        _ count: Int, _ body: @Sendable (Int) -> MembershipFold.PartGrouping
-    ) -> [MembershipFold.PartGrouping]
+    /// Runs `body(0)` … `body(count - 1)`, on every core if it can, and returns when all are
+    /// done: the steps that touch separate ranges of the events (each part's, each half's).
+    public typealias Runner = (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void
 
     /// `body(0)` … `body(count - 1)` in turn: `init`'s default, with no threads.
-    public static func oneAfterAnother(
-        _ count: Int,
-        _ body: @Sendable (Int) -> MembershipFold.PartGrouping
-    ) -> [MembershipFold.PartGrouping] {
-        (0..<count).map(body)
+    public static func oneAfterAnother(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        for i in 0..<count { body(i) }
+    }
+
+    /// `body(0)` … `body(count - 1)`, run by `runner`, in order.
+    static func map<T: Sendable>(_ count: Int, _ runner: Runner, _ body: @Sendable (Int) -> T) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let results = Results(base: base)
+            // Called only while `runner` runs, which returns when every call is done.
+            withoutActuallyEscaping(body) { body in
+                runner(count) { i in (results.base + i).initialize(to: body(i)) }
+            }
+            initialized = count
+        }
+    }
+
+    /// Where `map`'s calls put their results, each in its own slot.
+    private struct Results<T>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<T>
     }
 
     /// Part `part`'s events.
@@ -195,19 +210,60 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
 
         /// Moves the events of `range` into the ranges of `parts` (part `p`'s from `starts[p]`), by
         /// halves: the events of the lower half of the parts before those of the upper (a partition,
-        /// each event asked its part once, misplaced pairs swapped), then each side alike. For two
-        /// parts, one partition: at `hongkong`, 194–207 ms against 249 for `distribute`'s cycles,
-        /// whose every move asked where the displaced event goes.
-        func split(_ range: Range<Int>, parts: Range<Int>, at starts: [Int], _ part: (Int) -> Int) {
+        /// each event asked its part once, by halves of the range on every core), then each side
+        /// alike. For two parts, one partition: at `hongkong`, 135–140 ms (194–207 on one core)
+        /// against 249 for `distribute`'s cycles, whose every move asked where the displaced event
+        /// goes, on one core.
+        func split(
+            _ range: Range<Int>,
+            parts: Range<Int>,
+            at starts: [Int],
+            inParallel: Runner,
+            _ part: @Sendable (Int) -> Int
+        ) {
             guard parts.count > 1 else { return }
             let middle = parts.lowerBound + parts.count / 2
-            let lower = Slots(events: events + range.lowerBound).partition(range.count) { i in
-                part(range.lowerBound + i) < middle
-            }
-            let boundary = range.lowerBound + lower
+            let boundary = partition(range, inParallel: inParallel) { i in part(i) < middle }
             precondition(boundary == starts[middle], "the parts' counts hold their events")
-            split(range.lowerBound..<boundary, parts: parts.lowerBound..<middle, at: starts, part)
-            split(boundary..<range.upperBound, parts: middle..<parts.upperBound, at: starts, part)
+            split(
+                range.lowerBound..<boundary,
+                parts: parts.lowerBound..<middle,
+                at: starts,
+                inParallel: inParallel,
+                part
+            )
+            split(
+                boundary..<range.upperBound,
+                parts: middle..<parts.upperBound,
+                at: starts,
+                inParallel: inParallel,
+                part
+            )
+        }
+
+        /// Moves the events of `range` for which `isLower` holds before the others; returns where
+        /// the others begin. Each half of the range is partitioned on its own core; then the first
+        /// half's others and the second half's lower ones trade places, as many as the fewer of
+        /// them (which leaves every lower event before every other), also in two halves.
+        func partition(_ range: Range<Int>, inParallel: Runner, isLower: @Sendable (Int) -> Bool) -> Int {
+            let halves = [
+                range.lowerBound..<(range.lowerBound + range.count / 2),
+                (range.lowerBound + range.count / 2)..<range.upperBound,
+            ]
+            let ends = CompanyOrderedEvents.map(2, inParallel) { h in
+                let half = halves[h]
+                return half.lowerBound
+                    + Slots(events: events + half.lowerBound).partition(half.count) { isLower(half.lowerBound + $0) }
+            }
+            let (firstOthers, secondLower) = (halves[0].upperBound - ends[0], ends[1] - halves[1].lowerBound)
+            let traded = min(firstOthers, secondLower)
+            let (from, to) = (ends[0], ends[1] - traded)
+            inParallel(2) { h in
+                for k in (traded * h / 2)..<(traded * (h + 1) / 2) {
+                    CompanyOrderedEvents.swap(events + from + k, events + to + k)
+                }
+            }
+            return ends[0] + secondLower
         }
 
         /// Moves every event between `starts.first` and `starts.last` into the range (of those

@@ -124,4 +124,35 @@ import Testing
             }
         }
     }
+
+    @Test("a range partitioned by halves puts every lower event first and keeps the rest of the events around it")
+    func partitionByHalves() {
+        var rng = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 3, 4, 9, 64, 257] {
+            var patterns: [[Bool]] = [Array(repeating: true, count: count), Array(repeating: false, count: count)]
+            patterns += (0..<20).map { _ in (0..<count).map { _ in Bool.random(using: &rng) } }
+            for lower in patterns {
+                // Three events before the range and two after it, which must stay where they are.
+                var events = (0..<(count + 5)).map {
+                    SequencedEvent(
+                        seq: $0 + 1,
+                        event: Event(on: Day(ordinal: 700_000), company: nil, body: .memberResigned)
+                    )
+                }
+                let isLower = [false, false, false] + lower + [false, false]
+                let boundary = events.withUnsafeMutableBufferPointer { buffer in
+                    CompanyOrderedEvents.Slots(events: buffer.baseAddress!).partition(
+                        3..<(count + 3),
+                        inParallel: CompanyOrderedEvents.oneAfterAnother
+                    ) { i in isLower[i] }
+                }
+                let seqs = events.map(\.seq)
+                #expect(boundary == 3 + lower.count { $0 })
+                #expect(seqs[..<3] == [1, 2, 3] && seqs[(count + 3)...] == [count + 4, count + 5])
+                #expect(seqs[3..<boundary].allSatisfy { isLower[$0 - 1] })
+                #expect(seqs[boundary..<(count + 3)].allSatisfy { !isLower[$0 - 1] })
+                #expect(seqs.sorted() == Array(1...(count + 5)))
+            }
+        }
+    }
 }

@@ -78,7 +78,7 @@ import Testing
                     let ordered =
                         inParallel
                         ? CompanyOrderedEvents(inPlace: buffer, reversed: reversed, parts: parts, bucket: bucket) {
-                            ParallelMap.map($0, $1)
+                            _ = ParallelMap.map($0, $1)
                         }
                         : CompanyOrderedEvents(inPlace: buffer, reversed: reversed, parts: parts, bucket: bucket)
                     #expect(
