@@ -95,19 +95,28 @@ import Testing
         #expect(backdated > 0)
     }
 
+    /// The lengths of the partitions' patterns: empty, short, and past a few words.
+    static let patternLengths = [0, 1, 2, 3, 4, 9, 64, 257]
+
+    /// All true, all false, and twenty random patterns of `count`.
+    static func patterns(_ count: Int) -> [[Bool]] {
+        var rng = SystemRandomNumberGenerator()
+        return [Array(repeating: true, count: count), Array(repeating: false, count: count)]
+            + (0..<20).map { _ in (0..<count).map { _ in Bool.random(using: &rng) } }
+    }
+
+    /// `count` events numbered from seq 1, alike but for their seqs.
+    static func numberedEvents(_ count: Int) -> [SequencedEvent] {
+        (0..<count).map {
+            SequencedEvent(seq: $0 + 1, event: Event(on: Day(ordinal: 700_000), company: nil, body: .memberResigned))
+        }
+    }
+
     @Test("the events kept are put first, each asked about exactly once where it lies, whatever the pattern")
     func partitionAsksOnce() {
-        var rng = SystemRandomNumberGenerator()
-        for count in [0, 1, 2, 3, 4, 9, 64, 257] {
-            var patterns: [[Bool]] = [Array(repeating: true, count: count), Array(repeating: false, count: count)]
-            patterns += (0..<20).map { _ in (0..<count).map { _ in Bool.random(using: &rng) } }
-            for keeps in patterns {
-                var events = (0..<count).map {
-                    SequencedEvent(
-                        seq: $0 + 1,
-                        event: Event(on: Day(ordinal: 700_000), company: nil, body: .memberResigned)
-                    )
-                }
+        for count in Self.patternLengths {
+            for keeps in Self.patterns(count) {
+                var events = Self.numberedEvents(count)
                 var asked: [Int] = []
                 let kept = events.withUnsafeMutableBufferPointer { buffer in
                     guard let base = buffer.baseAddress else { return 0 }
@@ -127,18 +136,10 @@ import Testing
 
     @Test("a range partitioned by halves puts every lower event first and keeps the rest of the events around it")
     func partitionByHalves() {
-        var rng = SystemRandomNumberGenerator()
-        for count in [0, 1, 2, 3, 4, 9, 64, 257] {
-            var patterns: [[Bool]] = [Array(repeating: true, count: count), Array(repeating: false, count: count)]
-            patterns += (0..<20).map { _ in (0..<count).map { _ in Bool.random(using: &rng) } }
-            for lower in patterns {
+        for count in Self.patternLengths {
+            for lower in Self.patterns(count) {
                 // Three events before the range and two after it, which must stay where they are.
-                var events = (0..<(count + 5)).map {
-                    SequencedEvent(
-                        seq: $0 + 1,
-                        event: Event(on: Day(ordinal: 700_000), company: nil, body: .memberResigned)
-                    )
-                }
+                var events = Self.numberedEvents(count + 5)
                 let isLower = [false, false, false] + lower + [false, false]
                 let boundary = events.withUnsafeMutableBufferPointer { buffer in
                     CompanyOrderedEvents.Slots(events: buffer.baseAddress!).partition(
