@@ -12,8 +12,9 @@
 ///    read (a cursor from each end), and each kept one counted in its bucket in the same pass.
 /// 2. A radix pass moves each event into its bucket: its company's part, then one of about
 ///    `bucket` events among the part's, both from its company's hash (`CompanyID.hash64`), reading
-///    and writing at one point per bucket, as a stream does. With several parts the pass is two,
-///    the second on every core.
+///    and writing at one point per bucket, as a stream does. With several parts each event is
+///    first moved into its part's range by partitions (`Slots.split`, each on every core), then
+///    each part's range into its buckets, on every core.
 /// 3. Each bucket, small enough for the cache, is sorted: by company (hash, then id), a company's
 ///    events by (`on`, seq); its events put back in seq order by a radix sort, then a counting
 ///    pass on the hash's next bits, then each small group, nearly in order, by insertion
