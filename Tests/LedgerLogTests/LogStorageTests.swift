@@ -254,7 +254,7 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
     }
 
     @Test(
-        "bytes read into a buffer used again are the file's at that offset, whether the read before was longer or shorter"
+        "bytes read into a buffer used again are the file's at that offset, whether the read before was longer or shorter, read whole or in pieces"
     )
     func readIntoABufferUsedAgain() throws {
         try withTemporaryDirectory { path in
@@ -264,12 +264,19 @@ func storedLines(_ directory: LedgerDirectory) throws -> Data {
             try FileIO.withReadOnlyFile(file) { fd, size throws(LogError) in
                 #expect(size == bytes.count)
                 var buffer: [UInt8] = []
-                for (offset, count) in [
-                    (0, 5000), (100, 12), (9, 0), (0, 70_000), (69_990, 3), (69_990, 100), (70_000, 5),
-                ] {
-                    try FileIO.pread(fd, path: file, offset: offset, count: count, into: &buffer)
-                    // Fewer only at the end of the file.
-                    #expect(buffer == Array(bytes[offset..<min(size, offset + count)]), "\(count) bytes at \(offset)")
+                // In one read, and shared out in pieces (as a window of a segment is, one per core).
+                for pieces in [nil, 1, 2, 3, 7] {
+                    for (offset, count) in [
+                        (0, 5000), (100, 12), (9, 0), (0, 70_000), (69_990, 3), (69_990, 100), (70_000, 5),
+                        (1, 69_998), (68_000, 4_000),
+                    ] {
+                        try FileIO.pread(fd, path: file, offset: offset, count: count, into: &buffer, pieces: pieces)
+                        // Fewer only at the end of the file.
+                        #expect(
+                            buffer == Array(bytes[offset..<min(size, offset + count)]),
+                            "\(count) bytes at \(offset), \(pieces.map(String.init) ?? "default") pieces"
+                        )
+                    }
                 }
             }
             #expect(throws: LogError.self) {
