@@ -12,6 +12,9 @@ public struct LedgerHistory: Sendable {
     public private(set) var ids: [EventID] = []
     /// The SHA-256 (raw) of the last line of every commit, by the commit's last seq.
     public var commitHashes: [Int: [UInt8]] = [:]
+    /// Where the reversals are among `events` (their seqs - 1), in order: what a fold reads
+    /// first (R26), found as they were decoded instead of by a pass over every event.
+    private(set) var reversals: [Int] = []
 
     /// An empty history.
     public init() {}
@@ -67,12 +70,12 @@ public struct LedgerHistory: Sendable {
         }
     }
 
-    /// What a load hands the events to once all are read: the recorded instants, the events,
-    /// and the uninitialized slots after them (at least the `room` asked for). True when it used
-    /// the events up (deinitialized every one, and every slot of the room it initialized), and
-    /// the history keeps none.
+    /// What a load hands the events to once all are read: the recorded instants, where the
+    /// reversals are (`reversals`), the events, and the uninitialized slots after them (at least
+    /// the `room` asked for). True when it used the events up (deinitialized every one, and every
+    /// slot of the room it initialized), and the history keeps none.
     typealias Consumer = (
-        RecordedInstants, UnsafeMutableBufferPointer<SequencedEvent>, UnsafeMutableBufferPointer<SequencedEvent>
+        RecordedInstants, [Int], UnsafeMutableBufferPointer<SequencedEvent>, UnsafeMutableBufferPointer<SequencedEvent>
     ) -> Bool
 
     /// `load` into arrays of `capacity` events; nil when the log holds more than `capacity` -
@@ -123,7 +126,9 @@ public struct LedgerHistory: Sendable {
                             var failure: (any Error)?
                             for q in own {
                                 switch decoded[q] {
-                                case .success(let pieceRuns): runs += pieceRuns
+                                case .success(let read):
+                                    runs += read.runs
+                                    history.reversals += read.reversals
                                 case .failure(let error): failure = failure ?? error
                                 }
                             }
@@ -154,6 +159,7 @@ public struct LedgerHistory: Sendable {
                 if fits, let consume,
                     consume(
                         history.recorded,
+                        history.reversals,
                         UnsafeMutableBufferPointer(rebasing: events[..<count]),
                         UnsafeMutableBufferPointer(rebasing: events[count...])
                     )
@@ -216,11 +222,15 @@ public struct LedgerHistory: Sendable {
             directory,
             withIDs: false,
             progress: progress,
-            consume: { recorded, events, _ in
+            consume: { recorded, reversals, events, _ in
                 let known = instant.map { recorded.count(recordedAtOrBefore: $0) } ?? events.count
                 guard known >= consumingFrom else { return false }
                 (events.baseAddress! + known).deinitialize(count: events.count - known)
-                consumed = consumingFold(UnsafeMutableBufferPointer(rebasing: events[..<known]), notes: notes)
+                consumed = consumingFold(
+                    UnsafeMutableBufferPointer(rebasing: events[..<known]),
+                    reversals: Array(reversals.prefix { $0 < known }),
+                    notes: notes
+                )
                 return true
             },
             stopAfter: instant
@@ -250,11 +260,17 @@ public struct LedgerHistory: Sendable {
             withIDs: false,
             progress: nil,
             room: fresh.count,
-            consume: { _, events, room in
+            consume: { _, reversals, events, room in
                 _ = room.initialize(fromContentsOf: fresh)
                 let whole = UnsafeMutableBufferPointer(start: events.baseAddress, count: events.count + fresh.count)
                 if whole.count >= eventsForParts {
-                    judged = consumingFold(whole, notes: false, histories: false)
+                    let freshReversals = fresh.indices.filter { fresh[$0].event.type == .eventReversed }
+                    judged = consumingFold(
+                        whole,
+                        reversals: reversals + freshReversals.map { events.count + $0 },
+                        notes: false,
+                        histories: false
+                    )
                 } else {
                     judged = try? fold(ArraySlice(whole), notes: false, histories: false)
                     whole.deinitialize()
@@ -282,15 +298,26 @@ public struct LedgerHistory: Sendable {
     /// used are given back as the fold goes on. Every event is deinitialized when it returns.
     /// - Returns: nil when a part finds a broken rule or a recommendation does not hold (R10):
     ///   the events are gone, and a fold in one piece must read them again to name the first.
+    /// - Parameter reversals: where the reversals are among `events`, in order, when the load
+    ///   noted them (nil: every event is looked at).
     /// - Parameter histories: false for a fold that only judges (`fold(_:notes:histories:)`).
     static func consumingFold(
         _ events: UnsafeMutableBufferPointer<SequencedEvent>,
+        reversals: [Int]? = nil,
         notes: Bool,
         histories: Bool = true,
         parts: Int = min(AvailableCores.count, 8),
         bucket: Int = CompanyOrderedEvents.bucketEvents
     ) -> MembershipFold? {
-        guard let reversed = try? MembershipFold.reversedSeqs(UnsafeBufferPointer(events)) else {
+        let read = UnsafeBufferPointer(events)
+        let checked = Result { () throws(LedgerError) in
+            if let reversals {
+                try MembershipFold.reversedSeqs(read, lookingAt: reversals)
+            } else {
+                try MembershipFold.reversedSeqs(read)
+            }
+        }
+        guard case .success(let reversed) = checked else {
             events.baseAddress?.deinitialize(count: events.count)
             return nil
         }
@@ -375,18 +402,25 @@ public struct LedgerHistory: Sendable {
         }
     }
 
+    /// What decoding a piece of a commit found besides its events.
+    struct PieceRead {
+        /// Where the recorded instant changes in the piece: (index, instant) runs.
+        var runs: [(start: Int, instant: Instant)] = []
+        /// The indexes (seq - 1) of its reversals, in order.
+        var reversals: [Int] = []
+    }
+
     /// Decodes a piece of a commit's lines into their slots, each checked to hold the seq it
     /// stands at; on failure, the slots it had put are cleared.
-    /// - Returns: where the recorded instant changes in the piece: (index, instant) runs.
     static func decode(
         _ piece: CommitPiece,
         of commit: Commit,
         segment: String,
         into slots: EventSlots
-    ) throws -> [(start: Int, instant: Instant)] {
+    ) throws -> PieceRead {
         slots.prepare(piece.seqs)
         var seq = piece.seqs.lowerBound
-        var runs: [(start: Int, instant: Instant)] = []
+        var read = PieceRead()
         var recent = StoredLineDecoder.RecentValues()
         func corrupt(_ reason: String) -> LogError {
             LogError(.corrupt, reason, file: segment, offset: commit.offset, seq: seq)
@@ -421,7 +455,8 @@ public struct LedgerHistory: Sendable {
                     guard seq < piece.seqs.upperBound else {
                         throw corrupt("the commit holds more lines than its trailer says")
                     }
-                    if event.recorded != runs.last?.instant { runs.append((seq - 1, event.recorded)) }
+                    if event.recorded != read.runs.last?.instant { read.runs.append((seq - 1, event.recorded)) }
+                    if event.event.type == .eventReversed { read.reversals.append(seq - 1) }
                     slots.put(event)
                     seq += 1
                     start += length + 1
@@ -430,7 +465,7 @@ public struct LedgerHistory: Sendable {
             guard seq == piece.seqs.upperBound else {
                 throw corrupt("the commit holds fewer lines than its trailer says")
             }
-            return runs
+            return read
         } catch {
             slots.clear(from: piece.seqs.lowerBound, upTo: seq)
             throw error

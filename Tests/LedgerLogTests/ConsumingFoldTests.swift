@@ -7,15 +7,17 @@ import Testing
 
 @Suite struct ConsumingFoldTests {
     /// The events in a buffer of their own, as a load holds them, for a fold that uses them up.
+    /// - Parameter reversals: where the reversals are, as a load notes them (nil: found by the fold).
     static func consumingFold(
         _ events: [SequencedEvent],
+        reversals: [Int]? = nil,
         parts: Int,
         bucket: Int = CompanyOrderedEvents.bucketEvents
     ) -> MembershipFold? {
         let buffer = UnsafeMutableBufferPointer<SequencedEvent>.allocate(capacity: events.count)
         defer { buffer.deallocate() }
         _ = buffer.initialize(from: events)
-        return LedgerHistory.consumingFold(buffer, notes: true, parts: parts, bucket: bucket)
+        return LedgerHistory.consumingFold(buffer, reversals: reversals, notes: true, parts: parts, bucket: bucket)
     }
 
     @Test(
@@ -25,13 +27,20 @@ import Testing
     func sameHistories(seed: UInt64) throws {
         let events = RandomHistory.sequenced(RandomHistory.generate(seed: seed))
         let whole = try MembershipFold.fold(events)
-        // Buckets of one event, of a few (most events far from their places), and of them all.
+        let reversals = events.indices.filter { events[$0].event.type == .eventReversed }
+        // Buckets of one event, of a few (most events far from their places), and of them all;
+        // the reversals found by the fold, or where a load noted them.
         for parts in [1, 2, 3] {
             for bucket in [1, 7, CompanyOrderedEvents.bucketEvents] {
-                let label = "seed \(seed), \(parts) parts, buckets of \(bucket)"
-                let consumed = try #require(Self.consumingFold(events, parts: parts, bucket: bucket), "\(label)")
-                #expect(consumed.histories == whole.histories, "\(label)")
-                #expect(consumed.filledAmounts == whole.filledAmounts, "\(label)")
+                for noted in [nil, reversals] {
+                    let label = "seed \(seed), \(parts) parts, buckets of \(bucket), reversals noted: \(noted != nil)"
+                    let consumed = try #require(
+                        Self.consumingFold(events, reversals: noted, parts: parts, bucket: bucket),
+                        "\(label)"
+                    )
+                    #expect(consumed.histories == whole.histories, "\(label)")
+                    #expect(consumed.filledAmounts == whole.filledAmounts, "\(label)")
+                }
             }
         }
     }

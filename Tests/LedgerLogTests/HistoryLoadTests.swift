@@ -91,6 +91,34 @@ import Testing
         }
     }
 
+    /// A fold reads the reversals first (R26); a load notes where it put them as it decodes.
+    @Test("R26: a load notes where every reversal is, in order, whether its commits are decoded whole or in pieces")
+    func reversalsNoted() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let generated = RandomHistory.generate(seed: 23, attempts: 400)
+            // Commits of a few events, so that pieces of a few lines split them.
+            for batch in stride(from: 0, to: generated.count, by: 9) {
+                let events = generated[batch..<min(generated.count, batch + 9)]
+                try append(events.map(\.json), to: directory, at: events.last!.recorded.description)
+            }
+            for pieceBytes in [1, 300, 1 << 30] {
+                let history = try #require(
+                    try LedgerHistory.load(
+                        directory,
+                        capacity: generated.count,
+                        withIDs: false,
+                        progress: nil,
+                        pieceBytes: pieceBytes
+                    )
+                )
+                let scanned = history.events.indices.filter { history.events[$0].event.type == .eventReversed }
+                #expect(scanned.count >= 3, "the history reverses events")
+                #expect(history.reversals == scanned, "\(pieceBytes) bytes a piece")
+            }
+        }
+    }
+
     @Test("a commit's pieces are whole lines, in order, covering its content and its trailer's seqs")
     func piecesCoverTheCommit() throws {
         try withTemporaryDirectory { path in
