@@ -242,7 +242,8 @@ public struct MembershipFold: Sendable {
 
     /// `reversedSeqs` of events held in a buffer, of which `positions` (in order) hold every
     /// reversal: a load that noted where it put its reversals spares a pass over every event
-    /// (80 ms at `hongkong`, before the fold's parts can start). Other events there are passed over.
+    /// (a third of this step at `hongkong`, before the fold's parts can start; the rest is the
+    /// look-up of each target). Other events there are passed over.
     public static func reversedSeqs(
         _ events: UnsafeBufferPointer<SequencedEvent>,
         lookingAt positions: some Sequence<Int>

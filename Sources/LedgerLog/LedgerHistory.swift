@@ -298,8 +298,8 @@ public struct LedgerHistory: Sendable {
     /// used are given back as the fold goes on. Every event is deinitialized when it returns.
     /// - Returns: nil when a part finds a broken rule or a recommendation does not hold (R10):
     ///   the events are gone, and a fold in one piece must read them again to name the first.
-    /// - Parameter reversals: where the reversals are among `events`, in order, when the load
-    ///   noted them (nil: every event is looked at).
+    /// - Parameter reversals: the indexes of every reversal among `events`, in order, when the
+    ///   load noted them (nil: every event is looked at).
     /// - Parameter histories: false for a fold that only judges (`fold(_:notes:histories:)`).
     static func consumingFold(
         _ events: UnsafeMutableBufferPointer<SequencedEvent>,

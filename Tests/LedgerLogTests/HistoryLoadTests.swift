@@ -34,25 +34,9 @@ import Testing
     func loadInPieces() throws {
         try withTemporaryDirectory { path in
             let (directory, lines) = try threeCommits(at: path + "/l")
-            let whole = try #require(
-                try LedgerHistory.load(
-                    directory,
-                    capacity: lines.count,
-                    withIDs: true,
-                    progress: nil,
-                    pieceBytes: 1 << 30
-                )
-            )
+            let whole = try load(directory, capacity: lines.count, pieceBytes: 1 << 30)
             for pieceBytes in [1, 300, 2_000] {
-                let pieces = try #require(
-                    try LedgerHistory.load(
-                        directory,
-                        capacity: lines.count,
-                        withIDs: true,
-                        progress: nil,
-                        pieceBytes: pieceBytes
-                    )
-                )
+                let pieces = try load(directory, capacity: lines.count, pieceBytes: pieceBytes)
                 #expect(pieces.events == whole.events, "\(pieceBytes) bytes a piece")
                 #expect(pieces.recorded == whole.recorded, "\(pieceBytes) bytes a piece")
                 #expect(pieces.ids == whole.ids, "\(pieceBytes) bytes a piece")
@@ -103,15 +87,7 @@ import Testing
                 try append(events.map(\.json), to: directory, at: events.last!.recorded.description)
             }
             for pieceBytes in [1, 300, 1 << 30] {
-                let history = try #require(
-                    try LedgerHistory.load(
-                        directory,
-                        capacity: generated.count,
-                        withIDs: false,
-                        progress: nil,
-                        pieceBytes: pieceBytes
-                    )
-                )
+                let history = try load(directory, capacity: generated.count, pieceBytes: pieceBytes)
                 let scanned = history.events.indices.filter { history.events[$0].event.type == .eventReversed }
                 #expect(scanned.count >= 3, "the history reverses events")
                 #expect(history.reversals == scanned, "\(pieceBytes) bytes a piece")
@@ -162,6 +138,19 @@ import Testing
     }
 
     /// A ledger of three commits of ten or more events each, and the events' input lines.
+    /// A load with room for `capacity` events, each commit decoded in pieces of `pieceBytes`.
+    func load(_ directory: LedgerDirectory, capacity: Int, pieceBytes: Int) throws -> LedgerHistory {
+        try #require(
+            try LedgerHistory.load(
+                directory,
+                capacity: capacity,
+                withIDs: true,
+                progress: nil,
+                pieceBytes: pieceBytes
+            )
+        )
+    }
+
     func threeCommits(at path: String) throws -> (LedgerDirectory, [String]) {
         let directory = try LedgerDirectory.create(at: path)
         let lines = [EventJSON.schedule()] + simpleEvents(companies: 6)
