@@ -74,7 +74,7 @@ public enum FileIO {
 
     /// How many pieces a read of `count` bytes is shared out in: one per core for a window of
     /// a segment (megabytes), one for less.
-    static func readPieces(_ count: Int) -> Int { count >= 1 << 20 ? AvailableCores.count : 1 }
+    private static func readPieces(_ count: Int) -> Int { count >= 1 << 20 ? AvailableCores.count : 1 }
 
     /// A read's destination, each piece of it written by one task.
     private struct ReadTarget: @unchecked Sendable {

@@ -310,14 +310,11 @@ public struct LedgerHistory: Sendable {
         bucket: Int = CompanyOrderedEvents.bucketEvents
     ) -> MembershipFold? {
         let read = UnsafeBufferPointer(events)
-        let checked = Result { () throws(LedgerError) in
-            if let reversals {
-                try MembershipFold.reversedSeqs(read, lookingAt: reversals)
-            } else {
-                try MembershipFold.reversedSeqs(read)
+        let found =
+            if let reversals { try? MembershipFold.reversedSeqs(read, lookingAt: reversals) } else {
+                try? MembershipFold.reversedSeqs(read)
             }
-        }
-        guard case .success(let reversed) = checked else {
+        guard let reversed = found else {
             events.baseAddress?.deinitialize(count: events.count)
             return nil
         }
