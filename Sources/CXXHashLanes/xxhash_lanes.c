@@ -5,15 +5,17 @@
 #include <immintrin.h>
 #include <string.h>
 
-int ledger_xxh32_lanes_available(void) {
+/* The widest vectors this processor and its operating system run: AVX-512 F and BW need the mask
+   and both halves of the ZMM state enabled by the system in XCR0, AVX2 the YMM state. */
+int ledger_xxh32_widest_lanes(void) {
     unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE)) return 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE) || !(c & bit_AVX)) return 0;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    if (!(b & bit_AVX512F) || !(b & bit_AVX512BW)) return 0;
-    /* XCR0: the SSE, AVX, mask and both halves of the ZMM state enabled by the system. */
     unsigned lo, hi;
     __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return (lo & 0xE6) == 0xE6;
+    if ((b & bit_AVX512F) && (b & bit_AVX512BW) && (lo & 0xE6) == 0xE6) return 512;
+    if ((b & bit_AVX2) && (lo & 0x6) == 0x6) return 256;
+    return 0;
 }
 
 /* Four buffers' next stripe in one register: buffer k's 16 bytes in its 128-bit lane k. */
@@ -25,7 +27,7 @@ __attribute__((target("avx512f,avx512bw"))) static inline __m512i stripe4(const 
     return _mm512_inserti32x4(x, _mm_loadu_si128((const __m128i *)(s[3] + offset)), 3);
 }
 
-__attribute__((target("avx512f,avx512bw"))) void ledger_xxh32_stripes8(const unsigned char *const starts[8],
+__attribute__((target("avx512f,avx512bw"))) static void stripes8_512(const unsigned char *const starts[8],
                                                                         uint32_t lanes[32], size_t stripes,
                                                                         uint64_t line_ends[8]) {
     const __m512i prime1 = _mm512_set1_epi32((int)0x9E3779B1u), prime2 = _mm512_set1_epi32((int)0x85EBCA77u);
@@ -57,11 +59,63 @@ __attribute__((target("avx512f,avx512bw"))) void ledger_xxh32_stripes8(const uns
     for (int k = 0; k < 8; k++) line_ends[k] += totals[2 * k] + totals[2 * k + 1];
 }
 
-#else
-int ledger_xxh32_lanes_available(void) { return 0; }
+/* Two buffers' next stripe in one register: buffer k's 16 bytes in its 128-bit lane k. */
+__attribute__((target("avx2"))) static inline __m256i stripe2(const unsigned char *const *s, size_t offset) {
+    __m256i x = _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(s[0] + offset)));
+    return _mm256_inserti128_si256(x, _mm_loadu_si128((const __m128i *)(s[1] + offset)), 1);
+}
 
-void ledger_xxh32_stripes8(const unsigned char *const starts[8], uint32_t lanes[32], size_t stripes,
+/* One XXH32 round of eight lanes: AVX2 has no rotate, so two shifts. */
+__attribute__((target("avx2"))) static inline __m256i round8(__m256i acc, __m256i input, __m256i prime1,
+                                                               __m256i prime2) {
+    __m256i x = _mm256_add_epi32(acc, _mm256_mullo_epi32(input, prime2));
+    x = _mm256_or_si256(_mm256_slli_epi32(x, 13), _mm256_srli_epi32(x, 19));
+    return _mm256_mullo_epi32(x, prime1);
+}
+
+/* As `stripes8_512`, in four 256-bit registers of two buffers each: four chains of multiplies in
+   flight at once. A line end's byte compares to all ones, -1, so subtracting counts it. */
+__attribute__((target("avx2"))) static void stripes8_256(const unsigned char *const starts[8], uint32_t lanes[32],
+                                                          size_t stripes, uint64_t line_ends[8]) {
+    const __m256i prime1 = _mm256_set1_epi32((int)0x9E3779B1u), prime2 = _mm256_set1_epi32((int)0x85EBCA77u);
+    const __m256i newline = _mm256_set1_epi8('\n'), zero = _mm256_setzero_si256();
+    __m256i acc[4], ends[4];
+    for (int r = 0; r < 4; r++) {
+        acc[r] = _mm256_loadu_si256((const __m256i *)(lanes + 8 * r));
+        ends[r] = zero;
+    }
+    size_t i = 0;
+    while (i < stripes) {
+        size_t end = stripes - i > 255 ? i + 255 : stripes;
+        __m256i count[4] = {zero, zero, zero, zero};
+        for (; i < end; i++) {
+            for (int r = 0; r < 4; r++) {
+                __m256i x = stripe2(starts + 2 * r, i * 16);
+                acc[r] = round8(acc[r], x, prime1, prime2);
+                count[r] = _mm256_sub_epi8(count[r], _mm256_cmpeq_epi8(x, newline));
+            }
+        }
+        for (int r = 0; r < 4; r++) ends[r] = _mm256_add_epi64(ends[r], _mm256_sad_epu8(count[r], zero));
+    }
+    uint64_t totals[16];
+    for (int r = 0; r < 4; r++) {
+        _mm256_storeu_si256((__m256i *)(lanes + 8 * r), acc[r]);
+        _mm256_storeu_si256((__m256i *)(totals + 4 * r), ends[r]);
+    }
+    for (int k = 0; k < 8; k++) line_ends[k] += totals[2 * k] + totals[2 * k + 1];
+}
+
+void ledger_xxh32_stripes8(int width, const unsigned char *const starts[8], uint32_t lanes[32], size_t stripes,
                            uint64_t line_ends[8]) {
-    (void)starts, (void)lanes, (void)stripes, (void)line_ends;
+    if (width == 512) stripes8_512(starts, lanes, stripes, line_ends);
+    else stripes8_256(starts, lanes, stripes, line_ends);
+}
+
+#else
+int ledger_xxh32_widest_lanes(void) { return 0; }
+
+void ledger_xxh32_stripes8(int width, const unsigned char *const starts[8], uint32_t lanes[32], size_t stripes,
+                           uint64_t line_ends[8]) {
+    (void)width, (void)starts, (void)lanes, (void)stripes, (void)line_ends;
 }
 #endif

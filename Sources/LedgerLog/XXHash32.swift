@@ -31,15 +31,19 @@ enum XXHash32 {
 
     /// The XXH32 of each of `buffers` with seed 0, with the `\n` bytes each holds: as `hash`
     /// gives them, summed eight buffers at a time in vector registers where the processor has
-    /// AVX-512 (`CXXHashLanes`). One buffer's sum is bound by the multiplies its four lanes wait
-    /// on (about 6 GB a second, at its floor); eight side by side ran at 25 GB a second.
-    /// - Parameter together: whether to sum them side by side (else each alone, as `hash`).
+    /// AVX-512 or AVX2 (`CXXHashLanes`). One buffer's sum is bound by the multiplies its four
+    /// lanes wait on (about 6 GB a second, at its floor); eight side by side ran at 25 GB a
+    /// second in AVX-512 registers, and in AVX2 registers took a one-core replay's sums from 7.0%
+    /// of its time to 1.65% (an AMD EPYC without AVX-512, which had summed each alone).
+    /// - Parameter lanes: the width in bits of the vectors to sum them side by side in (512 or
+    ///   256, at most `widestLanes`), or 0 to sum each alone, as `hash`.
     static func hashes(
         _ buffers: [UnsafeRawBufferPointer],
-        together: Bool = lanesAvailable
+        lanes: Int = widestLanes
     ) -> [(sum: UInt32, lineEnds: Int)] {
+        precondition(lanes == 0 || [256, 512].contains(lanes) && lanes <= widestLanes, "vectors the processor has")
         var sums = [Sum](repeating: Sum(), count: buffers.count)
-        if together { addStripesTogether(of: buffers, to: &sums) }
+        if lanes > 0 { addStripesTogether(of: buffers, to: &sums, lanes: lanes) }
         return buffers.indices.map { i in
             sums[i].addStripes(of: buffers[i])
             var lineEnds = 0
@@ -48,8 +52,9 @@ enum XXHash32 {
         }
     }
 
-    /// Whether this processor sums eight buffers at once (`ledger_xxh32_stripes8`).
-    static let lanesAvailable = ledger_xxh32_lanes_available() != 0
+    /// The widest vectors, in bits, this processor sums eight buffers at once in
+    /// (`ledger_xxh32_stripes8`): 512, 256, or 0 for none.
+    static let widestLanes = Int(ledger_xxh32_widest_lanes())
 
     /// The fewest buffers summed together: the eight lanes of vectors run as fast as one buffer
     /// summed alone with two of them filled.
@@ -58,7 +63,7 @@ enum XXHash32 {
     /// Adds stripes to the sums of the buffers with the most whole stripes left, eight at a time
     /// (as many stripes as the one of them with fewest has), until fewer than `fewestTogether`
     /// have any; each round leaves at least one with none.
-    static func addStripesTogether(of buffers: [UnsafeRawBufferPointer], to sums: inout [Sum]) {
+    static func addStripesTogether(of buffers: [UnsafeRawBufferPointer], to sums: inout [Sum], lanes width: Int) {
         func stripesLeft(_ i: Int) -> Int {
             buffers[i].count < 16 ? 0 : (buffers[i].count - sums[i].offset) / 16
         }
@@ -77,7 +82,7 @@ enum XXHash32 {
                 (lanes[4 * slot], lanes[4 * slot + 1], lanes[4 * slot + 2], lanes[4 * slot + 3]) = sums[i].lanes
                 lineEnds[slot] = 0
             }
-            ledger_xxh32_stripes8(starts, &lanes, stripes, &lineEnds)
+            ledger_xxh32_stripes8(Int32(width), starts, &lanes, stripes, &lineEnds)
             for (slot, i) in together.enumerated() {
                 sums[i].lanes = (lanes[4 * slot], lanes[4 * slot + 1], lanes[4 * slot + 2], lanes[4 * slot + 3])
                 sums[i].offset += 16 * stripes

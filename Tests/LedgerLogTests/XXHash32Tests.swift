@@ -63,9 +63,10 @@ struct XXHash32Tests {
                     let sum = buffer.withUnsafeBytes { XXHash32.hash($0, lineEnds: &lineEnds) }
                     return (sum, lineEnds)
                 }
-                // Side by side where the processor can (as a replay sums them), and each alone.
-                for together in Set([false, XXHash32.lanesAvailable]) {
-                    let summed = buffers.withUnsafeBytesOfEach { XXHash32.hashes($0, together: together) }
+                // Side by side in every width of vectors the processor has (as a replay sums
+                // them in the widest), and each alone.
+                for lanes in [0, 256, 512] where lanes <= XXHash32.widestLanes {
+                    let summed = buffers.withUnsafeBytesOfEach { XXHash32.hashes($0, lanes: lanes) }
                     for k in 0..<count {
                         #expect(summed[k].sum == alone[k].0, "buffer \(k) of \(count)")
                         #expect(summed[k].lineEnds == alone[k].1, "buffer \(k) of \(count)")
