@@ -137,7 +137,6 @@ import Testing
         }
     }
 
-    /// A ledger of three commits of ten or more events each, and the events' input lines.
     /// A load with room for `capacity` events, each commit decoded in pieces of `pieceBytes`.
     func load(_ directory: LedgerDirectory, capacity: Int, pieceBytes: Int) throws -> LedgerHistory {
         try #require(
@@ -151,6 +150,7 @@ import Testing
         )
     }
 
+    /// A ledger of three commits of ten or more events each, and the events' input lines.
     func threeCommits(at path: String) throws -> (LedgerDirectory, [String]) {
         let directory = try LedgerDirectory.create(at: path)
         let lines = [EventJSON.schedule()] + simpleEvents(companies: 6)
