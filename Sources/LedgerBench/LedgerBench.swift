@@ -8,9 +8,10 @@ import LedgerLog
 ///     ledger-bench replay LEDGER_DIR              decompress + decode + fold the whole log
 ///     ledger-bench sqlite-baseline LEDGER_DIR DB  the same events in a plain SQLite table, replayed
 ///                                                 with SELECT through the same decoder and fold
-///     ledger-bench decode LEDGER_DIR              the replay decoder alone, on one core, over the
-///                                                 first 500,000 stored lines held in memory: the
-///                                                 fastest of five passes (steadier than a replay)
+///     ledger-bench decode LEDGER_DIR [SEQ]        the replay decoder alone, on one core, over
+///                                                 500,000 stored lines held in memory, from seq
+///                                                 SEQ (1 unless given): the fastest of five passes
+///                                                 (steadier than a replay)
 ///
 /// Each prints one JSON line: {"events":N,"seconds":S}.
 @main
@@ -35,8 +36,8 @@ enum LedgerBench {
             withExtendedLifetime(folded) {}
         case "sqlite-baseline" where arguments.count == 4:
             try sqliteBaseline(directory, database: arguments[3])
-        case "decode":
-            try decodeOnly(directory)
+        case "decode" where arguments.count <= 4:
+            try decodeOnly(directory, from: arguments.count == 4 ? Int(arguments[3]) ?? 1 : 1)
         default:
             FileHandle.standardError.write(Data("unknown command\n".utf8))
             exit(2)
@@ -52,11 +53,11 @@ enum LedgerBench {
         print("{\"events\":\(events),\"seconds\":\(seconds),\"companies\":\(companies)}")
     }
 
-    /// Times `StoredLineDecoder` over the log's first lines, already decompressed.
-    static func decodeOnly(_ directory: LedgerDirectory, lines wanted: Int = 500_000) throws {
+    /// Times `StoredLineDecoder` over `wanted` stored lines from seq `first`, already decompressed.
+    static func decodeOnly(_ directory: LedgerDirectory, from first: Int, lines wanted: Int = 500_000) throws {
         var lines: [[UInt8]] = []
         do {
-            try LogReader(directory).forEachLine { line in
+            try LogReader(directory).forEachLine(from: first) { _, line in
                 lines.append(Array(line))
                 if lines.count == wanted { throw Enough() }
             }

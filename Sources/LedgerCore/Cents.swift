@@ -31,9 +31,17 @@ public struct Cents: Hashable, Comparable, Sendable, CustomStringConvertible, Ad
 
     /// Parses `digits[.d[d]]` from UTF-8 bytes.
     public static func parse(utf8 bytes: UnsafeRawBufferPointer) -> Cents? {
-        let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
-        guard (1...9).contains(dot), let units = Day.digits(bytes, 0..<dot), dot == 1 || bytes[0] != UInt8(ascii: "0")
-        else { return nil }
+        // One pass, the units read up to the dot: finding the dot first (a generic search) and
+        // then reading the digits was 1.5% of a one-core replay, a payment's amount a line.
+        var units = 0
+        var dot = 0
+        while dot < bytes.count && bytes[dot] != UInt8(ascii: ".") {
+            let digit = bytes[dot] &- UInt8(ascii: "0")
+            guard digit < 10, dot < 9 else { return nil }
+            units = units * 10 + Int(digit)
+            dot += 1
+        }
+        guard dot >= 1, dot == 1 || bytes[0] != UInt8(ascii: "0") else { return nil }
         var cents = units * 100
         if dot < bytes.count {
             let length = bytes.count - dot - 1

@@ -315,10 +315,14 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
             var (placed, spare) = (scratch.placed, scratch.spare)
             var (lowestSeq, highestSeq) = (UInt64.max, UInt64.min)
             var (lowest, highest) = (UInt64.max, UInt64.min)
+            // Each event's company hash, by its place, worked out once here for the three loops
+            // that use it.
+            let hashes = scratch.hashes
             for k in 0..<count {
                 let seq = UInt64(first[k].seq)
                 (lowestSeq, highestSeq) = (min(lowestSeq, seq), max(highestSeq, seq))
                 let hash = first[k].event.company!.hash64
+                hashes[k] = hash
                 (lowest, highest) = (min(lowest, hash), max(highest, hash))
                 placed[k] = seq << 32 | UInt64(k)
             }
@@ -348,19 +352,18 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
             let groups = group(highest) + 1
             let ends = scratch.groupEnds
             ends.initialize(repeating: 0, count: groups + 1)
-            for k in 0..<count { ends[group(first[k].event.company!.hash64) + 1] += 1 }
+            for k in 0..<count { ends[group(hashes[k]) + 1] += 1 }
             for g in 0..<groups { ends[g + 1] += ends[g] }
             let keys = scratch.keys
             for n in 0..<count {
                 let k = Int(truncatingIfNeeded: placed[n] & 0xFFFF_FFFF)
                 let event = first + k
-                let company = event.pointee.event.company!
-                let hash = company.hash64
+                let hash = hashes[k]
                 let g = group(hash)
                 keys[ends[g]] = Key(
                     hash: hash,
                     order: MembershipFold.orderKey(event.pointee.event.on, event.pointee.seq),
-                    company: company,
+                    company: event.pointee.event.company!,
                     index: UInt32(k)
                 )
                 ends[g] += 1
@@ -387,6 +390,8 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
         static let digitBits = 9
 
         let keys: UnsafeMutablePointer<Key>
+        /// Each event's company hash, by its place in the bucket.
+        let hashes: UnsafeMutablePointer<UInt64>
         /// Each event's seq and place, then the same in seq order (the two take turns).
         let placed: UnsafeMutablePointer<UInt64>
         let spare: UnsafeMutablePointer<UInt64>
@@ -396,6 +401,7 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
 
         init(largest: Int) {
             keys = .allocate(capacity: largest)
+            hashes = .allocate(capacity: largest)
             placed = .allocate(capacity: largest)
             spare = .allocate(capacity: largest)
             digitCounts = .allocate(capacity: 1 << BucketScratch.digitBits)
@@ -405,6 +411,7 @@ public final class CompanyOrderedEvents: @unchecked Sendable {
 
         func deallocate() {
             keys.deallocate()
+            hashes.deallocate()
             placed.deallocate()
             spare.deallocate()
             digitCounts.deallocate()

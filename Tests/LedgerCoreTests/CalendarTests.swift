@@ -97,6 +97,12 @@ import Testing
         #expect(Cents.parse("01") == nil)
         #expect(Cents.parse("-5") == nil)
         #expect(Cents.parse("1000000000") == nil)
+        #expect(Cents.parse("999999999.99")?.value == 99_999_999_999)
+        #expect(Cents.parse("0")?.value == 0 && Cents.parse("0.5")?.value == 50)
+        // Nothing outside the pattern: no digits, no units, no decimals, a stray byte or dot.
+        for bad in ["", ".", ".5", "5.", "1a", "1 ", "1.2.", "1..2", "00.5", "1.a", "1e3", "9999999999999999999999"] {
+            #expect(Cents.parse(bad) == nil, "\(bad)")
+        }
         #expect(Cents(json: .number("2000"))?.description == "2000.00")
         #expect(Cents(json: .number("2000.5")) == nil)
         #expect(Cents(json: .string("0")) == nil)
