@@ -20,7 +20,7 @@ enum LedgerBench {
         HeapSettings.reuseLargeBlocks()
         let arguments = CommandLine.arguments
         guard arguments.count >= 3 else {
-            FileHandle.standardError.write(Data("usage: ledger-bench replay DIR | sqlite-baseline DIR DB\n".utf8))
+            FileHandle.standardError.write(Data(usage.utf8))
             exit(2)
         }
         let directory = try LedgerDirectory(opening: arguments[2])
@@ -37,12 +37,19 @@ enum LedgerBench {
         case "sqlite-baseline" where arguments.count == 4:
             try sqliteBaseline(directory, database: arguments[3])
         case "decode" where arguments.count <= 4:
-            try decodeOnly(directory, from: arguments.count == 4 ? Int(arguments[3]) ?? 1 : 1)
+            guard let first = arguments.count == 4 ? Int(arguments[3]) : 1, first >= 1 else {
+                FileHandle.standardError.write(Data("ledger-bench decode: SEQ is a seq, 1 or more\n".utf8))
+                exit(2)
+            }
+            try decodeOnly(directory, from: first)
         default:
-            FileHandle.standardError.write(Data("unknown command\n".utf8))
+            FileHandle.standardError.write(Data(("unknown command\n" + usage).utf8))
             exit(2)
         }
     }
+
+    /// How to call it: printed, with exit 2, for anything else.
+    static let usage = "usage: ledger-bench replay DIR | sqlite-baseline DIR DB | decode DIR [SEQ]\n"
 
     /// Seconds since `start`.
     static func elapsed(since start: DispatchTime) -> Double {
