@@ -47,7 +47,7 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // XXH32 of eight buffers at once in AVX-512 registers, where the processor has them.
+        // XXH32 of eight buffers at once in AVX-512 or AVX2 registers, the widest the processor has.
         .target(name: "CXXHashLanes"),
         .target(name: "LedgerCore", dependencies: ["CGlibc"], swiftSettings: swiftSettings),
         .target(
