@@ -28,8 +28,8 @@ __attribute__((target("avx512f,avx512bw"))) static inline __m512i stripe4(const 
 }
 
 __attribute__((target("avx512f,avx512bw"))) static void stripes8_512(const unsigned char *const starts[8],
-                                                                        uint32_t lanes[32], size_t stripes,
-                                                                        uint64_t line_ends[8]) {
+                                                                      uint32_t lanes[32], size_t stripes,
+                                                                      uint64_t line_ends[8]) {
     const __m512i prime1 = _mm512_set1_epi32((int)0x9E3779B1u), prime2 = _mm512_set1_epi32((int)0x85EBCA77u);
     const __m512i newline = _mm512_set1_epi8('\n'), one = _mm512_set1_epi8(1), zero = _mm512_setzero_si512();
     /* Two registers of four buffers each: two chains of multiplies in flight at once. */
