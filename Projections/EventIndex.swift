@@ -493,6 +493,16 @@ public final class EventIndex: AppendHistory {
     /// Ends the read transaction of `openForReading`.
     public func closeReading() { try? db?.execute("COMMIT") }
 
+    /// Every company the indexed log names (after `openForReading`).
+    func companies() throws -> [CompanyID] {
+        let statement = try db!.prepare("SELECT company FROM companies")
+        var all: [CompanyID] = []
+        while try statement.step() {
+            if let text = statement.text(0), let company = CompanyID(text) { all.append(company) }
+        }
+        return all
+    }
+
     /// The stored line at `seq`.
     func line(at seq: Int) throws -> [UInt8]? {
         let statement = try db!.prepare("SELECT line FROM events WHERE seq = ?")
@@ -570,12 +580,6 @@ public final class EventIndex: AppendHistory {
 
 /// What an index insert throws when its feed was cancelled: the lines were not written.
 struct LineFeedCancelled: Error {}
-
-/// The index, handed to the thread that writes a large batch's rows: the appending thread does
-/// not touch it again until that work has ended (`BackgroundWork.result`).
-private struct Handoff<T>: @unchecked Sendable {
-    let value: T
-}
 
 /// Whether the lines being indexed were made durable, given once by the appending thread and
 /// waited for by the thread writing their rows before it commits.

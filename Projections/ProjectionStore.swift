@@ -54,16 +54,28 @@ public struct ProjectionStore: Sendable {
 
     /// Builds a new database from the whole log beside the old one and renames it over it, so a
     /// reader sees the old database or the new one, never a half-built one.
+    ///
+    /// A long log is read once for each of a few ranges of its companies (`CompanyRange`), each
+    /// range folded and its rows written before the next is read, so that the rebuild holds a
+    /// part of the events and of their fold at a time (at `hongkong`, four ranges peak near 460
+    /// MiB, where one peaks near 1,050, for a third more time). Each range's rows come after the
+    /// range before's in every table's key order, as each key begins with the company (or a seq,
+    /// in tables copied whole at the end, which puts them in order).
+    /// - Parameter history: the log, when the caller has read it (then folded in one piece).
     /// - Parameter progress: called with (fee rows written, fee rows in all), the requests' and the
-    ///   money's; the timelines are written meanwhile on another thread.
+    ///   money's; the timelines are written meanwhile on another thread. With several ranges, the
+    ///   rows in all are estimated from those of the ranges folded so far.
     /// - Parameter unlessCurrent: return `.upToDate` instead when, once this rebuild's turn comes,
     ///   the database matches the log's head (another rebuild, waited for, made it).
+    /// - Parameter ranges: how many ranges of companies to read the log for (nil: one for each
+    ///   `logBytesPerRange` of it; 1: the log read once, the quickest, in the most memory).
     @discardableResult
     public func rebuild(
         history: LedgerHistory? = nil,
         reason: String = "rebuild requested",
         unlessCurrent: Bool = false,
-        progress: ((Int, Int) -> Void)? = nil
+        progress: ((Int, Int) -> Void)? = nil,
+        ranges count: Int? = nil
     ) throws -> Outcome {
         // Before the log is read: two rebuilds at once would hold two folds.
         let lock = try RebuildLock(database: path, mode: directory.access.fileMode)
@@ -72,72 +84,16 @@ public struct ProjectionStore: Sendable {
         if unlessCurrent, let head = (try? LogHead.quick(directory)) ?? nil, isCurrent(head) {
             return .upToDate(seq: head.seq)
         }
-        // Read and folded in less memory, the events used up, when no history is at hand.
-        let folded = try history?.folded(notes: false) ?? LedgerHistory.loadFolded(directory, notes: false)
-        let fold = folded.fold
-        // The blocks the events and grouping freed, some 200 MB at `hongkong`, given back before
-        // the writers take their own: kept, the writing held more than the read at its peak.
-        HeapSettings.trimFreeHeap()
+        let ranges = history == nil ? try companyRanges(count) : [.all]
         let temporary = path + ".new-\(getpid())"
-        let timelines = temporary + "-timelines"
-        let money = temporary + "-money"
-        defer { for file in [timelines, money] { unlink(file) } }
+        let seq: Int
         do {
-            let histories = fold.histories
-            let mode = directory.access.fileMode
-            // The timelines and the money applied to the requests are written on other threads
-            // into files of their own while the fee requests are written here, then each copied in
-            // whole: SQLite copies a table into an empty one of the same shape record by record,
-            // without taking the records apart, and fills its pages as it goes (written row by row
-            // they are left about an eighth empty: 24 MiB of `fee_payments` at `hongkong`). The fee
-            // requests stay here: SQLite does not copy a `WITHOUT ROWID` table with a generated column.
-            let timelineTables = BackgroundWork {
-                let db = try ProjectionStore.create(timelines, mode: mode)
-                try db.transaction { try ProjectionRows(db).insertTimelines(histories) }
-            }
-            let moneyRows = RowCount()
-            let moneyTables = BackgroundWork {
-                let db = try ProjectionStore.create(money, mode: mode)
-                try db.transaction { try ProjectionRows(db).insertMoney(histories) { moneyRows.set($0) } }
-            }
-            let rows = ProjectionRows.feeRows(histories)
-            // Each work waited for once, whatever fails.
-            let requests = Result { () throws -> SQLiteDatabase in
-                let db = try ProjectionStore.create(temporary, mode: mode)
-                // The rows go to the disk as they are written, not all in the final fsync.
-                var reports = 0
-                try db.transaction {
-                    try ProjectionRows(db).insertRequests(histories) { done in
-                        progress?(done + moneyRows.value, rows.all)
-                        reports += 1
-                        if reports % 32 == 0 { ProjectionStore.startWriteback(temporary) }
-                    }
-                }
-                return db
-            }
-            let timelinesWritten = Result { try timelineTables.result() }
-            // Copied while the money may still be written.
-            let timelinesCopied = Result { () throws -> SQLiteDatabase in
-                let db = try requests.get()
-                try timelinesWritten.get()
-                try ProjectionStore.copy(ProjectionRows.timelineTables, from: timelines, into: db)
-                return db
-            }
-            while !moneyTables.hasEnded(within: 0.1) { progress?(rows.requests + moneyRows.value, rows.all) }
-            let moneyWritten = Result { try moneyTables.result() }
-            let db = try timelinesCopied.get()
-            try moneyWritten.get()
-            try ProjectionStore.copy(ProjectionRows.moneyTables, from: money, into: db)
-            try db.transaction { try ProjectionStore.writeCheckpoint(db, seq: folded.count, hash: folded.headHash) }
-            progress?(rows.all, rows.all)
-        } catch {
-            unlink(temporary)
-            throw error
+            seq = try build(temporary, ranges: ranges, history: history, progress: progress)
+        } catch is RangesDisagree {
+            // A broken rule (never, in a ledger whose appends were judged) found by a range's fold,
+            // or by R10 across ranges: the fold in one piece says which, or folds it after all.
+            seq = try build(temporary, ranges: [.all], history: nil, progress: progress)
         }
-        let seq = folded.count
-        // Freed while the file is synced, or never, if the process exits first.
-        BackgroundRelease.release(folded)
-        if let history { BackgroundRelease.release(history) }
         try ProjectionStore.fsyncFile(temporary)
         guard rename(temporary, path) == 0 else {
             throw ProjectionError("rename: \(String(cString: strerror(errno)))", file: path)
@@ -145,6 +101,173 @@ public struct ProjectionStore: Sendable {
         unlink(path + "-journal")
         try ProjectionStore.fsyncFile((path as NSString).deletingLastPathComponent)
         return .rebuilt(seq: seq, reason: reason)
+    }
+
+    /// How much of the log a rebuild reads for each range of companies, about, unless told how
+    /// many ranges (`rebuild`): `hongkong` (1.5 GB of log, 20 million events) is then read for
+    /// four, each holding some 5 million events (200 MB of them) at a time.
+    public static let logBytesPerRange = 400 << 20
+
+    /// The ranges of companies a rebuild reads the log for, one after another, each of about as
+    /// many companies: `count`, or one for each `logBytesPerRange` of the log.
+    func companyRanges(_ count: Int?) throws -> [CompanyRange] {
+        let count =
+            try count ?? (directory.logBytes() + ProjectionStore.logBytesPerRange - 1)
+            / ProjectionStore.logBytesPerRange
+        guard count > 1 else { return [.all] }
+        return CompanyRange.split(try companies(), into: count)
+    }
+
+    /// Every company the log names: from the append index when it is at the log's head (one
+    /// query), else from a read of the log (every line read and checked, as a load reads them).
+    func companies() throws -> [CompanyID] {
+        if let head = (try? LogHead.quick(directory)) ?? nil {
+            let index = EventIndex()
+            if index.openForReading(directory, head: head) {
+                defer { index.closeReading() }
+                if let all = try? index.companies() { return all }
+            }
+        }
+        return Array(try LedgerHistory.companies(directory))
+    }
+
+    /// Thrown by `build` when the ranges' folds find a broken rule or R10 does not hold.
+    private struct RangesDisagree: Error {}
+
+    /// Writes the database at `temporary`, range by range: the events of `history` when given,
+    /// else those read from the log (`LedgerHistory.loadFolded`), used up as they are folded.
+    /// - Returns: the seq of the checkpoint, the log's head.
+    /// - Throws: `RangesDisagree` (with several ranges), having removed the file.
+    private func build(
+        _ temporary: String,
+        ranges: [CompanyRange],
+        history: LedgerHistory?,
+        progress: ((Int, Int) -> Void)?
+    ) throws -> Int {
+        let timelines = temporary + "-timelines"
+        let money = temporary + "-money"
+        defer { for file in [timelines, money] { unlink(file) } }
+        do {
+            let mode = directory.access.fileMode
+            // The timelines and the money applied to the requests are written on other threads
+            // into files of their own while the fee requests are written here, then each copied in
+            // whole: SQLite copies a table into an empty one of the same shape record by record,
+            // without taking the records apart, and fills its pages as it goes (written row by row
+            // they are left about an eighth empty: 24 MiB of `fee_payments` at `hongkong`). The fee
+            // requests stay here: SQLite does not copy a `WITHOUT ROWID` table with a generated column.
+            let db = try ProjectionStore.create(temporary, mode: mode)
+            let timelinesDB = try ProjectionStore.create(timelines, mode: mode)
+            let moneyDB = try ProjectionStore.create(money, mode: mode)
+            var recommendations = RecommendationCheck()
+            var head: (seq: Int, hash: String) = (0, SHA256Hex.zero)
+            var rowsBefore = 0
+            for (k, range) in ranges.enumerated() {
+                // The blocks the range before freed, given back: kept, the heap held them beside
+                // this range's events (which take fresh pages of their own), some 150 MB more.
+                if k > 0 { HeapSettings.trimFreeHeap() }
+                let folded: LedgerHistory.Folded
+                if let history {
+                    folded = try history.folded(notes: false)
+                } else if ranges.count == 1 {
+                    // Read and folded in less memory, the events used up.
+                    folded = try LedgerHistory.loadFolded(directory, notes: false)
+                } else {
+                    guard let some = try LedgerHistory.loadFolded(directory, companies: range) else {
+                        throw RangesDisagree()
+                    }
+                    recommendations.add(some.fold)
+                    folded = some
+                }
+                head = (folded.count, folded.headHash)
+                let histories = folded.fold.histories
+                // The blocks the events and grouping freed, some 200 MB at `hongkong` in one piece,
+                // given back before the writers take their own: kept, the writing held more than
+                // the read at its peak.
+                HeapSettings.trimFreeHeap()
+                let rows = ProjectionRows.feeRows(histories)
+                let last = k + 1 == ranges.count
+                try ProjectionStore.write(
+                    histories,
+                    rows: rows,
+                    requests: db,
+                    timelines: timelinesDB,
+                    money: moneyDB,
+                    path: temporary,
+                    progress: { done in progress?(rowsBefore + done, rowsBefore + rows.all * (ranges.count - k)) },
+                    whileMoneyIsWritten: {
+                        guard last else { return }
+                        try ProjectionStore.copy(ProjectionRows.timelineTables, from: timelines, into: db)
+                    }
+                )
+                rowsBefore += rows.all
+                // The last range's fold freed while the file is synced, or never, if the process
+                // exits first; the others' here, before the next range is read.
+                if last { BackgroundRelease.release(folded) }
+            }
+            guard recommendations.holds else { throw RangesDisagree() }
+            try ProjectionStore.copy(ProjectionRows.moneyTables, from: money, into: db)
+            try db.transaction { try ProjectionStore.writeCheckpoint(db, seq: head.seq, hash: head.hash) }
+            progress?(rowsBefore, rowsBefore)
+            if let history { BackgroundRelease.release(history) }
+            return head.seq
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Writes `histories` (one range of companies, after those written before): the fee
+    /// requests into `requests` here, the timelines and the money into theirs on other threads,
+    /// each in a transaction of its own.
+    /// - Parameter rows: `ProjectionRows.feeRows(histories)`.
+    /// - Parameter path: the file of `requests`, which is asked now and then to go to the disk.
+    /// - Parameter progress: called with the fee rows written.
+    /// - Parameter whileMoneyIsWritten: called here once the requests and the timelines are
+    ///   written (the last range's timelines are copied while the money may still be written).
+    static func write(
+        _ histories: [CompanyHistory],
+        rows: (requests: Int, all: Int),
+        requests db: SQLiteDatabase,
+        timelines: SQLiteDatabase,
+        money: SQLiteDatabase,
+        path: String,
+        progress: (Int) -> Void,
+        whileMoneyIsWritten: () throws -> Void
+    ) throws {
+        let (timelines, money) = (Handoff(value: timelines), Handoff(value: money))
+        let timelineTables = BackgroundWork {
+            try timelines.value.transaction { try ProjectionRows(timelines.value).insertTimelines(histories) }
+        }
+        let moneyRows = RowCount()
+        let moneyTables = BackgroundWork {
+            try money.value.transaction {
+                try ProjectionRows(money.value).insertMoney(histories) { moneyRows.set($0) }
+            }
+        }
+        // Each work waited for once, whatever fails.
+        let requests = Result {
+            // The rows go to the disk as they are written, not all in the final fsync.
+            var reports = 0
+            try withoutActuallyEscaping(progress) { progress in
+                try db.transaction {
+                    try ProjectionRows(db).insertRequests(histories) { done in
+                        progress(done + moneyRows.value)
+                        reports += 1
+                        if reports % 32 == 0 { ProjectionStore.startWriteback(path) }
+                    }
+                }
+            }
+        }
+        let timelinesWritten = Result { try timelineTables.result() }
+        let copied = Result {
+            try requests.get()
+            try timelinesWritten.get()
+            try whileMoneyIsWritten()
+        }
+        while !moneyTables.hasEnded(within: 0.1) { progress(rows.requests + moneyRows.value) }
+        let moneyWritten = Result { try moneyTables.result() }
+        try copied.get()
+        try moneyWritten.get()
     }
 
     /// A new database file with the schema, for a rebuild: not in use until renamed, so no

@@ -84,6 +84,9 @@ public struct CompanyID: Hashable, Comparable, @unchecked Sendable, CustomString
         return lhs.rawValue < rhs.rawValue
     }
 
+    /// The most characters an id has (EVENTS.md).
+    public static let longestText = 64
+
     /// Marks the code of an id longer than `shortLength`.
     static let longBit: UInt64 = 1 << 63
 
@@ -160,7 +163,7 @@ public struct CompanyID: Hashable, Comparable, @unchecked Sendable, CustomString
     /// Whether UTF-8 bytes match `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`: a check of input that
     /// keeps no id.
     static func matches(bytes: UnsafeRawBufferPointer) -> Bool {
-        guard (1...64).contains(bytes.count) else { return false }
+        guard (1...longestText).contains(bytes.count) else { return false }
         let digits = CompanyID.digits
         var least: UInt8 = 127
         for i in 1..<bytes.count { least = min(least, digits[Int(bytes[i])]) }

@@ -249,6 +249,19 @@ public enum StoredLineDecoder {
         return LoggedEvent(seq: seq, recorded: recorded, id: id, event: event)
     }
 
+    /// Where the company of the line that begins `lines` lies in it, read where the ledger writes
+    /// it without decoding the line (`Scanner.leadingCompany`): for a pass over a log that
+    /// decodes only some companies' lines. Nil for a line without a company there (an event of
+    /// everyone's, or a line in another form), which only decoding can tell.
+    ///
+    /// What comes before it is the object's envelope, so the key is the object's own: a line
+    /// whose decoded company is another is refused by the decoders (a key twice, or a value not
+    /// of its form), whichever company's pass decodes it.
+    public static func companyBytes(leading lines: UnsafeRawBufferPointer) -> Range<Int>? {
+        var scanner = Scanner(bytes: lines)
+        return scanner.leadingCompany()
+    }
+
     /// Whether `b` is 64 lowercase hex digits, the stored form of a SHA-256.
     static func isLowercaseHex64(_ b: UnsafeRawBufferPointer) -> Bool {
         guard b.count == 64 else { return false }
@@ -460,6 +473,37 @@ public enum StoredLineDecoder {
                 take(#","prev":"#), let prev = fixedString(64), isLowercaseHex64(bytes.slice(prev))
             else { return nil }
             return Envelope(seq: seqValue, type: eventType, id: id, recorded: instant, prevOffset: prev.lowerBound)
+        }
+
+        /// The company of a line in the ledger's own form, where the ledger writes it: after the
+        /// envelope, which `fixedEnvelope` reads, as the payload's first field. Each envelope
+        /// field is found where it must be, its value's form unchecked but for its quotes (the
+        /// bytes of the id, the instant and the digest are not even looked at): a line whose
+        /// values are not of their form is refused by the decoders. Nil, with the index anywhere, for a line
+        /// in any other form, or without a company there.
+        mutating func leadingCompany() -> Range<Int>? {
+            guard take(UInt8(ascii: "{")), take(#""seq":"#), skip(while: { $0 &- 0x30 < 10 }) > 0,
+                take(#","type":""#), skip(while: { ($0 | 0x20) &- 0x61 < 26 }) > 0, take(#"","v":1,"id":""#),
+                skip(36), take(#"","recorded":""#), skip(24), take(#"","by":"#), plainString() != nil,
+                take(#","prev":"#), fixedString(64) != nil, take(#","company":"#)
+            else { return nil }
+            return plainString()
+        }
+
+        /// Takes the bytes that `inside` holds for: how many.
+        @inline(__always)
+        private mutating func skip(while inside: (UInt8) -> Bool) -> Int {
+            let start = index
+            while index < bytes.count, inside(bytes[index]) { index += 1 }
+            return index - start
+        }
+
+        /// Takes `count` bytes, whatever they are: false when fewer are left.
+        @inline(__always)
+        private mutating func skip(_ count: Int) -> Bool {
+            guard index + count <= bytes.count else { return false }
+            index += count
+            return true
         }
 
         /// The event type whose name and closing quote are next (the opening quote taken).

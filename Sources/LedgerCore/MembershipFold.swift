@@ -155,7 +155,13 @@ public struct MembershipFold: Sendable {
 
     /// Folds over disjoint companies (`fold(_:reversed:part:of:)`) put together as one, or nil when
     /// a recommendation does not hold (R10): the whole fold then says which.
-    public static func merged(_ parts: consuming [MembershipFold]) -> MembershipFold? {
+    /// - Parameter judgesRecommendations: false for a fold of one range of the companies among
+    ///   several (a recommender may be in another): it keeps its recommendations, unjudged, for
+    ///   `RecommendationCheck`.
+    public static func merged(
+        _ parts: consuming [MembershipFold],
+        judgesRecommendations: Bool = true
+    ) -> MembershipFold? {
         guard !parts.isEmpty else { return MembershipFold() }
         // Each company's state is moved, never copied: copies retained and released every list
         // the states hold (millions at `hongkong`, each a wait for memory), and part 0's were
@@ -184,7 +190,9 @@ public struct MembershipFold: Sendable {
         var whole = parts.removeFirst()
         whole.defersRecommendations = false
         for k in parts.indices { whole.filledAmounts.merge(parts[k].filledAmounts) { first, _ in first } }
-        for recommendation in whole.deferredRecommendations + parts.flatMap(\.deferredRecommendations)
+        whole.deferredRecommendations += parts.flatMap(\.deferredRecommendations)
+        guard judgesRecommendations else { return whole }
+        for recommendation in whole.deferredRecommendations
         where whole.status(of: recommendation.recommender, before: recommendation.point) != .active {
             return nil
         }

@@ -82,6 +82,9 @@ public struct LedgerDirectory: Sendable {
 
     func segmentPath(_ number: Int) -> String { path + "/" + segmentName(number) }
 
+    /// The bytes on disk of every segment of the log.
+    public func logBytes() throws(LogError) -> Int { bytes(ofSegments: try segmentNumbers()) }
+
     /// The bytes on disk of the segments `numbers`.
     func bytes(ofSegments numbers: [Int]) -> Int { numbers.reduce(0) { $0 + FileIO.size(segmentPath($1)) } }
 

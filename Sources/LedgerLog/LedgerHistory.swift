@@ -51,7 +51,9 @@ public struct LedgerHistory: Sendable {
         progress: ((Int, Int) -> Void)?,
         room: Int = 0,
         consume: Consumer?,
-        stopAfter: Instant?
+        window: Int? = LedgerHistory.window,
+        stopAfter: Instant?,
+        keeping selection: KeptEvents.Selection? = nil
     ) throws -> LedgerHistory {
         var capacity = capacity(logBytes: directory.bytes(ofSegments: try directory.segmentNumbers())) + room
         while true {
@@ -62,7 +64,9 @@ public struct LedgerHistory: Sendable {
                 progress: progress,
                 room: room,
                 consume: consume,
-                stopAfter: stopAfter
+                window: window,
+                stopAfter: stopAfter,
+                keeping: selection
             )
             if let history = read { return history }
             // A log whose events pack tighter than the guess: read again, with more room.
@@ -85,6 +89,9 @@ public struct LedgerHistory: Sendable {
     /// - Parameter window: how many bytes of a segment's frames are read and decompressed at a time.
     /// - Parameter stopAfter: stop reading after the first window of a segment that holds an event
     ///   recorded after this instant (the history then holds the log up to the end of that window).
+    /// - Parameter selection: when given, only the events it selects are kept, with those every
+    ///   company shares (`KeptEvents`), packed in seq order, their places no longer seq - 1: for
+    ///   a `consume` that folds them (the history's `count` is still the log's head).
     static func load(
         _ directory: LedgerDirectory,
         capacity: Int,
@@ -94,14 +101,24 @@ public struct LedgerHistory: Sendable {
         consume: Consumer? = nil,
         pieceBytes: Int = CommitPiece.bytes,
         window: Int? = LedgerHistory.window,
-        stopAfter: Instant? = nil
+        stopAfter: Instant? = nil,
+        keeping selection: KeptEvents.Selection? = nil
     ) throws -> LedgerHistory? {
+        precondition(
+            selection == nil || (!withIDs && stopAfter == nil && consume != nil),
+            "a load of some companies' events is consumed"
+        )
         var history = LedgerHistory()
         var fits = true
+        var kept = selection.map { KeptEvents($0, seqs: capacity) }
+        let range = kept?.range
+        defer { kept?.deallocate() }
+        // The log's head: the seq of the last event read.
+        var head = 0
         // Ids are plain values: slots left unwritten need no clearing on failure.
         history.ids = try [EventID](unsafeUninitializedCapacity: withIDs ? capacity : 0) { ids, idCount in
             history.events = try [SequencedEvent](unsafeUninitializedCapacity: capacity) { events, count in
-                let slots = EventSlots(events: events, ids: withIDs ? ids : nil)
+                let whole = EventSlots(events: events, ids: withIDs ? ids : nil)
                 do {
                     try LogReader(directory).forEachSegment(progress: progress, window: window) {
                         segment,
@@ -111,10 +128,17 @@ public struct LedgerHistory: Sendable {
                             fits = false
                             return
                         }
+                        let slots = kept?.slots(for: commits[0].trailer.firstSeq..<(last.trailer.lastSeq + 1)) ?? whole
                         let pieces = CommitPiece.pieces(of: commits, bytes: pieceBytes)
                         let decoded = ParallelMap.map(pieces.count) { i in
                             Result {
-                                try decode(pieces[i], of: commits[pieces[i].commit], segment: segment, into: slots)
+                                try decode(
+                                    pieces[i],
+                                    of: commits[pieces[i].commit],
+                                    segment: segment,
+                                    into: slots,
+                                    passingOver: range
+                                )
                             }
                         }
                         var p = 0
@@ -128,7 +152,7 @@ public struct LedgerHistory: Sendable {
                                 switch decoded[q] {
                                 case .success(let read):
                                     runs += read.runs
-                                    history.reversals += read.reversals
+                                    if kept == nil { history.reversals += read.reversals }
                                 case .failure(let error): failure = failure ?? error
                                 }
                             }
@@ -139,14 +163,23 @@ public struct LedgerHistory: Sendable {
                                         slots.clear(from: pieces[q].seqs.lowerBound, upTo: pieces[q].seqs.upperBound)
                                     }
                                 }
-                                count = commit.trailer.firstSeq - 1
+                                count = kept?.count ?? commit.trailer.firstSeq - 1
                                 throw failure
                             }
                             p = own.upperBound
                             history.recorded.append(runs: runs, upTo: commit.trailer.lastSeq)
                             history.commitHashes[commit.trailer.lastSeq] = commit.trailer.lastHash
+                            if kept != nil {
+                                kept!.take(
+                                    commit.trailer.firstSeq...commit.trailer.lastSeq,
+                                    from: slots,
+                                    to: events.baseAddress!
+                                )
+                                count = kept!.count
+                            }
                         }
-                        count = last.trailer.lastSeq
+                        head = last.trailer.lastSeq
+                        if kept == nil { count = head }
                         // Recorded instants never go backwards (R2): no later segment holds one known then.
                         if let stopAfter, let latest = history.recorded.last, latest > stopAfter { throw ReadEnough() }
                     }
@@ -155,11 +188,11 @@ public struct LedgerHistory: Sendable {
                     events.baseAddress!.deinitialize(count: count)
                     count = 0
                 }
-                history.count = count
+                history.count = fits ? head : 0
                 if fits, let consume,
                     consume(
                         history.recorded,
-                        history.reversals,
+                        kept?.reversals ?? history.reversals,
                         UnsafeMutableBufferPointer(rebasing: events[..<count]),
                         UnsafeMutableBufferPointer(rebasing: events[count...])
                     )
@@ -243,6 +276,60 @@ public struct LedgerHistory: Sendable {
         }
     }
 
+    /// `loadFolded` of one range of the companies, with the events every company shares: a
+    /// rebuild of a long log folds it a range at a time, so that it holds a part of the events
+    /// and of their fold at once (`KeptEvents`). Every line of the log is still read and checked.
+    /// The fold keeps its recommendations unjudged, as a recommender may be in another range:
+    /// `RecommendationCheck` judges them once every range is folded (R10).
+    /// - Returns: nil when a rule is broken: a fold of the whole log in one piece names the first.
+    /// - Throws: `LogError` as `load` does.
+    public static func loadFolded(
+        _ directory: LedgerDirectory,
+        companies range: CompanyRange,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> Folded? {
+        var folded: MembershipFold?
+        let history = try load(
+            directory,
+            withIDs: false,
+            progress: progress,
+            consume: { _, reversals, events, _ in
+                // The load's buffers, freed, given back before the fold takes memory of its own:
+                // kept, the heap held them beside the fold's state (some 40 MB at `hongkong`).
+                HeapSettings.trimFreeHeap()
+                folded = consumingFold(events, reversals: reversals, notes: false, judgesRecommendations: false)
+                return true
+            },
+            window: rangeWindow,
+            stopAfter: nil,
+            keeping: .range(range)
+        )
+        return folded.map(history.folded(as:))
+    }
+
+    /// How many bytes of frames a load of one range of the companies reads and decompresses at a
+    /// time: its decompressed lines are most of what such a load holds beside its events (at
+    /// `hongkong`, an empty range's load peaked at 245 MiB with 16 MiB windows, 131 with 4), and
+    /// each window is read on every core (a pass took 3.2 s with 16 MiB, 4.3 with 4).
+    static let rangeWindow = 8 << 20
+
+    /// Every company the log's events name, each line read and checked as a load reads them.
+    public static func companies(_ directory: LedgerDirectory) throws -> Set<CompanyID> {
+        var named: Set<CompanyID> = []
+        _ = try load(
+            directory,
+            withIDs: false,
+            progress: nil,
+            consume: { _, _, shared, _ in
+                shared.deinitialize()
+                return true
+            },
+            stopAfter: nil,
+            keeping: .none { named.insert($0) }
+        )
+        return named
+    }
+
     /// Folds the whole log with `fresh` after it, only to judge them (R5): a batch that names
     /// most companies, or concerns everyone. The fold keeps no histories or notes, and uses the
     /// events up as it goes (`consumingFold`), so that a year's fee requests onto a long history
@@ -301,11 +388,14 @@ public struct LedgerHistory: Sendable {
     /// - Parameter reversals: the indexes of every reversal among `events`, in order, when the
     ///   load noted them (nil: every event is looked at).
     /// - Parameter histories: false for a fold that only judges (`fold(_:notes:histories:)`).
+    /// - Parameter judgesRecommendations: false for a fold of one range of the companies
+    ///   (`MembershipFold.merged(_:judgesRecommendations:)`).
     static func consumingFold(
         _ events: UnsafeMutableBufferPointer<SequencedEvent>,
         reversals: [Int]? = nil,
         notes: Bool,
         histories: Bool = true,
+        judgesRecommendations: Bool = true,
         parts: Int = min(AvailableCores.count, 8),
         bucket: Int = CompanyOrderedEvents.bucketEvents
     ) -> MembershipFold? {
@@ -343,7 +433,7 @@ public struct LedgerHistory: Sendable {
         // 60 MiB in all) goes back before the merge takes fresh pages for the companies.
         var next: UInt = 0
         HeapSettings.giveBack(UnsafeMutableRawBufferPointer(events), after: &next)
-        return merged(folds)
+        return merged(folds, judgesRecommendations: judgesRecommendations)
     }
 
     /// How many runs of companies each part is folded in, when there are several parts.
@@ -351,7 +441,10 @@ public struct LedgerHistory: Sendable {
 
     /// The parts' folds as one (`MembershipFold.merged`), or nil when a part found a broken rule
     /// or a recommendation does not hold (R10): the fold in one piece then names the first.
-    static func merged(_ parts: consuming [Result<MembershipFold, LedgerError>]) -> MembershipFold? {
+    static func merged(
+        _ parts: consuming [Result<MembershipFold, LedgerError>],
+        judgesRecommendations: Bool = true
+    ) -> MembershipFold? {
         // Taken out of `parts`, so that each fold's lists are held once and merged in place.
         var done: [MembershipFold] = []
         while let part = parts.popLast() {
@@ -359,25 +452,36 @@ public struct LedgerHistory: Sendable {
             done.append(fold)
         }
         done.reverse()
-        return MembershipFold.merged(consume done)
+        return MembershipFold.merged(consume done, judgesRecommendations: judgesRecommendations)
     }
 
-    /// Where a load puts each event: the arrays' storage, by seq - 1.
+    /// Where a load puts each event: the arrays' storage, by seq - `first` (the arrays the
+    /// history keeps, by seq - 1, or a window's slots, `KeptEvents`).
     struct EventSlots: @unchecked Sendable {
         // Each commit's tasks write only their own seqs' slots.
         let events: UnsafeMutableBufferPointer<SequencedEvent>
         let ids: UnsafeMutableBufferPointer<EventID>?
+        /// The seq whose slot is the first.
+        var first = 1
 
         /// Puts an event, taken: its payload's references move into the slot (a copy retained
         /// and released them, 0.8% of a one-core replay).
         func put(_ event: consuming LoggedEvent) {
-            ids?[event.seq - 1] = event.id
+            ids?[event.seq - first] = event.id
             put(SequencedEvent(seq: event.seq, event: event.event))
         }
 
         /// Puts an event alone (its id kept elsewhere, or not at all).
-        func put(_ event: SequencedEvent) {
-            (events.baseAddress! + (event.seq - 1)).initialize(to: event)
+        func put(_ event: SequencedEvent) { put(event, at: event.seq) }
+
+        /// Puts `event` in the slot of `seq`.
+        func put(_ event: SequencedEvent, at seq: Int) {
+            (events.baseAddress! + (seq - first)).initialize(to: event)
+        }
+
+        /// Takes the event put at `seq` out of its slot, which is then uninitialized.
+        func take(_ seq: Int) -> SequencedEvent {
+            (events.baseAddress! + (seq - first)).move()
         }
 
         /// Maps the pages of the slots of `seqs` (fresh memory) in one call, before they are
@@ -387,15 +491,15 @@ public struct LedgerHistory: Sendable {
             guard let base = events.baseAddress, !seqs.isEmpty else { return }
             HeapSettings.populate(
                 UnsafeMutableRawBufferPointer(
-                    start: base + (seqs.lowerBound - 1),
+                    start: base + (seqs.lowerBound - first),
                     count: seqs.count * MemoryLayout<SequencedEvent>.stride
                 )
             )
         }
 
         /// Deinitializes the slots of seqs `first..<end`, all put.
-        func clear(from first: Int, upTo end: Int) {
-            (events.baseAddress! + (first - 1)).deinitialize(count: end - first)
+        func clear(from seq: Int, upTo end: Int) {
+            (events.baseAddress! + (seq - first)).deinitialize(count: end - seq)
         }
     }
 
@@ -409,11 +513,14 @@ public struct LedgerHistory: Sendable {
 
     /// Decodes a piece of a commit's lines into their slots, each checked to hold the seq it
     /// stands at; on failure, the slots it had put are cleared.
+    /// - Parameter range: when given, a line whose company comes first (`StoredLine.company`) and
+    ///   is not in it is passed over, `KeptEvents.passedOver` put in its slot.
     static func decode(
         _ piece: CommitPiece,
         of commit: Commit,
         segment: String,
-        into slots: EventSlots
+        into slots: EventSlots,
+        passingOver range: CompanyRange? = nil
     ) throws -> PieceRead {
         slots.prepare(piece.seqs)
         var seq = piece.seqs.lowerBound
@@ -429,6 +536,25 @@ public struct LedgerHistory: Sendable {
                 // end are no line.
                 var start = 0
                 while start < raw.count {
+                    if let range,
+                        let company = StoredLineDecoder.companyBytes(
+                            leading: UnsafeRawBufferPointer(rebasing: raw[start...])
+                        ),
+                        !range.contains(
+                            utf8: UnsafeRawBufferPointer(
+                                rebasing: raw[(start + company.lowerBound)..<(start + company.upperBound)]
+                            )
+                        )
+                    {
+                        guard let end = StoredLine.end(in: raw, from: start) else { break }
+                        guard seq < piece.seqs.upperBound else {
+                            throw corrupt("the commit holds more lines than its trailer says")
+                        }
+                        slots.put(KeptEvents.passedOver(), at: seq)
+                        seq += 1
+                        start = end + 1
+                        continue
+                    }
                     var length = 0
                     let event: LoggedEvent
                     if let fast = StoredLineDecoder.decode(

@@ -269,28 +269,6 @@ import Testing
 }
 
 @Suite struct BrokenStoredHistoryTests {
-    /// Input lines written straight to the log as stored lines, chained, with none of the
-    /// append's checks: a history no append would store, as a damaged or forged ledger might hold.
-    static func writeUnchecked(_ lines: [String], to directory: LedgerDirectory) throws {
-        var prev = SHA256Hex.zero
-        var stored: [[UInt8]] = []
-        for (i, line) in lines.enumerated() {
-            let input = try EventCodec.decodeInput(try JSONParser.parse(line))
-            let bytes = StoredRecord.encode(
-                seq: i + 1,
-                id: EventID.random(count: 1)[0].description,
-                version: 1,
-                recorded: Instant("2024-12-31T02:00:00Z")!,
-                by: "test",
-                prev: prev,
-                payload: input.payload
-            )
-            stored.append(bytes)
-            prev = SHA256Hex.of(bytes)
-        }
-        try LogWriter.withWriter(directory) { try $0.append(stored) }
-    }
-
     @Test(
         "a stored history that breaks a rule: a replay that uses its events up and verify name the first broken rule, as the fold in one piece does"
     )
@@ -303,7 +281,7 @@ import Testing
                     EventJSON.paid("NOBODY", on: "2024-06-01", amount: "1000", reference: "X"),
                     EventJSON.paid("NOBODY2", on: "2024-05-20", amount: "1000", reference: "Y"),
                 ]
-            try Self.writeUnchecked(lines, to: directory)
+            try writeUnchecked(lines, to: directory)
             let expected = try #require(try refusal(lines))
             let wholeFold = Result { try LedgerHistory.load(directory).fold() }
             #expect(throws: expected) { try wholeFold.get() }

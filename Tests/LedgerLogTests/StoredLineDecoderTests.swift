@@ -215,4 +215,32 @@ import Testing
     func refusesOtherForms(line: String) {
         #expect(Array(line.utf8).withUnsafeBytes { StoredLineDecoder.decode($0) } == nil)
     }
+
+    @Test(
+        "the company read ahead of a line (a rebuild by ranges of companies) is the one the decoders read, whatever byte is changed, or none is read"
+    )
+    func companyReadAhead() throws {
+        for text in StoredLineDecoderTests.storedLines {
+            let line = Array(text.utf8)
+            let read = try #require(line.withUnsafeBytes { StoredLineDecoder.companyBytes(leading: $0) })
+            let decoded = try #require(line.withUnsafeBytes { StoredLineDecoder.decode($0) })
+            #expect(String(decoding: line[read], as: UTF8.self) == decoded.event.company?.rawValue)
+            // Read from where a line begins, with the lines after it.
+            let lines = line + Array("\n".utf8) + line
+            #expect(lines.withUnsafeBytes { StoredLineDecoder.companyBytes(leading: $0) } == read)
+            for bytes in byteMutations(of: line) {
+                guard let ahead = bytes.withUnsafeBytes({ StoredLineDecoder.companyBytes(leading: $0) }),
+                    let record = try? StoredRecord.decode(line: bytes)
+                else { continue }
+                #expect(
+                    String(decoding: bytes[ahead], as: UTF8.self) == record.event.company?.rawValue,
+                    "\(String(decoding: bytes, as: UTF8.self))"
+                )
+            }
+        }
+        // Events of everyone's have no company to read ahead.
+        let schedule =
+            #"{"seq":1,"type":"FeeScheduleSet","v":1,"id":"98fd0c3b-efaf-4ab2-a004-ee01c56ff114","recorded":"2024-03-31T04:00:00.000Z","by":"a","prev":"0000000000000000000000000000000000000000000000000000000000000000","on":"2024-04-01","full":"2000.00","affiliate":"1000.00"}"#
+        #expect(Array(schedule.utf8).withUnsafeBytes { StoredLineDecoder.companyBytes(leading: $0) } == nil)
+    }
 }

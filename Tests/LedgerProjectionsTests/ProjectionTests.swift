@@ -65,6 +65,53 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
     }
 
     @Test(
+        "a rebuild in ranges of companies, the log read once for each, writes what a rebuild in one piece writes, the companies shared out from the append index or, without it, from the log",
+        arguments: seeds
+    )
+    func rebuildInRanges(seed: UInt64) throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l", segmentLimit: 8_192)
+            try write(RandomHistory.generate(seed: seed, attempts: 200)[...], to: directory)
+            let whole = ProjectionStore(directory: directory, path: path + "/whole.sqlite")
+            try whole.rebuild(ranges: 1)
+            // The append index, as appends through the command keep it.
+            try EventIndex().open(directory, head: try #require(try LogHead.quick(directory)))
+            for ranges in [2, 3, 6] {
+                let store = ProjectionStore(directory: directory, path: path + "/ranges\(ranges).sqlite")
+                try store.rebuild(ranges: ranges)
+                #expect(try dump(store.path) == dump(whole.path), "seed \(seed), \(ranges) ranges")
+            }
+            try FileManager.default.removeItem(atPath: directory.path + "/index.sqlite")
+            let fromLog = ProjectionStore(directory: directory, path: path + "/fromLog.sqlite")
+            try fromLog.rebuild(ranges: 3)
+            #expect(try dump(fromLog.path) == dump(whole.path), "seed \(seed), companies from the log")
+        }
+    }
+
+    @Test(
+        "R10: a rebuild in ranges of a stored history that breaks a rule across them names it, as one in one piece does"
+    )
+    func rebuildInRangesNamesBrokenRule() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let lines = [
+                EventJSON.schedule(), EventJSON.filed("ZED", on: "2024-01-02"),
+                EventJSON.filed("ACME", on: "2024-01-03"),
+                #"{"type":"RecommendationReceived","company":"ZED","on":"2024-01-05","recommender":"ACME"}"#,
+            ]
+            try writeUnchecked(lines, to: directory)
+            let expected = try #require(try refusal(lines))
+            for ranges in [1, 2] {
+                let store = ProjectionStore(directory: directory, path: path + "/r\(ranges).sqlite")
+                #expect(throws: expected) { try store.rebuild(ranges: ranges) }
+                #expect(!FileManager.default.fileExists(atPath: store.path))
+                let left = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.contains(".new-") }
+                #expect(left.isEmpty, "no file of the rebuild is left: \(left)")
+            }
+        }
+    }
+
+    @Test(
         "catching up from the append index equals a rebuild, and is taken whenever no round intervenes",
         arguments: seeds
     )

@@ -1,0 +1,60 @@
+/// A range of companies in id order (`CompanyID.<`, the order of the projections' keys): what a
+/// rebuild of a long log folds and writes at a time, so that it holds a part of the log's events
+/// and of their fold at once, and writes each table's rows in its key's order all the same.
+public struct CompanyRange: Hashable, Sendable {
+    /// The first company in the range; nil: from the first of all.
+    public let from: CompanyID?
+    /// The first company after the range; nil: to the last of all.
+    public let upTo: CompanyID?
+    /// `from` and `upTo` as text, for `contains(utf8:)`.
+    private let fromText: [UInt8]?
+    private let upToText: [UInt8]?
+
+    public init(from: CompanyID?, upTo: CompanyID?) {
+        self.from = from
+        self.upTo = upTo
+        fromText = from?.withUTF8 { Array($0) }
+        upToText = upTo?.withUTF8 { Array($0) }
+    }
+
+    /// Every company.
+    public static let all = CompanyRange(from: nil, upTo: nil)
+
+    public func contains(_ company: CompanyID) -> Bool {
+        if let from, company < from { return false }
+        if let upTo, !(company < upTo) { return false }
+        return true
+    }
+
+    /// `contains` of the company whose id is the text `utf8`, compared as bytes, without making
+    /// the id: ids are ASCII, and `CompanyID.<` is their text's order, byte by byte. Text that
+    /// is no company id is in one range of any split all the same.
+    public func contains(utf8 text: UnsafeRawBufferPointer) -> Bool {
+        if let fromText, CompanyRange.precedes(text, fromText) { return false }
+        if let upToText, !CompanyRange.precedes(text, upToText) { return false }
+        return true
+    }
+
+    /// Whether `a` comes before `b` in byte order (a prefix first).
+    private static func precedes(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
+        for i in 0..<min(a.count, b.count) where a[i] != b[i] { return a[i] < b[i] }
+        return a.count < b.count
+    }
+
+    /// `count` ranges, in order, that together hold every company and share out `companies`
+    /// about evenly (fewer when there are fewer companies than that).
+    /// - Parameter companies: every company of a log, or a fair sample of them, in any order.
+    public static func split(_ companies: [CompanyID], into count: Int) -> [CompanyRange] {
+        precondition(count >= 1, "at least one range")
+        let sorted = Set(companies).sorted()
+        // The first company of each range after the first: a company never straddles two.
+        var bounds: [CompanyID] = []
+        for k in 1..<count {
+            let bound = sorted.isEmpty ? nil : sorted[k * sorted.count / count]
+            if let bound, bound != bounds.last, bound != sorted.first { bounds.append(bound) }
+        }
+        let starts: [CompanyID?] = [nil] + bounds
+        let ends: [CompanyID?] = bounds + [nil]
+        return zip(starts, ends).map { CompanyRange(from: $0, upTo: $1) }
+    }
+}

@@ -1,0 +1,98 @@
+import LedgerCore
+
+/// What a load keeps of a log when it holds some of its companies' events at a time (a rebuild
+/// of a long log, one range of companies after another): the events of the companies it admits,
+/// those every company shares (schedules, rounds), and the reversals of events it keeps (a
+/// reversal that cannot be resolved is kept, for the fold to refuse).
+///
+/// A window's events are decoded into slots of their own (`slots(for:)`), used again window after
+/// window, and those kept are moved out to the load's events commit by commit, in seq order: the
+/// load's array then holds the kept events alone, packed, where an event's place is no longer
+/// its seq - 1. A line whose company the ledger wrote first (`StoredLine.company`) and that is not
+/// kept is passed over undecoded (`passedOver`): it is decoded in the pass that keeps it.
+struct KeptEvents {
+    /// Which companies' events are kept.
+    enum Selection {
+        /// Those of the companies in a range.
+        case range(CompanyRange)
+        /// None: each company met is told to `noting`, in seq order (every line is decoded).
+        case none(noting: (CompanyID) -> Void)
+    }
+
+    let selection: Selection
+    /// How many events are kept so far.
+    private(set) var count = 0
+    /// Where the kept reversals are among the kept events, in order (`LedgerHistory.reversals`).
+    private(set) var reversals: [Int] = []
+    /// A bit for each seq whose event was not kept, by seq.
+    private var dropped: [UInt64]
+    /// The window's slots, by seq - its first.
+    private var window = UnsafeMutableBufferPointer<SequencedEvent>(start: nil, count: 0)
+
+    /// What a decoder puts in the slot of a line it passed over: no event has seq 0. Made where
+    /// it is put (a value held in a static was copied through its type's witness, 2% of a pass).
+    @inline(__always)
+    static func passedOver() -> SequencedEvent {
+        SequencedEvent(seq: 0, event: Event(on: Day(ordinal: 0), company: nil, body: .memberResigned))
+    }
+
+    /// - Parameter seqs: how many seqs the log holds at most.
+    init(_ selection: Selection, seqs: Int) {
+        self.selection = selection
+        dropped = [UInt64](repeating: 0, count: seqs / 64 + 1)
+    }
+
+    /// The companies whose lines a decoder reads: the others' are passed over when their company
+    /// comes first (nil: every line is read).
+    var range: CompanyRange? {
+        guard case .range(let range) = selection else { return nil }
+        return range
+    }
+
+    /// Slots for the events of `seqs` (a window's), none of them initialized.
+    mutating func slots(for seqs: Range<Int>) -> LedgerHistory.EventSlots {
+        if window.count < seqs.count {
+            window.deallocate()
+            window = .allocate(capacity: seqs.count)
+        }
+        return LedgerHistory.EventSlots(events: window, ids: nil, first: seqs.lowerBound)
+    }
+
+    /// Moves the events of `seqs` (put in `slots`, from `slots(for:)`) that are kept to
+    /// `events + count`, in order, and deinitializes the others.
+    mutating func take(
+        _ seqs: ClosedRange<Int>,
+        from slots: LedgerHistory.EventSlots,
+        to events: UnsafeMutablePointer<SequencedEvent>
+    ) {
+        for seq in seqs {
+            let event = slots.take(seq)
+            guard event.seq != 0, keeps(event, at: seq) else {
+                dropped[seq >> 6] |= 1 << UInt64(seq & 63)
+                continue
+            }
+            if event.event.type == .eventReversed { reversals.append(count) }
+            (events + count).initialize(to: event)
+            count += 1
+        }
+    }
+
+    /// Whether `event`, at `seq`, is kept.
+    private func keeps(_ event: SequencedEvent, at seq: Int) -> Bool {
+        if let company = event.event.company {
+            switch selection {
+            case .range(let range): return range.contains(company)
+            case .none(let noting):
+                noting(company)
+                return false
+            }
+        }
+        if case .eventReversed(let target, _) = event.event.body, target >= 1, target < seq {
+            return dropped[target >> 6] & (1 << UInt64(target & 63)) == 0
+        }
+        return true
+    }
+
+    /// Gives back the window's slots (none of them initialized).
+    func deallocate() { window.deallocate() }
+}

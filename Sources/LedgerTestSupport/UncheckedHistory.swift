@@ -1,0 +1,24 @@
+import LedgerCore
+import LedgerLog
+
+/// Input lines written straight to the log as stored lines, chained, with none of the append's
+/// checks: a history no append would store, as a damaged or forged ledger might hold.
+public func writeUnchecked(_ lines: [String], to directory: LedgerDirectory) throws {
+    var prev = SHA256Hex.zero
+    var stored: [[UInt8]] = []
+    for (i, line) in lines.enumerated() {
+        let input = try EventCodec.decodeInput(try JSONParser.parse(line))
+        let bytes = StoredRecord.encode(
+            seq: i + 1,
+            id: EventID.random(count: 1)[0].description,
+            version: 1,
+            recorded: Instant("2024-12-31T02:00:00Z")!,
+            by: "test",
+            prev: prev,
+            payload: input.payload
+        )
+        stored.append(bytes)
+        prev = SHA256Hex.of(bytes)
+    }
+    try LogWriter.withWriter(directory) { try $0.append(stored) }
+}
