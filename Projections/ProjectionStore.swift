@@ -172,9 +172,15 @@ public struct ProjectionStore: Sendable {
                     // Read and folded in less memory, the events used up.
                     folded = try LedgerHistory.loadFolded(directory, notes: false)
                 } else {
-                    guard let some = try LedgerHistory.loadFolded(directory, companies: range) else {
-                        throw RangesDisagree()
-                    }
+                    // Every range folds the log up to the head the first found: appends may go on.
+                    guard
+                        let some = try LedgerHistory.loadFolded(
+                            directory,
+                            companies: range,
+                            through: k == 0 ? nil : head.seq
+                        ),
+                        k == 0 || some.count == head.seq
+                    else { throw RangesDisagree() }
                     recommendations.add(some.fold)
                     folded = some
                 }

@@ -53,7 +53,8 @@ public struct LedgerHistory: Sendable {
         consume: Consumer?,
         window: Int? = LedgerHistory.window,
         stopAfter: Instant?,
-        keeping selection: KeptEvents.Selection? = nil
+        keeping selection: KeptEvents.Selection? = nil,
+        through: Int? = nil
     ) throws -> LedgerHistory {
         var capacity = capacity(logBytes: directory.bytes(ofSegments: try directory.segmentNumbers())) + room
         while true {
@@ -66,7 +67,8 @@ public struct LedgerHistory: Sendable {
                 consume: consume,
                 window: window,
                 stopAfter: stopAfter,
-                keeping: selection
+                keeping: selection,
+                through: through
             )
             if let history = read { return history }
             // A log whose events pack tighter than the guess: read again, with more room.
@@ -92,6 +94,7 @@ public struct LedgerHistory: Sendable {
     /// - Parameter selection: when given, only the events it selects are kept, with those every
     ///   company shares (`KeptEvents`), packed in seq order, their places no longer seq - 1: for
     ///   a `consume` that folds them (the history's `count` is still the log's head).
+    /// - Parameter through: the last seq to read, the end of a commit (nil: the log's head).
     static func load(
         _ directory: LedgerDirectory,
         capacity: Int,
@@ -102,7 +105,8 @@ public struct LedgerHistory: Sendable {
         pieceBytes: Int = CommitPiece.bytes,
         window: Int? = LedgerHistory.window,
         stopAfter: Instant? = nil,
-        keeping selection: KeptEvents.Selection? = nil
+        keeping selection: KeptEvents.Selection? = nil,
+        through: Int? = nil
     ) throws -> LedgerHistory? {
         precondition(
             selection == nil || (!withIDs && stopAfter == nil && consume != nil),
@@ -122,8 +126,14 @@ public struct LedgerHistory: Sendable {
                 do {
                     try LogReader(directory).forEachSegment(progress: progress, window: window) {
                         segment,
-                        commits in
-                        guard fits, let last = commits.last else { return }
+                        read in
+                        // The commits up to `through`: a commit never straddles it, as it is a head.
+                        let commits = through.map { end in read.filter { $0.trailer.lastSeq <= end } } ?? read
+                        let passed = commits.count < read.count
+                        guard fits, let last = commits.last else {
+                            if passed { throw ReadEnough() }
+                            return
+                        }
                         guard last.trailer.lastSeq + room <= capacity else {
                             fits = false
                             return
@@ -182,6 +192,7 @@ public struct LedgerHistory: Sendable {
                         if kept == nil { count = head }
                         // Recorded instants never go backwards (R2): no later segment holds one known then.
                         if let stopAfter, let latest = history.recorded.last, latest > stopAfter { throw ReadEnough() }
+                        if passed { throw ReadEnough() }
                     }
                 } catch is ReadEnough {}
                 if !fits {
@@ -281,11 +292,14 @@ public struct LedgerHistory: Sendable {
     /// and of their fold at once (`KeptEvents`). Every line of the log is still read and checked.
     /// The fold keeps its recommendations unjudged, as a recommender may be in another range:
     /// `RecommendationCheck` judges them once every range is folded (R10).
+    /// - Parameter through: the last seq to read (nil: the log's head): the head the first
+    ///   range's read found, so that every range folds the same log while appends go on.
     /// - Returns: nil when a rule is broken: a fold of the whole log in one piece names the first.
     /// - Throws: `LogError` as `load` does.
     public static func loadFolded(
         _ directory: LedgerDirectory,
         companies range: CompanyRange,
+        through: Int? = nil,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Folded? {
         var folded: MembershipFold?
@@ -302,7 +316,8 @@ public struct LedgerHistory: Sendable {
             },
             window: rangeWindow,
             stopAfter: nil,
-            keeping: .range(range)
+            keeping: .range(range),
+            through: through
         )
         return folded.map(history.folded(as:))
     }

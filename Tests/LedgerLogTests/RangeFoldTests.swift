@@ -36,6 +36,13 @@ import Testing
                 #expect(check.holds, "seed \(seed), \(count) ranges")
                 #expect(histories == whole.fold.histories, "seed \(seed), \(count) ranges")
             }
+            // Read up to a head found before (appends going on meanwhile): the log up to it.
+            let head = try #require(history.commitHashes.keys.filter { $0 <= history.count * 2 / 3 }.max())
+            let early = try #require(try LedgerHistory.loadFolded(directory, companies: .all, through: head))
+            #expect(early.count == head)
+            #expect(early.headHash == history.hash(atCommitEnding: head))
+            let expected = try LedgerHistory.fold(history.events[..<head], notes: false)
+            #expect(early.fold.histories == expected.histories, "seed \(seed), through seq \(head)")
         }
     }
 
