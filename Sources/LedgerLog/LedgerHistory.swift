@@ -93,7 +93,8 @@ public struct LedgerHistory: Sendable {
     ///   recorded after this instant (the history then holds the log up to the end of that window).
     /// - Parameter selection: when given, only the events it selects are kept, with those every
     ///   company shares (`KeptEvents`), packed in seq order, their places no longer seq - 1: for
-    ///   a `consume` that folds them (the history's `count` is still the log's head).
+    ///   a `consume` that folds them (the history's `count` is still the log's head; its recorded
+    ///   instants are those of the lines decoded, of no use for a question known at an instant).
     /// - Parameter through: the last seq to read, the end of a commit (nil: the log's head).
     static func load(
         _ directory: LedgerDirectory,
@@ -328,7 +329,7 @@ public struct LedgerHistory: Sendable {
     /// each window is read on every core (a pass took 3.2 s with 16 MiB, 4.3 with 4).
     static let rangeWindow = 8 << 20
 
-    /// Every company the log's events name, each line read and checked as a load reads them.
+    /// Every company the log holds events of, each line read and checked as a load reads them.
     public static func companies(_ directory: LedgerDirectory) throws -> Set<CompanyID> {
         var named: Set<CompanyID> = []
         _ = try load(

@@ -315,6 +315,21 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
             #expect(try dump(path + "/l/projections.sqlite") == dump(path + "/fresh.sqlite"))
         }
     }
+
+    @Test(
+        "project rebuild --ranges N reads the log for N ranges of companies and writes the same rows; N below 1 is a usage error"
+    )
+    func rebuildRangesOption() throws {
+        try withTemporaryDirectory { path in
+            let ledger = try LedgerProcess.seeded(at: path + "/l", companies: 9)
+            #expect(try ledger.run(["project", "rebuild", "--ranges", "1", "--out", path + "/one.sqlite"]).status == 0)
+            let ranged = try ledger.run(["project", "rebuild", "--ranges", "4", "--out", path + "/four.sqlite"])
+            #expect(ranged.status == 0 && ranged.stdout.contains("projections rebuilt to seq 46"), "\(ranged.stdout)")
+            #expect(try dump(path + "/one.sqlite") == dump(path + "/four.sqlite"))
+            let refused = try ledger.run(["project", "rebuild", "--ranges", "0"])
+            #expect(refused.status == 2 && refused.stderr.contains("--ranges"), "\(refused.stderr)")
+        }
+    }
 }
 
 @Suite struct IndexCrashTests {
