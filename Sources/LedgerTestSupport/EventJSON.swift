@@ -76,6 +76,10 @@ public enum EventJSON {
         return object(fields)
     }
 
+    public static func recommendation(_ company: String, by recommender: String, on: String) -> String {
+        object([("type", "RecommendationReceived"), ("company", company), ("on", on), ("recommender", recommender)])
+    }
+
     public static func reversal(of seq: Int, on: String) -> String {
         object([("type", "EventReversed"), ("on", on), ("reverses", seq), ("reason", "entered in error")])
     }

@@ -22,3 +22,11 @@ public func writeUnchecked(_ lines: [String], to directory: LedgerDirectory) thr
     }
     try LogWriter.withWriter(directory) { try $0.append(stored) }
 }
+
+/// A history no append would store, breaking R10 across companies: an applicant, not a member,
+/// recommends another company's application. Its companies' ids sort the recommender first.
+public let recommendedByApplicant = [
+    EventJSON.schedule(), EventJSON.filed("ZED", on: "2024-01-02"),
+    // An applicant, not a member: it cannot recommend (R10).
+    EventJSON.filed("ACME", on: "2024-01-03"), EventJSON.recommendation("ZED", by: "ACME", on: "2024-01-05"),
+]

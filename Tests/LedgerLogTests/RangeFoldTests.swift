@@ -52,13 +52,7 @@ import Testing
     func recommenderOfAnotherRange() throws {
         try withTemporaryDirectory { path in
             let directory = try LedgerDirectory.create(at: path + "/l")
-            let lines = [
-                EventJSON.schedule(),
-                EventJSON.filed("ZED", on: "2024-01-02"),
-                // An applicant, not a member: it cannot recommend (R10).
-                EventJSON.filed("ACME", on: "2024-01-03"),
-                #"{"type":"RecommendationReceived","company":"ZED","on":"2024-01-05","recommender":"ACME"}"#,
-            ]
+            let lines = recommendedByApplicant
             try writeUnchecked(lines, to: directory)
             let expected = try #require(try refusal(lines))
             #expect(expected.rule == "R10")

@@ -94,11 +94,7 @@ func dump(_ path: String, company: String? = nil) throws -> [String] {
     func rebuildInRangesNamesBrokenRule() throws {
         try withTemporaryDirectory { path in
             let directory = try LedgerDirectory.create(at: path + "/l")
-            let lines = [
-                EventJSON.schedule(), EventJSON.filed("ZED", on: "2024-01-02"),
-                EventJSON.filed("ACME", on: "2024-01-03"),
-                #"{"type":"RecommendationReceived","company":"ZED","on":"2024-01-05","recommender":"ACME"}"#,
-            ]
+            let lines = recommendedByApplicant
             try writeUnchecked(lines, to: directory)
             let expected = try #require(try refusal(lines))
             for ranges in [1, 2] {
