@@ -8,8 +8,9 @@ import LedgerCore
 /// A window's events are decoded into slots of their own (`slots(for:)`), used again window after
 /// window, and those kept are moved out to the load's events commit by commit, in seq order: the
 /// load's array then holds the kept events alone, packed, where an event's place is no longer
-/// its seq - 1. A line whose company the ledger wrote first (`StoredLine.company`) and that is not
-/// kept is passed over undecoded (`passedOver`): it is decoded in the pass that keeps it.
+/// its seq - 1. A line whose company the ledger wrote first (`StoredLineDecoder.companyBytes`)
+/// and that is not kept is passed over undecoded (`passedOver`): it is decoded in the pass that
+/// keeps it.
 struct KeptEvents {
     /// Which companies' events are kept.
     enum Selection {

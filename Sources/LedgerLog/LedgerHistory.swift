@@ -529,8 +529,9 @@ public struct LedgerHistory: Sendable {
 
     /// Decodes a piece of a commit's lines into their slots, each checked to hold the seq it
     /// stands at; on failure, the slots it had put are cleared.
-    /// - Parameter range: when given, a line whose company comes first (`StoredLine.company`) and
-    ///   is not in it is passed over, `KeptEvents.passedOver` put in its slot.
+    /// - Parameter range: when given, a line whose company comes first
+    ///   (`StoredLineDecoder.companyBytes`) and is not in it is passed over, its slot given
+    ///   `KeptEvents.passedOver()`.
     static func decode(
         _ piece: CommitPiece,
         of commit: Commit,
