@@ -30,15 +30,9 @@ public struct CompanyRange: Hashable, Sendable {
     /// the id: ids are ASCII, and `CompanyID.<` is their text's order, byte by byte. Text that
     /// is no company id is in one range of any split all the same.
     public func contains(utf8 text: UnsafeRawBufferPointer) -> Bool {
-        if let fromText, CompanyRange.precedes(text, fromText) { return false }
-        if let upToText, !CompanyRange.precedes(text, upToText) { return false }
+        if let fromText, text.lexicographicallyPrecedes(fromText) { return false }
+        if let upToText, !text.lexicographicallyPrecedes(upToText) { return false }
         return true
-    }
-
-    /// Whether `a` comes before `b` in byte order (a prefix first).
-    private static func precedes(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
-        for i in 0..<min(a.count, b.count) where a[i] != b[i] { return a[i] < b[i] }
-        return a.count < b.count
     }
 
     /// `count` ranges, in order, that together hold every company and share out `companies`

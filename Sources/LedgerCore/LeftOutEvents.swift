@@ -2,21 +2,23 @@
 /// reverse, marked by position a bit each, so that a pass over millions of events reads the
 /// marks in order instead of looking each seq up in a set.
 struct LeftOutEvents {
-    private var reversedBits: [UInt64]
+    /// Where the events reversed are; nil when none is.
+    private var reversedBits: PositionBits?
 
     /// - Parameter reversed: `MembershipFold.reversedSeqs(events)`.
     init(_ events: UnsafeBufferPointer<SequencedEvent>, reversed: Set<Int>) {
-        reversedBits = [UInt64](repeating: 0, count: reversed.isEmpty ? 0 : (events.count + 63) / 64)
+        guard !reversed.isEmpty else { return }
+        var bits = PositionBits(count: events.count)
         for seq in reversed {
             guard let position = MembershipFold.index(ofSeq: seq, in: events) else { continue }
-            reversedBits[position >> 6] |= 1 << UInt64(position & 63)
+            bits.insert(position)
         }
+        reversedBits = bits
     }
 
     /// Whether the event of `type` at `position` (from the start of the events) is left out.
     @inline(__always)
     func contains(_ position: Int, type: EventType) -> Bool {
-        type == .eventReversed
-            || (!reversedBits.isEmpty && reversedBits[position >> 6] & (1 << UInt64(position & 63)) != 0)
+        type == .eventReversed || reversedBits?.contains(position) == true
     }
 }

@@ -251,7 +251,7 @@ extension MembershipFold {
         // 8 (at hongkong, on one core, 77 MiB less held where a replay nears its peak).
         var owners: [Int32] = []
         owners.reserveCapacity(events.count / parts + 1)
-        var member = [UInt64](repeating: 0, count: (events.count + 63) / 64)
+        var member = PositionBits(count: events.count)
         let leftOut = LeftOutEvents(events, reversed: reversed)
         // An event is counted `countingDistance` events after its company's number is known, its
         // company's counts asked for meanwhile: counted at once, each waited for memory (half
@@ -288,7 +288,7 @@ extension MembershipFold {
                 waiting[slot] = Counted(number: number, day: day, type: type)
                 numbered += 1
                 owners.append(number)
-                member[position >> 6] |= 1 << UInt64(position & 63)
+                member.insert(position)
             }
             for k in max(numbered - countingDistance, 0)..<numbered { count(waiting[k % countingDistance]) }
         }
@@ -310,7 +310,7 @@ extension MembershipFold {
                 owners.withUnsafeBufferPointer { owners in
                     // The part's `i`th event stands at the position of the `i`th bit set.
                     var i = 0
-                    for (w, word) in member.enumerated() {
+                    for (w, word) in member.words.enumerated() {
                         var bits = word
                         while bits != 0 {
                             let position = w << 6 | bits.trailingZeroBitCount

@@ -25,8 +25,8 @@ struct KeptEvents {
     private(set) var count = 0
     /// Where the kept reversals are among the kept events, in order (`LedgerHistory.reversals`).
     private(set) var reversals: [Int] = []
-    /// A bit for each seq whose event was not kept, by seq.
-    private var dropped: [UInt64]
+    /// The seqs whose events were not kept.
+    private var dropped: PositionBits
     /// The window's slots, by seq - its first.
     private var window = UnsafeMutableBufferPointer<SequencedEvent>(start: nil, count: 0)
 
@@ -40,7 +40,7 @@ struct KeptEvents {
     /// - Parameter seqs: how many seqs the log holds at most.
     init(_ selection: Selection, seqs: Int) {
         self.selection = selection
-        dropped = [UInt64](repeating: 0, count: seqs / 64 + 1)
+        dropped = PositionBits(count: seqs + 1)
     }
 
     /// The companies whose lines a decoder reads: the others' are passed over when their company
@@ -69,7 +69,7 @@ struct KeptEvents {
         for seq in seqs {
             let event = slots.take(seq)
             guard event.seq != 0, keeps(event, at: seq) else {
-                dropped[seq >> 6] |= 1 << UInt64(seq & 63)
+                dropped.insert(seq)
                 continue
             }
             if event.event.type == .eventReversed { reversals.append(count) }
@@ -89,7 +89,7 @@ struct KeptEvents {
             }
         }
         if case .eventReversed(let target, _) = event.event.body, target >= 1, target < seq {
-            return dropped[target >> 6] & (1 << UInt64(target & 63)) == 0
+            return !dropped.contains(target)
         }
         return true
     }
