@@ -57,7 +57,7 @@ public struct ProjectionStore: Sendable {
     ///
     /// A long log is read once for each of a few ranges of its companies (`CompanyRange`), each
     /// range folded and its rows written before the next is read, so that the rebuild holds a
-    /// part of the events and of their fold at a time (at `hongkong`, four ranges peak near 460
+    /// part of the events and of their fold at a time (at `hongkong`, four ranges peak at 450–530
     /// MiB, where one peaks near 1,050, for some 40% more time). Each range's rows come after the
     /// range before's in every table's key order, as each key begins with the company (or a seq,
     /// in tables copied whole at the end, which puts them in order).
