@@ -56,7 +56,7 @@ public struct LedgerHistory: Sendable {
         keeping selection: KeptEvents.Selection? = nil,
         through: Int? = nil
     ) throws -> LedgerHistory {
-        var capacity = capacity(logBytes: directory.bytes(ofSegments: try directory.segmentNumbers())) + room
+        var capacity = capacity(logBytes: try directory.logBytes()) + room
         while true {
             let read = try load(
                 directory,
