@@ -68,7 +68,7 @@ public struct ProjectionStore: Sendable {
     /// - Parameter unlessCurrent: return `.upToDate` instead when, once this rebuild's turn comes,
     ///   the database matches the log's head (another rebuild, waited for, made it).
     /// - Parameter ranges: how many ranges of companies to read the log for (nil: one for each
-    ///   `logBytesPerRange` of it; 1: the log read once, the quickest, in the most memory).
+    ///   `CompanyRange.logBytesPerRange` of it; 1: the log read once, the quickest, in the most memory).
     @discardableResult
     public func rebuild(
         history: LedgerHistory? = nil,
@@ -103,17 +103,10 @@ public struct ProjectionStore: Sendable {
         return .rebuilt(seq: seq, reason: reason)
     }
 
-    /// How much of the log a rebuild reads for each range of companies, about, unless told how
-    /// many ranges (`rebuild`): `hongkong` (1.5 GB of log, 20 million events) is then read for
-    /// four, each holding some 5 million events (200 MB of them) at a time.
-    public static let logBytesPerRange = 400 << 20
-
     /// The ranges of companies a rebuild reads the log for, one after another, each of about as
-    /// many companies: `count`, or one for each `logBytesPerRange` of the log.
+    /// many companies: `count`, or one for each `CompanyRange.logBytesPerRange` of the log.
     func companyRanges(_ count: Int?) throws -> [CompanyRange] {
-        let count =
-            try count ?? (directory.logBytes() + ProjectionStore.logBytesPerRange - 1)
-            / ProjectionStore.logBytesPerRange
+        let count = try count ?? CompanyRange.count(forLogBytes: directory.logBytes())
         guard count > 1 else { return [.all] }
         return CompanyRange.split(try companies(), into: count)
     }

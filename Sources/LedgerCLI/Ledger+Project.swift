@@ -20,22 +20,12 @@ extension Ledger {
             @OptionGroup var options: LedgerOptions
             @OptionGroup var database: ProjectionFileOptions
 
-            @Option(
-                help: ArgumentHelp(
-                    "Read the log once for each of N ranges of its companies, folding and writing one range at a time: less memory for more time (default: one range for every 400 MiB of log; 1: the log read once).",
-                    valueName: "N"
-                )
-            )
-            var ranges: Int?
-
-            func validate() throws {
-                if let ranges, ranges < 1 { throw ValidationError("--ranges is a count of ranges, 1 or more") }
-            }
+            @OptionGroup var range: RangeOptions
 
             func run() throws {
                 let store = ProjectionStore(directory: try options.open(), path: database.out)
                 let outcome = try ProgressBar.around("rebuild", unit: .rows) {
-                    try store.rebuild(progress: $0, ranges: ranges)
+                    try store.rebuild(progress: $0, ranges: range.ranges)
                 }
                 print(outcome.note ?? "")
             }

@@ -12,6 +12,7 @@ extension Ledger {
 
         @OptionGroup var options: LedgerOptions
         @OptionGroup var view: ViewOptions
+        @OptionGroup var range: RangeOptions
 
         @Argument(help: "Only these companies.")
         var companies: [String] = []
@@ -31,6 +32,7 @@ extension Ledger {
             let found = try view.rows(
                 options,
                 companies: only,
+                ranges: range.ranges,
                 projected: { try $0.statusRows(on: $1, companies: only) },
                 replayed: { $0.statusRows(on: $1, companies: only) }
             )
@@ -54,10 +56,12 @@ extension Ledger {
 
         @OptionGroup var options: LedgerOptions
         @OptionGroup var view: ViewOptions
+        @OptionGroup var range: RangeOptions
 
         func run() throws {
             let found = try view.rows(
                 options,
+                ranges: range.ranges,
                 projected: { try $0.arrearsRows(on: $1) },
                 replayed: { $0.arrearsRows(on: $1) }
             )
@@ -85,10 +89,12 @@ extension Ledger {
 
         @OptionGroup var options: LedgerOptions
         @OptionGroup var view: ViewOptions
+        @OptionGroup var range: RangeOptions
 
         func run() throws {
             let found = try view.rows(
                 options,
+                ranges: range.ranges,
                 projected: { try $0.votingRows(on: $1) },
                 replayed: { $0.votingRows(on: $1) }
             )

@@ -20,6 +20,16 @@ public struct CompanyRange: Hashable, Sendable {
     /// Every company.
     public static let all = CompanyRange(from: nil, upTo: nil)
 
+    /// How much log one range's read covers, about, when no count of ranges is asked for (a
+    /// rebuild, a whole replay): `hongkong` (1.5 GB of log, 20 million events) is read for four
+    /// ranges, each holding some 5 million events (200 MB of them) at a time.
+    public static let logBytesPerRange = 400 << 20
+
+    /// How many ranges to read `logBytes` of log in: one for each `logBytesPerRange`, at least one.
+    public static func count(forLogBytes logBytes: Int) -> Int {
+        max(1, (logBytes + logBytesPerRange - 1) / logBytesPerRange)
+    }
+
     public func contains(_ company: CompanyID) -> Bool {
         if let from, company < from { return false }
         if let upTo, !(company < upTo) { return false }

@@ -5,19 +5,19 @@ import Testing
 
 @testable import LedgerProjections
 
-@Suite struct CompanyReplayTests {
-    /// A ledger of the random history of `seed`, each event appended at its own instant, with its
-    /// append index at the head; and that history.
-    func ledger(seed: UInt64, at path: String) throws -> (LedgerDirectory, [GeneratedEvent]) {
-        let directory = try LedgerDirectory.create(at: path + "/l\(seed)")
-        let generated = RandomHistory.generate(seed: seed, attempts: 160)
-        for event in generated {
-            try append([event.json], to: directory, at: event.recorded.description)
-        }
-        try LogWriter.withWriter(directory) { try EventIndex().open(directory, head: $0.head) }
-        return (directory, generated)
+/// A ledger of the random history of `seed`, each event appended at its own instant, with its
+/// append index at the head; and that history.
+func indexedLedger(seed: UInt64, at path: String) throws -> (LedgerDirectory, [GeneratedEvent]) {
+    let directory = try LedgerDirectory.create(at: path + "/l\(seed)")
+    let generated = RandomHistory.generate(seed: seed, attempts: 160)
+    for event in generated {
+        try append([event.json], to: directory, at: event.recorded.description)
     }
+    try LogWriter.withWriter(directory) { try EventIndex().open(directory, head: $0.head) }
+    return (directory, generated)
+}
 
+@Suite struct CompanyReplayTests {
     @Test(
         "R4, R5, R10, R26: a replay of named companies from the append index gives, at every instant, their histories as a replay of the whole log does"
     )
@@ -25,7 +25,7 @@ import Testing
         var types: Set<EventType> = []
         for seed in [3, 14, 15, 92, 65] as [UInt64] {
             try withTemporaryDirectory { path in
-                let (directory, generated) = try ledger(seed: seed, at: path)
+                let (directory, generated) = try indexedLedger(seed: seed, at: path)
                 types.formUnion(generated.map(\.stored.type))
                 let history = try LedgerHistory.load(directory)
                 let head = try #require(try LogHead.quick(directory))

@@ -1,0 +1,75 @@
+import LedgerCore
+import LedgerLog
+
+/// A replay of a whole long log as known at an instant, for the views that show every company
+/// (`status`, `arrears`, `voting`), one range of companies at a time, as a rebuild reads it: each
+/// range's events are read, folded and turned into the view's rows before the next range is read,
+/// so that the replay holds a part of the events and of their fold at once, and the rows.
+///
+/// The log is read once a range: the ranges cost time (every line is read and checked in each),
+/// for memory (at `hongkong`, a replay in one piece peaks near 1 GiB).
+public enum RangedReplay {
+    /// The rows `view` gives of each range's fold, range after range in company order: the rows
+    /// of a fold of every company, for views whose rows go by company.
+    ///
+    /// Nil when a replay in one piece is the one to make: the append index is not exactly at the
+    /// log's `head` (it says which seq was the last known at `instant`, and which companies there
+    /// are), the events known then fit one range (`count`, else one for each
+    /// `CompanyRange.logBytesPerRange` of the log they take, estimated from their share of the
+    /// events), or a range's fold finds a broken rule or R10 does not hold across ranges (the fold
+    /// in one piece names the first broken rule).
+    /// - Parameter progress: called with (bytes read, bytes to read) over all the ranges.
+    /// - Throws: `LogError` as a load does.
+    public static func rows<Row>(
+        of directory: LedgerDirectory,
+        head: LogHead,
+        knownAt instant: Instant,
+        ranges count: Int? = nil,
+        progress: ((Int, Int) -> Void)? = nil,
+        view: (MembershipFold) -> [Row]
+    ) throws -> [Row]? {
+        guard let (companies, known) = census(of: directory, head: head, knownAt: instant), known > 0 else {
+            return nil
+        }
+        let count = try count ?? CompanyRange.count(forLogBytes: directory.logBytes() * known / head.seq)
+        let ranges = CompanyRange.split(companies, into: count)
+        guard ranges.count > 1 else { return nil }
+        var recommendations = RecommendationCheck()
+        var rows: [Row] = []
+        for (k, range) in ranges.enumerated() {
+            // The blocks the range before freed, given back before this range's events take pages.
+            if k > 0 { HeapSettings.trimFreeHeap() }
+            let folded = try LedgerHistory.loadFolded(
+                directory,
+                companies: range,
+                through: known,
+                progress: progress.map { report in { read, all in report(k * all + read, ranges.count * all) } }
+            )
+            // A commit that straddles `known` (never, as an append records its lines at one
+            // instant) would be left out: the replay in one piece reads it as it is.
+            guard let folded, folded.count == known else { return nil }
+            recommendations.add(folded.fold)
+            rows += view(folded.fold)
+            // The last range's fold freed on another thread, or never, if the process exits first.
+            if k + 1 == ranges.count { BackgroundRelease.release(folded) }
+        }
+        return recommendations.holds ? rows : nil
+    }
+
+    /// Every company the indexed log names, and the last seq recorded at or before `instant`; nil
+    /// when the append index is not at `head` or cannot be read (it is derived: the replay in one
+    /// piece reads the log itself).
+    private static func census(
+        of directory: LedgerDirectory,
+        head: LogHead,
+        knownAt instant: Instant
+    ) -> (companies: [CompanyID], known: Int)? {
+        let index = EventIndex()
+        guard index.openForReading(directory, head: head) else { return nil }
+        defer { index.closeReading() }
+        guard let companies = try? index.companies(),
+            let known = try? index.lastSeq(recordedAtOrBefore: instant, head: head.seq)
+        else { return nil }
+        return (companies, known)
+    }
+}
