@@ -3,39 +3,49 @@ import LedgerLog
 
 /// A replay of a whole long log as known at an instant, for the views that show every company
 /// (`status`, `arrears`, `voting`), one range of companies at a time, as a rebuild reads it: each
-/// range's events are read, folded and turned into the view's rows before the next range is read,
-/// so that the replay holds a part of the events and of their fold at once, and the rows.
+/// range's events are read and folded, and the fold handed over, before the next range is read,
+/// so that the replay holds a part of the events and of their fold at once.
 ///
 /// The log is read once a range: the ranges cost time (every line is read and checked in each),
 /// for memory (at `hongkong`, a replay in one piece peaks near 1 GiB).
 public enum RangedReplay {
-    /// The rows `view` gives of each range's fold, range after range in company order: the rows
-    /// of a fold of every company, for views whose rows go by company.
+    /// What a replay in ranges did.
+    public enum Outcome: Hashable, Sendable {
+        /// Every range's fold was handed over, in company order, and R10 holds across them.
+        case replayed
+        /// Nothing was handed over: the replay in one piece is the one to make.
+        case onePiece
+        /// Stopped after `handed` ranges' folds were handed over: a later range's fold or R10 across
+        /// ranges found a broken rule (never, in a ledger whose appends were judged; the fold in
+        /// one piece names the first), or a later range read another log than the first did.
+        case stopped(handed: Int)
+    }
+
+    /// Reads and folds the events known at `instant`, a range of companies at a time, and hands
+    /// each range's fold to `each`, range after range in company order (a view's rows of each,
+    /// one after another, are its rows of a fold of every company).
     ///
-    /// Nil when a replay in one piece is the one to make: the append index is not exactly at the
-    /// log's `head` (it says which seq was the last known at `instant`, and which companies there
-    /// are), the events known then fit one range (`count`, else one for each
-    /// `CompanyRange.logBytesPerRange` of the log they take, estimated from their share of the
-    /// events), or a range's fold finds a broken rule or R10 does not hold across ranges (the fold
-    /// in one piece names the first broken rule).
+    /// `.onePiece` when the append index is not exactly at the log's `head` (it says which seq
+    /// was the last known at `instant`, and which companies there are), the events known then fit
+    /// one range (`count`, else one for each `CompanyRange.logBytesPerRange` of the log they take,
+    /// estimated from their share of the events), or the first range's fold finds a broken rule.
     /// - Parameter progress: called with (bytes read, bytes to read) over all the ranges.
-    /// - Throws: `LogError` as a load does.
-    public static func rows<Row>(
+    /// - Throws: `LogError` as a load does; what `each` throws.
+    public static func replay(
         of directory: LedgerDirectory,
         head: LogHead,
         knownAt instant: Instant,
         ranges count: Int? = nil,
         progress: ((Int, Int) -> Void)? = nil,
-        view: (MembershipFold) -> [Row]
-    ) throws -> [Row]? {
+        each: (MembershipFold) throws -> Void
+    ) throws -> Outcome {
         guard let (companies, known) = census(of: directory, head: head, knownAt: instant), known > 0 else {
-            return nil
+            return .onePiece
         }
         let count = try count ?? CompanyRange.count(forLogBytes: directory.logBytes() * known / head.seq)
         let ranges = CompanyRange.split(companies, into: count)
-        guard ranges.count > 1 else { return nil }
+        guard ranges.count > 1 else { return .onePiece }
         var recommendations = RecommendationCheck()
-        var rows: [Row] = []
         for (k, range) in ranges.enumerated() {
             // The blocks the range before freed, given back before this range's events take pages.
             if k > 0 { HeapSettings.trimFreeHeap() }
@@ -47,13 +57,13 @@ public enum RangedReplay {
             )
             // A commit that straddles `known` (never, as an append records its lines at one
             // instant) would be left out: the replay in one piece reads it as it is.
-            guard let folded, folded.count == known else { return nil }
+            guard let folded, folded.count == known else { return k == 0 ? .onePiece : .stopped(handed: k) }
             recommendations.add(folded.fold)
-            rows += view(folded.fold)
+            try each(folded.fold)
             // The last range's fold freed on another thread, or never, if the process exits first.
             if k + 1 == ranges.count { BackgroundRelease.release(folded) }
         }
-        return recommendations.holds ? rows : nil
+        return recommendations.holds ? .replayed : .stopped(handed: ranges.count)
     }
 
     /// Every company the indexed log names, and the last seq recorded at or before `instant`; nil

@@ -29,22 +29,31 @@ extension Ledger {
                         return id
                     }
                 )
-            let found = try view.rows(
+            var out = RowStream(
+                view.outputFormat,
+                columns: ["company", "name", "status", "class", "since", "reason", "flags"]
+            )
+            try view.rows(
                 options,
                 companies: only,
                 ranges: range.ranges,
                 projected: { try $0.statusRows(on: $1, companies: only) },
-                replayed: { $0.statusRows(on: $1, companies: only) }
+                replayed: { $0.statusRows(on: $1, companies: only) },
+                each: { part in
+                    out.write(
+                        part.map { row in
+                            [
+                                ("company", .string(row.company.rawValue)), ("name", .string(row.name)),
+                                ("status", .string(row.status.rawValue)), ("class", .string(row.memberClass.rawValue)),
+                                ("since", .string(row.since.description)),
+                                ("reason", row.reason.map(JSONValue.string) ?? .null),
+                                ("flags", .array(row.flags.map(JSONValue.string))),
+                            ]
+                        }
+                    )
+                }
             )
-            let rows = found.map { row -> [(key: String, value: JSONValue)] in
-                [
-                    ("company", .string(row.company.rawValue)), ("name", .string(row.name)),
-                    ("status", .string(row.status.rawValue)), ("class", .string(row.memberClass.rawValue)),
-                    ("since", .string(row.since.description)), ("reason", row.reason.map(JSONValue.string) ?? .null),
-                    ("flags", .array(row.flags.map(JSONValue.string))),
-                ]
-            }
-            view.outputFormat.emit(rows, columns: ["company", "name", "status", "class", "since", "reason", "flags"])
+            out.finish()
         }
     }
 
@@ -59,25 +68,30 @@ extension Ledger {
         @OptionGroup var range: RangeOptions
 
         func run() throws {
-            let found = try view.rows(
+            var out = RowStream(
+                view.outputFormat,
+                columns: ["company", "period", "amount", "paid", "balance", "requestedOn", "dueOn", "state"]
+            )
+            try view.rows(
                 options,
                 ranges: range.ranges,
                 projected: { try $0.arrearsRows(on: $1) },
-                replayed: { $0.arrearsRows(on: $1) }
+                replayed: { $0.arrearsRows(on: $1) },
+                each: { part in
+                    out.write(
+                        part.map { row in
+                            [
+                                ("company", .string(row.company.rawValue)), ("period", .string(row.period.description)),
+                                ("amount", .string(row.amount.description)), ("paid", .string(row.paid.description)),
+                                ("balance", .string(row.balance.description)),
+                                ("requestedOn", .string(row.requestedOn.description)),
+                                ("dueOn", .string(row.dueOn.description)), ("state", .string(row.state.rawValue)),
+                            ]
+                        }
+                    )
+                }
             )
-            let rows = found.map { row -> [(key: String, value: JSONValue)] in
-                [
-                    ("company", .string(row.company.rawValue)), ("period", .string(row.period.description)),
-                    ("amount", .string(row.amount.description)), ("paid", .string(row.paid.description)),
-                    ("balance", .string(row.balance.description)),
-                    ("requestedOn", .string(row.requestedOn.description)),
-                    ("dueOn", .string(row.dueOn.description)), ("state", .string(row.state.rawValue)),
-                ]
-            }
-            view.outputFormat.emit(
-                rows,
-                columns: ["company", "period", "amount", "paid", "balance", "requestedOn", "dueOn", "state"]
-            )
+            out.finish()
         }
     }
 
@@ -92,16 +106,17 @@ extension Ledger {
         @OptionGroup var range: RangeOptions
 
         func run() throws {
-            let found = try view.rows(
+            var out = RowStream(view.outputFormat, columns: ["company", "name"])
+            try view.rows(
                 options,
                 ranges: range.ranges,
                 projected: { try $0.votingRows(on: $1) },
-                replayed: { $0.votingRows(on: $1) }
+                replayed: { $0.votingRows(on: $1) },
+                each: { part in
+                    out.write(part.map { [("company", .string($0.company.rawValue)), ("name", .string($0.name))] })
+                }
             )
-            let rows = found.map { row -> [(key: String, value: JSONValue)] in
-                [("company", .string(row.company.rawValue)), ("name", .string(row.name))]
-            }
-            view.outputFormat.emit(rows, columns: ["company", "name"])
+            out.finish()
         }
     }
 

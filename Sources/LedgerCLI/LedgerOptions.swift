@@ -162,20 +162,24 @@ struct ViewOptions: ParsableArguments {
         return fold
     }
 
-    /// A view's rows: from the SQLite projections (caught up first) when the question is about
-    /// present knowledge, else by replaying the events known at `--known-at`. A view that names
-    /// `companies` replays theirs alone, and asks the projections only when they need no replay
-    /// to be current: a rebuild of a large ledger's takes a minute, a replay of a few companies
-    /// from the append index milliseconds. A replay of every company reads a long log in
-    /// `ranges` of companies (`RangedReplay`; nil: one for every 400 MiB of log read), as a
-    /// rebuild does; `replayed` is then asked for each range's rows.
+    /// A view's rows, handed to `each` in parts, in order: from the SQLite projections (caught
+    /// up first) when the question is about present knowledge, else by replaying the events known
+    /// at `--known-at`. A view that names `companies` replays theirs alone, and asks the
+    /// projections only when they need no replay to be current: a rebuild of a large ledger's
+    /// takes a minute, a replay of a few companies from the append index milliseconds. A replay of
+    /// every company reads a long log in `ranges` of companies (`RangedReplay`; nil: one for every
+    /// 400 MiB of log read), as a rebuild does, and hands over each range's rows as it is folded.
+    /// - Throws: `LedgerError` for a broken rule in the stored history, even when some parts are
+    ///   out (a replay in ranges finds one only as it reaches it; never, in a ledger whose appends
+    ///   were judged).
     func rows<Row>(
         _ options: some LedgerAccess,
         companies: Set<CompanyID>? = nil,
         ranges: Int? = nil,
         projected: (ProjectionStore, Day) throws -> [Row],
-        replayed: (MembershipFold, Day) -> [Row]
-    ) throws -> [Row] {
+        replayed: (MembershipFold, Day) -> [Row],
+        each: ([Row]) -> Void
+    ) throws {
         let now = try options.now()
         let directory = try options.open()
         let (knownAt, day) = (try knownAtInstant(now: now), try asOfDay(now: now))
@@ -203,28 +207,30 @@ struct ViewOptions: ParsableArguments {
                     }
                 if let outcome {
                     if let note = outcome.note { Console.note(note) }
-                    return try projected(store, day)
+                    return each(try projected(store, day))
                 }
             } catch let error as ProjectionError {
                 Console.note("projections unavailable (\(error)); answering by replay")
             }
         }
-        if companies == nil, history == nil, let head,
-            let rows = try ProgressBar.around(
-                "replay",
-                unit: .bytes,
-                { progress in
-                    try RangedReplay.rows(
-                        of: directory,
-                        head: head,
-                        knownAt: knownAt,
-                        ranges: ranges,
-                        progress: progress
-                    ) { replayed($0, day) }
+        if companies == nil, history == nil, let head {
+            let outcome = try ProgressBar.around("replay", unit: .bytes) { progress in
+                try RangedReplay.replay(of: directory, head: head, knownAt: knownAt, ranges: ranges, progress: progress)
+                {
+                    each(replayed($0, day))
                 }
-            )
-        {
-            return rows
+            }
+            switch outcome {
+            case .replayed: return
+            case .onePiece: break
+            case .stopped(let handed):
+                // The rows of the ranges before are out: the replay in one piece names the rule.
+                BackgroundRelease.release(try ViewOptions.replay(directory, head: head, knownAt: knownAt, notes: false))
+                throw LogError(
+                    .corrupt,
+                    "the log read in ranges of companies stopped after \(handed) of them, and in one piece found nothing wrong: was it changed meanwhile?"
+                )
+            }
         }
         let fold = try ViewOptions.replay(
             directory,
@@ -235,7 +241,7 @@ struct ViewOptions: ParsableArguments {
             notes: false
         )
         defer { BackgroundRelease.release(fold) }
-        return replayed(fold, day)
+        each(replayed(fold, day))
     }
 }
 

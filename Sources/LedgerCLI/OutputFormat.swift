@@ -10,42 +10,32 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
     /// Writes rows, each an ordered list of (column, value), to standard output in this format.
     func emit(_ rows: [[(key: String, value: JSONValue)]], columns: [String]) {
-        // RFC 4180: records end with CRLF, the last one too.
-        print(
-            render(rows, columns: columns, colour: self == .table && Terminal.wantsColour),
-            terminator: self == .csv ? "\r\n" : "\n"
-        )
+        var stream = RowStream(self, columns: columns)
+        stream.write(rows)
+        stream.finish()
     }
 
-    /// The rows as text (without the final line end).
+    /// The rows as a table's text (without the final line end): a header, then a line a row,
+    /// each column as wide as its widest cell.
     /// - Parameter colour: ANSI colour for a terminal (a bold header, statuses in colour).
-    func render(_ rows: [[(key: String, value: JSONValue)]], columns: [String], colour: Bool = false) -> String {
-        switch self {
-        case .json:
-            return JSONWriter.string(.array(rows.map { .object($0) }))
-        case .csv:
-            var lines = [columns.map(OutputFormat.csvField).joined(separator: ",")]
-            for row in rows {
-                lines.append(row.map { OutputFormat.csvField(OutputFormat.plain($0.value)) }.joined(separator: ","))
+    static func table(_ rows: [[(key: String, value: JSONValue)]], columns: [String], colour: Bool = false) -> String {
+        let cells = [columns] + rows.map { $0.map { OutputFormat.plain($0.value) } }
+        var widths = Array(repeating: 0, count: columns.count)
+        for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        let lines = cells.enumerated().map { r, row in
+            row.enumerated().map { i, cell in
+                let padded = i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+                guard colour else { return padded }
+                return r == 0 ? Terminal.bold(padded) : Terminal.status(padded, value: cell)
             }
-            return lines.joined(separator: "\r\n")
-        case .table:
-            let cells = [columns] + rows.map { $0.map { OutputFormat.plain($0.value) } }
-            var widths = Array(repeating: 0, count: columns.count)
-            for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-            let lines = cells.enumerated().map { r, row in
-                row.enumerated().map { i, cell in
-                    let padded =
-                        i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
-                    guard colour else { return padded }
-                    return r == 0 ? Terminal.bold(padded) : Terminal.status(padded, value: cell)
-                }
-                .joined(separator: "  ")
-            }
-            .map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
-            return (lines + (rows.isEmpty ? ["(none)"] : [])).joined(separator: "\n")
+            .joined(separator: "  ")
         }
+        .map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
+        return (lines + (rows.isEmpty ? ["(none)"] : [])).joined(separator: "\n")
     }
+
+    /// A CSV record of `cells` (RFC 4180), without its line end.
+    static func csvRecord(_ cells: [String]) -> String { cells.map(csvField).joined(separator: ",") }
 
     /// A value as plain text: strings bare, null empty, lists joined with `;`.
     static func plain(_ value: JSONValue) -> String {

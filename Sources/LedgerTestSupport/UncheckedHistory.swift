@@ -1,18 +1,24 @@
 import LedgerCore
 import LedgerLog
 
-/// Input lines written straight to the log as stored lines, chained, with none of the append's
-/// checks: a history no append would store, as a damaged or forged ledger might hold.
-public func writeUnchecked(_ lines: [String], to directory: LedgerDirectory) throws {
-    var prev = SHA256Hex.zero
+/// Input lines written straight to the log as stored lines, one commit recorded at `recorded`,
+/// chained after the log's head, with none of the append's checks: a history no append would
+/// store, as a damaged or forged ledger might hold.
+public func writeUnchecked(
+    _ lines: [String],
+    to directory: LedgerDirectory,
+    recorded: Instant = Instant("2024-12-31T02:00:00Z")!
+) throws {
+    let head = try LogHead.quick(directory)
+    var prev = head?.hashHex ?? SHA256Hex.zero
     var stored: [[UInt8]] = []
     for (i, line) in lines.enumerated() {
         let input = try EventCodec.decodeInput(try JSONParser.parse(line))
         let bytes = StoredRecord.encode(
-            seq: i + 1,
+            seq: (head?.seq ?? 0) + i + 1,
             id: EventID.random(count: 1)[0].description,
             version: 1,
-            recorded: Instant("2024-12-31T02:00:00Z")!,
+            recorded: recorded,
             by: "test",
             prev: prev,
             payload: input.payload
