@@ -42,7 +42,10 @@ public enum RangedReplay {
         guard let (companies, known) = census(of: directory, head: head, knownAt: instant), known > 0 else {
             return .onePiece
         }
-        let count = try count ?? CompanyRange.count(forLogBytes: directory.logBytes() * known / head.seq)
+        // The log the known events take, by their share of the events (an estimate: in floating
+        // point, as bytes times seqs may pass what an Int holds).
+        let knownBytes = try Double(directory.logBytes()) * (Double(known) / Double(head.seq))
+        let count = count ?? CompanyRange.count(forLogBytes: Int(knownBytes.rounded(.up)))
         let ranges = CompanyRange.split(companies, into: count)
         guard ranges.count > 1 else { return .onePiece }
         var recommendations = RecommendationCheck()
