@@ -107,15 +107,28 @@ import Testing
         }
     }
 
+    /// A ledger at `path/l` whose history breaks R10 across two ranges of companies
+    /// (`recommendedByApplicant`, recorded on 2024-12-31), then a later commit (so that the history
+    /// as known before it is replayed, not projected), with its append index at the head.
+    func brokenAcrossRanges(at path: String) throws -> LedgerDirectory {
+        let directory = try LedgerDirectory.create(at: path + "/l")
+        try writeUnchecked(recommendedByApplicant, to: directory)
+        try writeUnchecked(
+            [EventJSON.schedule(on: "2025-01-01")],
+            to: directory,
+            recorded: Instant("2025-01-02T02:00:00Z")!
+        )
+        try LogWriter.withWriter(directory) { try EventIndex().open(directory, head: $0.head) }
+        return directory
+    }
+
     @Test(
         "R10: a replay in ranges of a stored history that breaks a rule across them stops once R10 is judged, after every range, and one piece names it"
     )
     func brokenRuleAcrossRanges() throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            try writeUnchecked(recommendedByApplicant, to: directory)
+            let directory = try brokenAcrossRanges(at: path)
             let head = try #require(try LogHead.quick(directory))
-            try LogWriter.withWriter(directory) { try EventIndex().open(directory, head: $0.head) }
             #expect(EventIndex().openForReading(directory, head: head), "the index can answer")
             var handed = 0
             let outcome = try RangedReplay.replay(
@@ -181,15 +194,7 @@ import Testing
     )
     func viewNamesBrokenRule() throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            try writeUnchecked(recommendedByApplicant, to: directory)
-            // A later commit, so that the history as known before it is replayed, not projected.
-            try writeUnchecked(
-                [EventJSON.schedule(on: "2025-01-01")],
-                to: directory,
-                recorded: Instant("2025-01-02T02:00:00Z")!
-            )
-            try LogWriter.withWriter(directory) { try EventIndex().open(directory, head: $0.head) }
+            _ = try brokenAcrossRanges(at: path)
             let ledger = LedgerProcess(ledger: path + "/l", clock: "2025-01-03T02:00:00Z")
             for ranges in ["1", "2"] {
                 let view = try ledger.run(["status", "--known-at", "2024-12-31T02:00:00Z", "--ranges", ranges])
