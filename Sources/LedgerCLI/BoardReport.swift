@@ -1,7 +1,7 @@
 import LedgerCore
 import LedgerLog
 
-/// The figures of the Board's report for a date, from one fold: members per class by month,
+/// The figures of the Board's report for a date, from the folds of every company: members per class by month,
 /// arrears by age, the voting roll, who joined, became void or resigned since a date, and the
 /// ledger's head. `BoardReportPage` renders it.
 struct BoardReport {
@@ -35,12 +35,12 @@ struct BoardReport {
     var resigned: [Movement]
     var digest: LedgerLog.Digest
 
-    /// The report as of `asOf`, with movements after `since`, over `monthCount` months.
-    init(fold: MembershipFold, asOf: Day, since: Day, monthCount: Int = 24, digest: LedgerLog.Digest) {
+    /// The report as of `asOf`, with movements after `since`, over `monthCount` months, of no
+    /// company yet: `add` gives it the folds of every company, in one or in ranges.
+    init(asOf: Day, since: Day, monthCount: Int = 24, digest: LedgerLog.Digest) {
         self.asOf = asOf
         self.since = since
         self.digest = digest
-        let histories = fold.histories
         // Month ends, oldest first, the last being the as-of date itself.
         var ends: [Day] = [asOf]
         var (year, month, _) = asOf.components
@@ -49,29 +49,31 @@ struct BoardReport {
             if month == 0 { (year, month) = (year - 1, 12) }
             ends.append(Day(year: year, month: month, day: Day.daysIn(month: month, year: year))!)
         }
-        months = ends.reversed().map { day in
-            var count = MonthCount(day: day, full: 0, affiliate: 0)
-            for history in histories {
-                guard let change = history.change(on: day), change.status == .active else { continue }
-                if change.memberClass == .full { count.full += 1 } else { count.affiliate += 1 }
-            }
-            return count
-        }
+        months = ends.reversed().map { MonthCount(day: $0, full: 0, affiliate: 0) }
         // Arrears by days past the due date (as the arrears_aging query buckets them).
-        var buckets = ["not yet due", "1–30 days", "31–90 days", "over 90 days"].map {
+        aging = ["not yet due", "1–30 days", "31–90 days", "over 90 days"].map {
             AgingBucket(label: $0, requests: 0, balance: Cents(0))
+        }
+        (voting, joined, voided, resigned) = ([], [], [], [])
+    }
+
+    /// Counts in the companies of `fold`, none of which a fold added before held; folds of
+    /// ranges of companies are added in company order, as the voting roll goes by company.
+    mutating func add(_ fold: MembershipFold) {
+        let histories = fold.histories
+        for m in months.indices {
+            for history in histories {
+                guard let change = history.change(on: months[m].day), change.status == .active else { continue }
+                if change.memberClass == .full { months[m].full += 1 } else { months[m].affiliate += 1 }
+            }
         }
         for row in fold.arrearsRows(on: asOf) {
             let late = asOf.ordinal - row.dueOn.ordinal
             let i = late <= 0 ? 0 : late <= 30 ? 1 : late <= 90 ? 2 : 3
-            buckets[i].requests += 1
-            buckets[i].balance = buckets[i].balance + row.balance
+            aging[i].requests += 1
+            aging[i].balance = aging[i].balance + row.balance
         }
-        aging = buckets
-        voting = fold.votingRows(on: asOf)
-        var joined: [Movement] = []
-        var voided: [Movement] = []
-        var resigned: [Movement] = []
+        voting += fold.votingRows(on: asOf)
         for history in histories {
             for change in history.timeline where change.on > since && change.on <= asOf {
                 func movement(_ detail: String) -> Movement {
@@ -89,8 +91,6 @@ struct BoardReport {
         func sorted(_ list: [Movement]) -> [Movement] {
             list.sorted { ($0.on, $0.company) < ($1.on, $1.company) }
         }
-        self.joined = sorted(joined)
-        self.voided = sorted(voided)
-        self.resigned = sorted(resigned)
+        (joined, voided, resigned) = (sorted(joined), sorted(voided), sorted(resigned))
     }
 }

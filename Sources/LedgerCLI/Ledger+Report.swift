@@ -17,6 +17,7 @@ extension Ledger {
 
         @OptionGroup var options: LedgerOptions
         @OptionGroup var view: ViewOptions
+        @OptionGroup var range: RangeOptions
 
         @Option(help: "Movements after this date, YYYY-MM-DD (default: the start of the as-of date's membership year).")
         var since: String?
@@ -29,8 +30,8 @@ extension Ledger {
 
         func run() throws {
             guard (1...240).contains(months) else { throw InputError(field: "--months", "must be 1 to 240") }
-            let (fold, day) = try view.fold(options, notes: false)
-            defer { BackgroundRelease.release(fold) }  // A whole ledger's fold: not freed before exit.
+            let now = try options.now()
+            let day = try view.asOfDay(now: now)
             let start =
                 try since.map { text throws -> Day in
                     guard let day = Day(text) else {
@@ -38,13 +39,19 @@ extension Ledger {
                     }
                     return day
                 } ?? Period(containing: day).firstDay.adding(days: -1)
-            let report = BoardReport(
-                fold: fold,
+            let directory = try options.open()
+            var report = BoardReport(
                 asOf: day,
                 since: start,
                 monthCount: months,
-                digest: try LedgerLog.Digest.current(try options.open())
+                digest: try LedgerLog.Digest.current(directory)
             )
+            try ViewOptions.replay(
+                directory,
+                head: (try? LogHead.quick(directory)) ?? nil,
+                knownAt: try view.knownAtInstant(now: now),
+                ranges: range.ranges
+            ) { report.add($0) }
             guard FileManager.default.createFile(atPath: out, contents: Data(BoardReportPage.html(report).utf8)) else {
                 throw InputError(field: "--out", "cannot write \(out)")
             }

@@ -213,18 +213,48 @@ struct ViewOptions: ParsableArguments {
                 Console.note("projections unavailable (\(error)); answering by replay")
             }
         }
+        try ViewOptions.replay(
+            directory,
+            history: history,
+            head: head,
+            knownAt: knownAt,
+            companies: companies,
+            ranges: ranges
+        ) { each(replayed($0, day)) }
+    }
+
+    /// Hands `each` the fold of what was known at `knownAt` (about `companies` alone, when named),
+    /// without the status changes' notes: of every company in one piece, or, for a long log whose
+    /// append index is at `head`, a range of companies at a time, in company order
+    /// (`RangedReplay`, in `ranges`; nil: one for every 400 MiB of log read).
+    /// - Throws: `LedgerError` for a broken rule in the stored history, even when some folds were
+    ///   handed over (a replay in ranges finds one only as it reaches it; never, in a ledger whose
+    ///   appends were judged).
+    static func replay(
+        _ directory: LedgerDirectory,
+        history: LedgerHistory? = nil,
+        head: LogHead?,
+        knownAt: Instant,
+        companies: Set<CompanyID>? = nil,
+        ranges: Int?,
+        each: (MembershipFold) -> Void
+    ) throws {
         if companies == nil, history == nil, let head {
             let outcome = try ProgressBar.around("replay", unit: .bytes) { progress in
-                try RangedReplay.replay(of: directory, head: head, knownAt: knownAt, ranges: ranges, progress: progress)
-                {
-                    each(replayed($0, day))
-                }
+                try RangedReplay.replay(
+                    of: directory,
+                    head: head,
+                    knownAt: knownAt,
+                    ranges: ranges,
+                    progress: progress,
+                    each: each
+                )
             }
             switch outcome {
             case .replayed: return
             case .onePiece: break
             case .stopped(let handed):
-                // The rows of the ranges before are out: the replay in one piece names the rule.
+                // What the ranges before gave is out: the replay in one piece names the rule.
                 BackgroundRelease.release(try ViewOptions.replay(directory, head: head, knownAt: knownAt, notes: false))
                 throw LogError(
                     .corrupt,
@@ -241,7 +271,7 @@ struct ViewOptions: ParsableArguments {
             notes: false
         )
         defer { BackgroundRelease.release(fold) }
-        each(replayed(fold, day))
+        each(fold)
     }
 }
 

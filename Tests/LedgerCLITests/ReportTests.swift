@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test(
-        "the report's figures (R25 voting roll, R17 arrears, R23 resignations) equal the views' for several dates; no script or external reference"
+        "the report's figures (R25 voting roll, R17 arrears, R23 resignations) equal the views' for several dates, read in one piece or in ranges of companies; no script or external reference"
     )
     func reportMatchesViews() throws {
         try withTemporaryDirectory { path in
@@ -64,6 +64,13 @@ import Testing
                 ])
                 #expect(made.status == 0, "\(made.stderr)")
                 let page = try String(contentsOfFile: file, encoding: .utf8)
+                // The log read in three ranges of companies, each folded and counted in turn: the same page.
+                let ranged = try ledger.run([
+                    "report", "--as-of", asOf, "--since", "2023-12-31", "--months", "6", "--ranges", "3", "--out",
+                    file + ".ranges",
+                ])
+                #expect(ranged.status == 0, "\(ranged.stderr)")
+                #expect(try String(contentsOfFile: file + ".ranges", encoding: .utf8) == page, "as of \(asOf)")
                 #expect(!page.lowercased().contains("<script") && !page.contains("http:") && !page.contains("https:"))
                 #expect(!page.contains(" src=") && !page.contains("<link") && !page.contains("url("))
                 let tables = try tables(file)
