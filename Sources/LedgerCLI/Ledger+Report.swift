@@ -46,7 +46,7 @@ extension Ledger {
                 monthCount: months,
                 digest: try LedgerLog.Digest.current(directory)
             )
-            try ViewOptions.replay(
+            try ViewOptions.forEachFold(
                 directory,
                 head: (try? LogHead.quick(directory)) ?? nil,
                 knownAt: try view.knownAtInstant(now: now),

@@ -213,7 +213,7 @@ struct ViewOptions: ParsableArguments {
                 Console.note("projections unavailable (\(error)); answering by replay")
             }
         }
-        try ViewOptions.replay(
+        try ViewOptions.forEachFold(
             directory,
             history: history,
             head: head,
@@ -230,7 +230,7 @@ struct ViewOptions: ParsableArguments {
     /// - Throws: `LedgerError` for a broken rule in the stored history, even when some folds were
     ///   handed over (a replay in ranges finds one only as it reaches it; never, in a ledger whose
     ///   appends were judged).
-    static func replay(
+    static func forEachFold(
         _ directory: LedgerDirectory,
         history: LedgerHistory? = nil,
         head: LogHead?,
