@@ -151,32 +151,11 @@ public struct ProjectionStore: Sendable {
             let db = try ProjectionStore.create(temporary, mode: mode)
             let timelinesDB = try ProjectionStore.create(timelines, mode: mode)
             let moneyDB = try ProjectionStore.create(money, mode: mode)
-            var recommendations = RecommendationCheck()
             var head: (seq: Int, hash: String) = (0, SHA256Hex.zero)
             var rowsBefore = 0
-            for (k, range) in ranges.enumerated() {
-                // The blocks the range before freed, given back: kept, the heap held them beside
-                // this range's events (which take fresh pages of their own), some 150 MB more.
-                if k > 0 { HeapSettings.trimFreeHeap() }
-                let folded: LedgerHistory.Folded
-                if let history {
-                    folded = try history.folded(notes: false)
-                } else if ranges.count == 1 {
-                    // Read and folded in less memory, the events used up.
-                    folded = try LedgerHistory.loadFolded(directory, notes: false)
-                } else {
-                    // Every range folds the log up to the head the first found: appends may go on.
-                    guard
-                        let some = try LedgerHistory.loadFolded(
-                            directory,
-                            companies: range,
-                            through: k == 0 ? nil : head.seq
-                        ),
-                        k == 0 || some.count == head.seq
-                    else { throw RangesDisagree() }
-                    recommendations.add(some.fold)
-                    folded = some
-                }
+            var written = 0
+            // One range's rows, after the range before's.
+            func write(_ folded: LedgerHistory.Folded) throws {
                 head = (folded.count, folded.headHash)
                 let histories = folded.fold.histories
                 // The blocks the events and grouping freed, some 200 MB at `hongkong` in one piece,
@@ -184,7 +163,7 @@ public struct ProjectionStore: Sendable {
                 // the read at its peak.
                 HeapSettings.trimFreeHeap()
                 let rows = ProjectionRows.feeRows(histories)
-                let last = k + 1 == ranges.count
+                let (k, last) = (written, written + 1 == ranges.count)
                 try ProjectionStore.write(
                     histories,
                     rows: rows,
@@ -199,11 +178,19 @@ public struct ProjectionStore: Sendable {
                     }
                 )
                 rowsBefore += rows.all
-                // The last range's fold freed while the file is synced, or never, if the process
-                // exits first; the others' here, before the next range is read.
-                if last { BackgroundRelease.release(folded) }
+                written += 1
             }
-            guard recommendations.holds else { throw RangesDisagree() }
+            if ranges.count > 1 {
+                guard try LedgerHistory.loadFolded(directory, ranges: ranges, each: write) == .all else {
+                    throw RangesDisagree()
+                }
+            } else {
+                // Read and folded in less memory, the events used up, when no history is at hand.
+                let folded = try history?.folded(notes: false) ?? LedgerHistory.loadFolded(directory, notes: false)
+                try write(folded)
+                // Freed while the file is synced, or never, if the process exits first.
+                BackgroundRelease.release(folded)
+            }
             try ProjectionStore.copy(ProjectionRows.moneyTables, from: money, into: db)
             try db.transaction { try ProjectionStore.writeCheckpoint(db, seq: head.seq, hash: head.hash) }
             progress?(rowsBefore, rowsBefore)

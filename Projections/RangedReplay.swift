@@ -48,25 +48,14 @@ public enum RangedReplay {
         let count = count ?? CompanyRange.count(forLogBytes: Int(knownBytes.rounded(.up)))
         let ranges = CompanyRange.split(companies, into: count)
         guard ranges.count > 1 else { return .onePiece }
-        var recommendations = RecommendationCheck()
-        for (k, range) in ranges.enumerated() {
-            // The blocks the range before freed, given back before this range's events take pages.
-            if k > 0 { HeapSettings.trimFreeHeap() }
-            let folded = try LedgerHistory.loadFolded(
-                directory,
-                companies: range,
-                through: known,
-                progress: progress.map { report in { read, all in report(k * all + read, ranges.count * all) } }
-            )
-            // A commit that straddles `known` (never, as an append records its lines at one
-            // instant) would be left out: the replay in one piece reads it as it is.
-            guard let folded, folded.count == known else { return k == 0 ? .onePiece : .stopped(handed: k) }
-            recommendations.add(folded.fold)
-            try each(folded.fold)
-            // The last range's fold freed on another thread, or never, if the process exits first.
-            if k + 1 == ranges.count { BackgroundRelease.release(folded) }
+        let folded = try LedgerHistory.loadFolded(directory, ranges: ranges, through: known, progress: progress) {
+            try each($0.fold)
         }
-        return recommendations.holds ? .replayed : .stopped(handed: ranges.count)
+        switch folded {
+        case .all: return .replayed
+        case .stopped(handed: 0): return .onePiece
+        case .stopped(let handed): return .stopped(handed: handed)
+        }
     }
 
     /// Every company the indexed log names, and the last seq recorded at or before `instant`; nil

@@ -323,6 +323,54 @@ public struct LedgerHistory: Sendable {
         return folded.map(history.folded(as:))
     }
 
+    /// What a fold of the log in ranges of companies did (`loadFolded(_:ranges:through:progress:each:)`).
+    public enum RangesFolded: Hashable, Sendable {
+        /// Every range's fold was handed over, and R10 holds across them.
+        case all
+        /// Stopped after `handed` ranges' folds were handed over: a range's fold found a broken
+        /// rule, or read another log than the first range did, or R10 did not hold across ranges
+        /// (`handed` is then every range). The fold in one piece names the first broken rule.
+        case stopped(handed: Int)
+    }
+
+    /// Folds the log one range of companies after another (`loadFolded(_:companies:through:)`),
+    /// handing each range's fold to `each` before the next range is read, and judges R10 across
+    /// them once the last is folded (`RecommendationCheck`). Every range reads the log through
+    /// `through` (nil: the head the first range found, so that appends made meanwhile change
+    /// nothing); the last range's fold is freed on another thread.
+    /// - Parameter progress: called with (bytes read, bytes to read) over all the ranges.
+    /// - Throws: `LogError` as a load does; what `each` throws.
+    public static func loadFolded(
+        _ directory: LedgerDirectory,
+        ranges: [CompanyRange],
+        through: Int? = nil,
+        progress: ((Int, Int) -> Void)? = nil,
+        each: (Folded) throws -> Void
+    ) throws -> RangesFolded {
+        var recommendations = RecommendationCheck()
+        var head = through
+        for (k, range) in ranges.enumerated() {
+            // The blocks the range before freed, given back before this range's events take pages
+            // (kept, the heap held them beside them, some 150 MB more at `hongkong`).
+            if k > 0 { HeapSettings.trimFreeHeap() }
+            let folded = try loadFolded(
+                directory,
+                companies: range,
+                through: head,
+                progress: progress.map { report in { read, all in report(k * all + read, ranges.count * all) } }
+            )
+            // A commit that straddles `through` (never, as an append records its lines at one
+            // instant) would be left out: the fold in one piece reads it as it is.
+            guard let folded, folded.count == head ?? folded.count else { return .stopped(handed: k) }
+            head = folded.count
+            recommendations.add(folded.fold)
+            try each(folded)
+            // The last range's fold freed while the caller goes on, or never, if the process exits first.
+            if k + 1 == ranges.count { BackgroundRelease.release(folded) }
+        }
+        return recommendations.holds ? .all : .stopped(handed: ranges.count)
+    }
+
     /// How many bytes of frames a load of one range of the companies reads and decompresses at a
     /// time: its decompressed lines are most of what such a load holds beside its events (at
     /// `hongkong`, an empty range's load peaked at 245 MiB with 16 MiB windows, 131 with 4), and
