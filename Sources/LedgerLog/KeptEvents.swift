@@ -18,6 +18,8 @@ struct KeptEvents {
         case range(CompanyRange)
         /// None: each company met is told to `noting`, in seq order (every line is decoded).
         case none(noting: (CompanyID) -> Void)
+        /// None: every event is moved into the spill, by range (every line is decoded).
+        case spill(EventSpill)
     }
 
     let selection: Selection
@@ -50,6 +52,12 @@ struct KeptEvents {
         return range
     }
 
+    /// Whether the load's array holds the events kept: not with a spill, which holds them all.
+    var holdsEvents: Bool {
+        if case .spill = selection { return false }
+        return true
+    }
+
     /// Slots for the events of `seqs` (a window's), none of them initialized.
     mutating func slots(for seqs: Range<Int>) -> LedgerHistory.EventSlots {
         if window.count < seqs.count {
@@ -60,12 +68,17 @@ struct KeptEvents {
     }
 
     /// Moves the events of `seqs` (put in `slots`, from `slots(for:)`) that are kept to
-    /// `events + count`, in order, and deinitializes the others.
+    /// `events + count`, in order, and deinitializes the others; with a spill, moves every event
+    /// into it.
     mutating func take(
         _ seqs: ClosedRange<Int>,
         from slots: LedgerHistory.EventSlots,
         to events: UnsafeMutablePointer<SequencedEvent>
     ) {
+        if case .spill(let spill) = selection {
+            for seq in seqs { spill.put(slots.take(seq), at: seq) }
+            return
+        }
         for seq in seqs {
             let event = slots.take(seq)
             guard event.seq != 0, keeps(event, at: seq) else {
@@ -86,6 +99,7 @@ struct KeptEvents {
             case .none(let noting):
                 noting(company)
                 return false
+            case .spill: return false
             }
         }
         if case .eventReversed(let target, _) = event.event.body, target >= 1, target < seq {

@@ -135,7 +135,7 @@ public struct LedgerHistory: Sendable {
                             if passed { throw ReadEnough() }
                             return
                         }
-                        guard last.trailer.lastSeq + room <= capacity else {
+                        guard kept?.holdsEvents == false || last.trailer.lastSeq + room <= capacity else {
                             fits = false
                             return
                         }
@@ -333,20 +333,31 @@ public struct LedgerHistory: Sendable {
         case stopped(handed: Int)
     }
 
-    /// Folds the log one range of companies after another (`loadFolded(_:companies:through:)`),
-    /// handing each range's fold to `each` before the next range is read, and judges R10 across
-    /// them once the last is folded (`RecommendationCheck`). Every range reads the log through
-    /// `through` (nil: the head the first range found, so that appends made meanwhile change
-    /// nothing); the last range's fold is freed on another thread.
-    /// - Parameter progress: called with (bytes read, bytes to read) over all the ranges.
+    /// Folds the log one range of companies after another, handing each range's fold to `each`
+    /// before the next range is folded, and judges R10 across them once the last is folded
+    /// (`RecommendationCheck`). The log is read once, through `through` (nil: its head), its
+    /// events set aside by range in a temporary file (`EventSpill`); where none can be made, or
+    /// written, each range reads the log again (`loadFolded(_:companies:through:)`), through the
+    /// head the first range found, so that appends made meanwhile change nothing. The last
+    /// range's fold is freed on another thread.
+    /// - Parameter spillingIn: the directory of the temporary file (nil: none, every range reads
+    ///   the log).
+    /// - Parameter progress: called with (bytes read, bytes to read) over all the reads.
     /// - Throws: `LogError` as a load does; what `each` throws.
     public static func loadFolded(
         _ directory: LedgerDirectory,
         ranges: [CompanyRange],
         through: Int? = nil,
+        spillingIn spillDirectory: String? = EventSpill.directory,
         progress: ((Int, Int) -> Void)? = nil,
         each: (Folded) throws -> Void
     ) throws -> RangesFolded {
+        if ranges.count > 1, ranges.count <= EventSpill.maxRanges, let spillDirectory,
+            let spill = EventSpill(ranges: ranges, in: spillDirectory),
+            let folded = try loadFolded(directory, spill: spill, through: through, progress: progress, each: each)
+        {
+            return folded
+        }
         var recommendations = RecommendationCheck()
         var head = through
         for (k, range) in ranges.enumerated() {
@@ -363,12 +374,71 @@ public struct LedgerHistory: Sendable {
             // instant) would be left out: the fold in one piece reads it as it is.
             guard let folded, folded.count == head ?? folded.count else { return .stopped(handed: k) }
             head = folded.count
-            recommendations.add(folded.fold)
-            try each(folded)
-            // The last range's fold freed while the caller goes on, or never, if the process exits first.
-            if k + 1 == ranges.count { BackgroundRelease.release(folded) }
+            if let stopped = try hand(folded, k, of: ranges.count, judging: &recommendations, to: each) {
+                return stopped
+            }
         }
-        return recommendations.holds ? .all : .stopped(handed: ranges.count)
+        return .all
+    }
+
+    /// `loadFolded(_:ranges:through:spillingIn:progress:each:)` from one read of the log into
+    /// `spill`; nil, with nothing handed, when the spill could not be written.
+    static func loadFolded(
+        _ directory: LedgerDirectory,
+        spill: EventSpill,
+        through: Int?,
+        progress: ((Int, Int) -> Void)?,
+        each: (Folded) throws -> Void
+    ) throws -> RangesFolded? {
+        let history = try load(
+            directory,
+            withIDs: false,
+            progress: progress,
+            // The history holds no event: the spill has them all.
+            consume: { _, _, _, _ in true },
+            stopAfter: nil,
+            keeping: .spill(spill),
+            through: through
+        )
+        spill.finish()
+        guard spill.failure == nil else { return nil }
+        var recommendations = RecommendationCheck()
+        for k in spill.ranges.indices {
+            // The blocks freed before (the load's buffers, the range before's fold), given back
+            // before this range's events and fold take pages.
+            HeapSettings.trimFreeHeap()
+            let events = try spill.take(range: k)
+            let fold = consumingFold(events, reversals: spill.reversals[k], notes: false, judgesRecommendations: false)
+            events.deallocate()
+            guard let fold else { return .stopped(handed: k) }
+            if let stopped = try hand(
+                history.folded(as: fold),
+                k,
+                of: spill.ranges.count,
+                judging: &recommendations,
+                to: each
+            ) {
+                return stopped
+            }
+        }
+        return .all
+    }
+
+    /// Hands range `k`'s fold to `each`, with R10 judged across every range after the last
+    /// (`.stopped` when it does not hold); the last range's fold is then freed while the caller
+    /// goes on, or never, if the process exits first.
+    private static func hand(
+        _ folded: consuming Folded,
+        _ k: Int,
+        of count: Int,
+        judging recommendations: inout RecommendationCheck,
+        to each: (Folded) throws -> Void
+    ) throws -> RangesFolded? {
+        recommendations.add(folded.fold)
+        try each(folded)
+        guard k + 1 == count else { return nil }
+        BackgroundRelease.release(folded)
+        return recommendations.holds ? nil : .stopped(handed: count)
     }
 
     /// How many bytes of frames a load of one range of the companies reads and decompresses at a
