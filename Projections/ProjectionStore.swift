@@ -55,10 +55,12 @@ public struct ProjectionStore: Sendable {
     /// Builds a new database from the whole log beside the old one and renames it over it, so a
     /// reader sees the old database or the new one, never a half-built one.
     ///
-    /// A long log is read once for each of a few ranges of its companies (`CompanyRange`), each
-    /// range folded and its rows written before the next is read, so that the rebuild holds a
-    /// part of the events and of their fold at a time (at `hongkong`, four ranges peak at 450–530
-    /// MiB, where one peaks near 1,050, for some 40% more time). Each range's rows come after the
+    /// A long log is folded in a few ranges of its companies (`CompanyRange`), each range folded
+    /// and its rows written before the next is folded, so that the rebuild holds a part of the
+    /// events and of their fold at a time: the log is read once, its events set aside by range
+    /// (`EventSpill`; where they cannot be, it is read again for each range). At `hongkong`, six
+    /// ranges peak near 400 MiB, where one piece peaks near 1,100, for some 10–30% more time
+    /// (each range's writers wait for the slowest of them). Each range's rows come after the
     /// range before's in every table's key order, as each key begins with the company (or a seq,
     /// in tables copied whole at the end, which puts them in order).
     /// - Parameter history: the log, when the caller has read it (then folded in one piece).
@@ -67,8 +69,8 @@ public struct ProjectionStore: Sendable {
     ///   rows in all are estimated from those of the ranges folded so far.
     /// - Parameter unlessCurrent: return `.upToDate` instead when, once this rebuild's turn comes,
     ///   the database matches the log's head (another rebuild, waited for, made it).
-    /// - Parameter ranges: how many ranges of companies to read the log for (nil: one for each
-    ///   `CompanyRange.logBytesPerRange` of it; 1: the log read once, the quickest, in the most memory).
+    /// - Parameter ranges: in how many ranges of companies to fold the log (nil: one for each
+    ///   `CompanyRange.logBytesPerRange` of it; 1: in one piece, the quickest, in the most memory).
     @discardableResult
     public func rebuild(
         history: LedgerHistory? = nil,
@@ -103,7 +105,7 @@ public struct ProjectionStore: Sendable {
         return .rebuilt(seq: seq, reason: reason)
     }
 
-    /// The ranges of companies a rebuild reads the log for, one after another, each of about as
+    /// The ranges of companies a rebuild folds the log in, one after another, each of about as
     /// many companies: `count`, or one for each `CompanyRange.logBytesPerRange` of the log.
     func companyRanges(_ count: Int?) throws -> [CompanyRange] {
         let count = try count ?? CompanyRange.count(forLogBytes: directory.logBytes())

@@ -2,12 +2,13 @@ import LedgerCore
 import LedgerLog
 
 /// A replay of a whole long log as known at an instant, for the views that show every company
-/// (`status`, `arrears`, `voting`), one range of companies at a time, as a rebuild reads it: each
-/// range's events are read and folded, and the fold handed over, before the next range is read,
-/// so that the replay holds a part of the events and of their fold at once.
+/// (`status`, `arrears`, `voting`), one range of companies at a time, as a rebuild folds it: each
+/// range's events are folded, and the fold handed over, before the next range's are, so that the
+/// replay holds a part of the events and of their fold at once.
 ///
-/// The log is read once a range: the ranges cost time (every line is read and checked in each),
-/// for memory (at `hongkong`, a replay in one piece peaks near 1 GiB).
+/// The log is read once, its events set aside by range (`EventSpill`; where they cannot be, it is
+/// read again for each range). At `hongkong`, every company's status in six ranges took 15.6 s
+/// and 370 MiB, in one piece 12.6 s and 1,180 MiB (the forty-seventh and forty-eighth sessions).
 public enum RangedReplay {
     /// What a replay in ranges did.
     public enum Outcome: Hashable, Sendable {

@@ -167,8 +167,8 @@ struct ViewOptions: ParsableArguments {
     /// at `--known-at`. A view that names `companies` replays theirs alone, and asks the
     /// projections only when they need no replay to be current: a rebuild of a large ledger's
     /// takes a minute, a replay of a few companies from the append index milliseconds. A replay of
-    /// every company reads a long log in `ranges` of companies (`RangedReplay`; nil: one for every
-    /// 400 MiB of log read), as a rebuild does, and hands over each range's rows as it is folded.
+    /// every company folds a long log in `ranges` of companies (`RangedReplay`; nil: one for every
+    /// 256 MiB of log read), as a rebuild does, and hands over each range's rows as it is folded.
     /// - Throws: `LedgerError` for a broken rule in the stored history, even when some parts are
     ///   out (a replay in ranges finds one only as it reaches it; never, in a ledger whose appends
     ///   were judged).
@@ -226,7 +226,7 @@ struct ViewOptions: ParsableArguments {
     /// Hands `each` the fold of what was known at `knownAt` (about `companies` alone, when named),
     /// without the status changes' notes: of every company in one piece, or, for a long log whose
     /// append index is at `head`, a range of companies at a time, in company order
-    /// (`RangedReplay`, in `ranges`; nil: one for every 400 MiB of log read).
+    /// (`RangedReplay`, in `ranges`; nil: one for every 256 MiB of log read).
     /// - Throws: `LedgerError` for a broken rule in the stored history, even when some folds were
     ///   handed over (a replay in ranges finds one only as it reaches it; never, in a ledger whose
     ///   appends were judged).

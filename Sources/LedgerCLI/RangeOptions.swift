@@ -1,11 +1,11 @@
 import ArgumentParser
 
-/// `--ranges N`: how many ranges of companies a rebuild, or a view's replay of the whole ledger,
-/// reads the log for, holding one range's events and fold at a time.
+/// `--ranges N`: in how many ranges of companies a rebuild, or a view's replay of the whole
+/// ledger, folds the log, holding one range's events and fold at a time.
 struct RangeOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Read the log once for each of N ranges of its companies, one range held at a time: less memory for more time (default: one range for every 400 MiB of log read; 1: the log read once).",
+            "Fold the log in N ranges of its companies, one range's events and fold held at a time: less memory for a little more time. The log is read once, its events set aside in a temporary file in $TMPDIR (40 bytes an event), or, where none can be written, read again for each range (default: one range for every 256 MiB of log read; 1: in one piece).",
             valueName: "N"
         )
     )
