@@ -35,6 +35,7 @@ public final class EventSpill {
 
     private let path: String
     private let fd: Int32
+    private let limit: Int?
     /// Where the file ends.
     private var end = 0
     /// Each range's pieces of the file, in order: (offset, events).
@@ -57,7 +58,14 @@ public final class EventSpill {
     ///   `maxRanges`.
     /// - Parameter bufferBytes: how many bytes of events each range gathers before they are
     ///   written (nil: some 8 MiB in all, at least 64 KiB a range, so that each write is large).
-    init?(ranges: [CompanyRange], in directory: String = EventSpill.directory, bufferBytes: Int? = nil) {
+    /// - Parameter limit: the most bytes the file may take (nil: what the disk holds); a write
+    ///   past it fails as on a full disk.
+    init?(
+        ranges: [CompanyRange],
+        in directory: String = EventSpill.directory,
+        bufferBytes: Int? = nil,
+        limit: Int? = nil
+    ) {
         precondition(!ranges.isEmpty && ranges.count <= EventSpill.maxRanges, "1 to 255 ranges")
         precondition(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upTo == $1.from }, "ranges in order")
         var template = Array((directory + "/ledger-spill-XXXXXX").utf8CString)
@@ -67,6 +75,7 @@ public final class EventSpill {
         path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         unlink(path)
         self.fd = fd
+        self.limit = limit
         self.ranges = ranges
         reversals = Array(repeating: [], count: ranges.count)
         counts = Array(repeating: 0, count: ranges.count)
@@ -91,7 +100,7 @@ public final class EventSpill {
         precondition(seq == rangeOfSeq.count + 1, "events put in seq order")
         let range = range(of: event, at: seq)
         rangeOfSeq.append(range)
-        if failure != nil { return }
+        guard failure == nil else { return }
         let isReversal = event.event.type == .eventReversed
         if range != EventSpill.shared {
             append(event, to: Int(range), isReversal: isReversal)
@@ -120,7 +129,10 @@ public final class EventSpill {
         return EventSpill.shared
     }
 
+    /// Moves `event` into range `k`'s buffer, written when full; after a failure, deinitializes it.
     private func append(_ event: consuming SequencedEvent, to k: Int, isReversal: Bool) {
+        // A failure to write a copy before: the spill holds nothing more.
+        guard failure == nil else { return }
         if isReversal { reversals[k].append(counts[k]) }
         counts[k] += 1
         (buffers[k].baseAddress! + buffered[k]).initialize(to: event)
@@ -201,6 +213,9 @@ public final class EventSpill {
     }
 
     private func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(LogError) {
+        if let limit, offset + bytes.count > limit {
+            throw FileIO.failure("pwrite", path, errno: ENOSPC)
+        }
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))

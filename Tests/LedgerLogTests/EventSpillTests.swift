@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 import LedgerTestSupport
 import Testing
@@ -121,6 +122,28 @@ import Testing
             #expect(outcome == .all && spilledOutcome == .all)
             #expect(same(spilled, read))
             #expect(read.flatMap(\.fold.histories) == (try LedgerHistory.load(directory).fold(notes: false).histories))
+        }
+    }
+
+    @Test("a spill that cannot be written hands nothing and holds nothing, and the ranges are read from the log")
+    func spillThatCannotBeWritten() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l", segmentLimit: 8_192)
+            for event in RandomHistory.generate(seed: 11, attempts: 150) {
+                try append([event.json], to: directory, at: event.recorded.description)
+            }
+            let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 3)
+            // Room for a few writes of a few events: the disk is full part way through the log.
+            let spill = try #require(EventSpill(ranges: ranges, in: path, bufferBytes: 200, limit: 2_000))
+            let (outcome, handed) = try folds {
+                try LedgerHistory.loadFolded(directory, spill: spill, through: nil, progress: nil, each: $0)
+            }
+            #expect(outcome == nil && handed.isEmpty)
+            #expect(spill.failure?.errno == ENOSPC)
+            let (readOutcome, read) = try folds {
+                try LedgerHistory.loadFolded(directory, ranges: ranges, spillingIn: nil, each: $0)
+            }
+            #expect(readOutcome == .all && read.count == ranges.count)
         }
     }
 
