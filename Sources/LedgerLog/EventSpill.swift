@@ -24,30 +24,19 @@ import Glibc
 /// as `KeptEvents` keeps it.
 public final class EventSpill {
     /// The ranges, in order, each starting where the one before ends.
-    let ranges: [CompanyRange]
+    var ranges: [CompanyRange] { state.ranges }
     /// Where the reversals are among each range's events, in order.
-    private(set) var reversals: [[Int]]
+    var reversals: [[Int]] { state.reversals }
     /// How many events each range holds.
-    private(set) var counts: [Int]
+    var counts: [Int] { state.counts }
     /// What went wrong writing, if anything: the spill then holds no event, and the fold reads
     /// the log again for each range.
-    private(set) var failure: LogError?
+    var failure: LogError? { state.failure }
 
-    private let path: String
-    private let fd: Int32
-    private let limit: Int?
-    /// Where the file ends.
-    private var end = 0
-    /// Each range's pieces of the file, in order: (offset, events).
-    private var pieces: [[(offset: Int, count: Int)]]
-    /// Each range's events not yet written, moved in.
-    private var buffers: [UnsafeMutableBufferPointer<SequencedEvent>]
-    private var buffered: [Int]
-    /// Each range's whether its events were taken out (`take(range:)`).
-    private var taken: [Bool]
-    /// The range of each seq's event (seq - 1), or `shared`.
-    private var rangeOfSeq: [UInt8] = []
-    private static let shared = UInt8.max
+    /// Everything the spill holds, changed by its methods: a class's stored properties are checked
+    /// for exclusive access at run time on every use (5% of a read's samples when each event was
+    /// put through them), a value's once for each call that changes it.
+    private var state: State
 
     /// The most ranges a spill holds (a seq's range is one byte, with one value for "shared").
     static let maxRanges = Int(UInt8.max)
@@ -72,21 +61,13 @@ public final class EventSpill {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return nil }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         unlink(path)
-        self.fd = fd
-        self.limit = limit
-        self.ranges = ranges
-        reversals = Array(repeating: [], count: ranges.count)
-        counts = Array(repeating: 0, count: ranges.count)
-        pieces = Array(repeating: [], count: ranges.count)
-        buffered = Array(repeating: 0, count: ranges.count)
-        taken = Array(repeating: false, count: ranges.count)
         let room = max(
             1,
             (bufferBytes ?? max(64 << 10, (8 << 20) / ranges.count)) / MemoryLayout<SequencedEvent>.stride
         )
-        buffers = ranges.map { _ in .allocate(capacity: room) }
+        state = State(ranges: ranges, file: SpillFile(path: path, fd: fd, limit: limit), room: room)
     }
 
     /// Where spills are made: `$TMPDIR`, else `/tmp`.
@@ -94,149 +75,208 @@ public final class EventSpill {
         ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 
+    /// Moves the events of `seqs` out of `slots` (every one put, the seqs following those put
+    /// before) into their ranges. After a failure to write, they are deinitialized.
+    func put(_ seqs: ClosedRange<Int>, from slots: LedgerHistory.EventSlots) {
+        state.put(seqs, from: slots)
+    }
+
     /// Moves `event`, at `seq` (the next seq: every seq from 1 is put in turn), into its range
     /// or ranges. After a failure to write, the event is deinitialized.
     func put(_ event: consuming SequencedEvent, at seq: Int) {
-        precondition(seq == rangeOfSeq.count + 1, "events put in seq order")
-        let range = range(of: event, at: seq)
-        rangeOfSeq.append(range)
-        guard failure == nil else { return }
-        let isReversal = event.event.type == .eventReversed
-        if range != EventSpill.shared {
-            append(event, to: Int(range), isReversal: isReversal)
-            return
-        }
-        for k in ranges.indices.dropLast() {
-            append(copy event, to: k, isReversal: isReversal)
-        }
-        append(event, to: ranges.count - 1, isReversal: isReversal)
-    }
-
-    /// The range `event` goes to, or `shared`.
-    private func range(of event: borrowing SequencedEvent, at seq: Int) -> UInt8 {
-        if let company = event.event.company {
-            // The first range that ends after the company.
-            var (low, high) = (0, ranges.count - 1)
-            while low < high {
-                let middle = (low + high) / 2
-                if let upTo = ranges[middle].upTo, !(company < upTo) { low = middle + 1 } else { high = middle }
-            }
-            return UInt8(low)
-        }
-        if case .eventReversed(let target, _) = event.event.body, target >= 1, target < seq {
-            return rangeOfSeq[target - 1]
-        }
-        return EventSpill.shared
-    }
-
-    /// Moves `event` into range `k`'s buffer, written when full; after a failure, deinitializes it.
-    private func append(_ event: consuming SequencedEvent, to k: Int, isReversal: Bool) {
-        // A failure to write a copy before: the spill holds nothing more.
-        guard failure == nil else { return }
-        if isReversal { reversals[k].append(counts[k]) }
-        counts[k] += 1
-        (buffers[k].baseAddress! + buffered[k]).initialize(to: event)
-        buffered[k] += 1
-        if buffered[k] == buffers[k].count { flush(k) }
-    }
-
-    /// Writes range `k`'s buffered events to the file's end; on failure, deinitializes every
-    /// event the spill holds and keeps the failure.
-    private func flush(_ k: Int) {
-        let bytes = UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffers[k][..<buffered[k]]))
-        do {
-            try write(bytes, at: end)
-            pieces[k].append((end, buffered[k]))
-            end += bytes.count
-            buffered[k] = 0
-        } catch {
-            failure = error
-            drop()
-        }
+        state.put(event, at: seq)
     }
 
     /// Writes the events still buffered: each range's events are then all in the file.
-    func finish() {
-        for k in ranges.indices where buffered[k] > 0 && failure == nil { flush(k) }
-    }
+    func finish() { state.finish() }
 
     /// Range `k`'s events, in seq order, moved out of the file into memory the caller owns
     /// (and deallocates), once.
     /// - Precondition: `finish()` was called, and the spill did not fail.
     func take(range k: Int) throws(LogError) -> UnsafeMutableBufferPointer<SequencedEvent> {
-        precondition(failure == nil && buffered[k] == 0 && !taken[k], "a range's events taken once, all written")
-        taken[k] = true
-        let events = UnsafeMutableBufferPointer<SequencedEvent>.allocate(capacity: counts[k])
-        var at = 0
-        do {
-            for piece in pieces[k] {
-                try read(
-                    UnsafeMutableRawBufferPointer(
-                        UnsafeMutableBufferPointer(rebasing: events[at..<(at + piece.count)])
-                    ),
-                    at: piece.offset
-                )
-                at += piece.count
-            }
-        } catch {
-            // The events read are deinitialized; those not read are lost with their references.
-            events.baseAddress!.deinitialize(count: at)
-            events.deallocate()
-            throw error
-        }
-        return events
-    }
-
-    /// Deinitializes every event the spill still holds: buffered, or in the file for a range
-    /// not taken (read back a piece at a time).
-    private func drop() {
-        for k in ranges.indices {
-            buffers[k].baseAddress!.deinitialize(count: buffered[k])
-            buffered[k] = 0
-            guard !taken[k] else { continue }
-            taken[k] = true
-            for piece in pieces[k] {
-                let events = UnsafeMutableBufferPointer<SequencedEvent>.allocate(capacity: piece.count)
-                if (try? read(UnsafeMutableRawBufferPointer(events), at: piece.offset)) != nil {
-                    events.baseAddress!.deinitialize(count: piece.count)
-                }
-                events.deallocate()
-            }
-            counts[k] = 0
-        }
+        try state.take(range: k)
     }
 
     deinit {
-        drop()
-        for buffer in buffers { buffer.deallocate() }
-        close(fd)
+        state.drop()
+        for buffer in state.buffers { buffer.deallocate() }
+        close(state.file.fd)
     }
 
-    private func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(LogError) {
-        if let limit, offset + bytes.count > limit {
-            throw FileIO.failure("pwrite", path, errno: ENOSPC)
-        }
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileIO.failure("pwrite", path)
+    /// The spill's file: unlinked, its own.
+    private struct SpillFile {
+        let path: String
+        let fd: Int32
+        let limit: Int?
+
+        func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(LogError) {
+            if let limit, offset + bytes.count > limit { throw FileIO.failure("pwrite", path, errno: ENOSPC) }
+            var done = 0
+            while done < bytes.count {
+                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileIO.failure("pwrite", path)
+                }
+                done += n
             }
-            done += n
+        }
+
+        func read(_ bytes: UnsafeMutableRawBufferPointer, at offset: Int) throws(LogError) {
+            var done = 0
+            while done < bytes.count {
+                let n = pread(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileIO.failure("pread", path)
+                }
+                if n == 0 { throw LogError(.io, "the spill file ended early", file: path, offset: offset + done) }
+                done += n
+            }
         }
     }
 
-    private func read(_ bytes: UnsafeMutableRawBufferPointer, at offset: Int) throws(LogError) {
-        var done = 0
-        while done < bytes.count {
-            let n = pread(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileIO.failure("pread", path)
+    private struct State {
+        let ranges: [CompanyRange]
+        let file: SpillFile
+        var reversals: [[Int]]
+        var counts: [Int]
+        var failure: LogError?
+        /// `failure != nil`, in a word.
+        var failed = false
+        /// Where the file ends.
+        var end = 0
+        /// Each range's pieces of the file, in order: (offset, events).
+        var pieces: [[(offset: Int, count: Int)]]
+        /// Each range's events not yet written, moved in.
+        let buffers: [UnsafeMutableBufferPointer<SequencedEvent>]
+        var buffered: [Int]
+        /// Whether each range's events were taken out (`take(range:)`), or dropped.
+        var taken: [Bool]
+        /// The range of each seq's event (seq - 1), or `shared`.
+        var rangeOfSeq: [UInt8] = []
+        static let shared = UInt8.max
+
+        init(ranges: [CompanyRange], file: SpillFile, room: Int) {
+            self.ranges = ranges
+            self.file = file
+            reversals = Array(repeating: [], count: ranges.count)
+            counts = Array(repeating: 0, count: ranges.count)
+            pieces = Array(repeating: [], count: ranges.count)
+            buffered = Array(repeating: 0, count: ranges.count)
+            taken = Array(repeating: false, count: ranges.count)
+            buffers = ranges.map { _ in .allocate(capacity: room) }
+        }
+
+        mutating func put(_ seqs: ClosedRange<Int>, from slots: LedgerHistory.EventSlots) {
+            for seq in seqs { put(slots.take(seq), at: seq) }
+        }
+
+        mutating func put(_ event: consuming SequencedEvent, at seq: Int) {
+            precondition(seq == rangeOfSeq.count + 1, "events put in seq order")
+            let range = range(of: event, at: seq)
+            rangeOfSeq.append(range)
+            guard !failed else { return }
+            let isReversal = event.event.type == .eventReversed
+            if range != State.shared {
+                append(event, to: Int(range), isReversal: isReversal)
+                return
             }
-            if n == 0 { throw LogError(.io, "the spill file ended early", file: path, offset: offset + done) }
-            done += n
+            for k in ranges.indices.dropLast() {
+                append(copy event, to: k, isReversal: isReversal)
+            }
+            append(event, to: ranges.count - 1, isReversal: isReversal)
+        }
+
+        /// The range `event` goes to, or `shared`.
+        private func range(of event: borrowing SequencedEvent, at seq: Int) -> UInt8 {
+            if let company = event.event.company {
+                // The first range that ends after the company.
+                var (low, high) = (0, ranges.count - 1)
+                while low < high {
+                    let middle = (low + high) / 2
+                    if let upTo = ranges[middle].upTo, !(company < upTo) { low = middle + 1 } else { high = middle }
+                }
+                return UInt8(low)
+            }
+            if case .eventReversed(let target, _) = event.event.body, target >= 1, target < seq {
+                return rangeOfSeq[target - 1]
+            }
+            return State.shared
+        }
+
+        /// Moves `event` into range `k`'s buffer, written when full; after a failure, deinitializes it.
+        private mutating func append(_ event: consuming SequencedEvent, to k: Int, isReversal: Bool) {
+            // A failure to write a copy before: the spill holds nothing more.
+            guard !failed else { return }
+            if isReversal { reversals[k].append(counts[k]) }
+            counts[k] += 1
+            (buffers[k].baseAddress! + buffered[k]).initialize(to: event)
+            buffered[k] += 1
+            if buffered[k] == buffers[k].count { flush(k) }
+        }
+
+        /// Writes range `k`'s buffered events to the file's end; on failure, deinitializes every
+        /// event the spill holds and keeps the failure.
+        private mutating func flush(_ k: Int) {
+            let bytes = UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffers[k][..<buffered[k]]))
+            do {
+                try file.write(bytes, at: end)
+                pieces[k].append((end, buffered[k]))
+                end += bytes.count
+                buffered[k] = 0
+            } catch {
+                failure = error
+                failed = true
+                drop()
+            }
+        }
+
+        mutating func finish() {
+            for k in ranges.indices where buffered[k] > 0 && !failed { flush(k) }
+        }
+
+        mutating func take(range k: Int) throws(LogError) -> UnsafeMutableBufferPointer<SequencedEvent> {
+            precondition(!failed && buffered[k] == 0 && !taken[k], "a range's events taken once, all written")
+            taken[k] = true
+            let events = UnsafeMutableBufferPointer<SequencedEvent>.allocate(capacity: counts[k])
+            var at = 0
+            do {
+                for piece in pieces[k] {
+                    try file.read(
+                        UnsafeMutableRawBufferPointer(
+                            UnsafeMutableBufferPointer(rebasing: events[at..<(at + piece.count)])
+                        ),
+                        at: piece.offset
+                    )
+                    at += piece.count
+                }
+            } catch {
+                // The events read are deinitialized; those not read are lost with their references.
+                events.baseAddress!.deinitialize(count: at)
+                events.deallocate()
+                throw error
+            }
+            return events
+        }
+
+        /// Deinitializes every event the spill still holds: buffered, or in the file for a range
+        /// not taken (read back a piece at a time).
+        mutating func drop() {
+            for k in ranges.indices {
+                buffers[k].baseAddress!.deinitialize(count: buffered[k])
+                buffered[k] = 0
+                guard !taken[k] else { continue }
+                taken[k] = true
+                for piece in pieces[k] {
+                    let events = UnsafeMutableBufferPointer<SequencedEvent>.allocate(capacity: piece.count)
+                    if (try? file.read(UnsafeMutableRawBufferPointer(events), at: piece.offset)) != nil {
+                        events.baseAddress!.deinitialize(count: piece.count)
+                    }
+                    events.deallocate()
+                }
+                counts[k] = 0
+            }
         }
     }
 }

@@ -76,7 +76,7 @@ struct KeptEvents {
         to events: UnsafeMutablePointer<SequencedEvent>
     ) {
         if case .spill(let spill) = selection {
-            for seq in seqs { spill.put(slots.take(seq), at: seq) }
+            spill.put(seqs, from: slots)
             return
         }
         for seq in seqs {
