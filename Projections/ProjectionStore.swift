@@ -59,7 +59,7 @@ public struct ProjectionStore: Sendable {
     /// and its rows written before the next is folded, so that the rebuild holds a part of the
     /// events and of their fold at a time: the log is read once, its events set aside by range
     /// (`EventSpill`; where they cannot be, it is read again for each range). At `hongkong`, six
-    /// ranges peak near 400 MiB, where one piece peaks near 1,100, for some 10–30% more time
+    /// ranges peak near 400 MiB, where one piece peaks near 1,100, for some 0–20% more time
     /// (each range's writers wait for the slowest of them). Each range's rows come after the
     /// range before's in every table's key order, as each key begins with the company (or a seq,
     /// in tables copied whole at the end, which puts them in order).

@@ -7,8 +7,8 @@ import LedgerLog
 /// replay holds a part of the events and of their fold at once.
 ///
 /// The log is read once, its events set aside by range (`EventSpill`; where they cannot be, it is
-/// read again for each range). At `hongkong`, every company's status in six ranges took 15.6 s
-/// and 370 MiB, in one piece 12.6 s and 1,180 MiB (the forty-seventh and forty-eighth sessions).
+/// read again for each range). At `hongkong`, every company's status in six ranges took 12.6–14.8
+/// s and 364–378 MiB, in one piece 8–10 s and 1,176–1,220 MiB (the forty-eighth session).
 public enum RangedReplay {
     /// What a replay in ranges did.
     public enum Outcome: Hashable, Sendable {

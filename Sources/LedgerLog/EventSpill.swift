@@ -8,7 +8,8 @@ import Glibc
 /// A log's decoded events set aside in a temporary file, range of companies by range, so that a
 /// fold in ranges reads and decodes the log once and then folds one range's events at a time:
 /// a read for each range decompressed, checked and scanned every line again (a view of every
-/// company at `hongkong` took 25 s in four ranges, 12.6 in one piece; from one read, 15.5).
+/// company at `hongkong` took 25 s in four ranges, 8–10 in one piece; from one read, in six
+/// ranges, 12.6–14.8).
 ///
 /// An event is moved into the file as its bytes, the references it holds (a profile's box, a
 /// long name, a round's list) still owned by those bytes, and moved back out into the range's
