@@ -58,6 +58,8 @@ public final class EventSpill {
     ) {
         precondition(!ranges.isEmpty && ranges.count <= EventSpill.maxRanges, "1 to 255 ranges")
         precondition(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upTo == $1.from }, "ranges in order")
+        // What moving an event as its bytes needs: no weak reference, nothing whose place is known.
+        precondition(_isBitwiseTakable(SequencedEvent.self), "an event moved as its bytes")
         var template = Array((directory + "/ledger-spill-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return nil }

@@ -147,6 +147,32 @@ import Testing
         }
     }
 
+    @Test("an event moved into the spill as its bytes comes out the same, its references with it")
+    func eventsComeOutTheSame() throws {
+        #expect(_isBitwiseTakable(SequencedEvent.self))
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try writeUnchecked([EventJSON.schedule()] + simpleEvents(companies: 5), to: directory)
+            let history = try LedgerHistory.load(directory)
+            let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 2)
+            let spill = try #require(EventSpill(ranges: ranges, in: path, bufferBytes: 80))
+            // Copies put, the history's own events left as they are: each range's events come out
+            // equal to those of its companies and those every company shares.
+            for event in history.events { spill.put(event, at: event.seq) }
+            spill.finish()
+            for (k, range) in ranges.enumerated() {
+                let events = try spill.take(range: k)
+                defer {
+                    events.baseAddress!.deinitialize(count: events.count)
+                    events.deallocate()
+                }
+                let expected = history.events.filter { $0.event.company.map(range.contains) ?? true }
+                #expect(Array(events) == expected)
+                #expect(expected.contains { $0.event.company == nil } && expected.contains { $0.event.company != nil })
+            }
+        }
+    }
+
     @Test("a spill dropped before its ranges are taken gives back every event it holds, written or buffered")
     func droppedSpill() throws {
         try withTemporaryDirectory { path in
