@@ -114,27 +114,13 @@ public final class EventSpill {
 
         func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(LogError) {
             if let limit, offset + bytes.count > limit { throw FileIO.failure("pwrite", path, errno: ENOSPC) }
-            var done = 0
-            while done < bytes.count {
-                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw FileIO.failure("pwrite", path)
-                }
-                done += n
-            }
+            try FileIO.pwrite(fd, path: path, bytes, at: offset)
         }
 
         func read(_ bytes: UnsafeMutableRawBufferPointer, at offset: Int) throws(LogError) {
-            var done = 0
-            while done < bytes.count {
-                let n = pread(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw FileIO.failure("pread", path)
-                }
-                if n == 0 { throw LogError(.io, "the spill file ended early", file: path, offset: offset + done) }
-                done += n
+            let read = try FileIO.pread(fd, path: path, offset: offset, into: bytes)
+            if read < bytes.count {
+                throw LogError(.io, "the spill file ended early", file: path, offset: offset + read)
             }
         }
     }

@@ -97,7 +97,7 @@ public enum FileIO {
 
     /// Fills `buffer` from `offset`, retrying interrupted reads.
     /// - Returns: how many bytes were read: fewer than the buffer holds only at the end of the file.
-    private static func pread(
+    static func pread(
         _ fd: Int32,
         path: String,
         offset: Int,
@@ -118,11 +118,16 @@ public enum FileIO {
 
     /// Writes all of `bytes` at `offset`.
     static func pwrite(_ fd: Int32, path: String, _ bytes: [UInt8], at offset: Int) throws(LogError) {
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(LogError) in try pwrite(fd, path: path, raw, at: offset) }
+        }.get()
+    }
+
+    /// Writes all of `bytes` at `offset`, retrying interrupted writes.
+    static func pwrite(_ fd: Int32, path: String, _ bytes: UnsafeRawBufferPointer, at offset: Int) throws(LogError) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in
-                Glibc.pwrite(fd, raw.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            }
+            let n = Glibc.pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw failure("pwrite", path)

@@ -17,6 +17,20 @@ public func append(
     return acks
 }
 
+/// A new ledger at `path` of a random history (`RandomHistory`), each event appended alone at
+/// the instant it was recorded.
+public func randomLedger(
+    at path: String,
+    seed: UInt64,
+    attempts: Int,
+    segmentLimit: Int = LedgerDirectory.defaultSegmentLimit
+) throws -> (LedgerDirectory, [GeneratedEvent]) {
+    let directory = try LedgerDirectory.create(at: path, segmentLimit: segmentLimit)
+    let generated = RandomHistory.generate(seed: seed, attempts: attempts)
+    for event in generated { try append([event.json], to: directory, at: event.recorded.description) }
+    return (directory, generated)
+}
+
 /// A history of `count` valid single-company events after a schedule: applications, admissions,
 /// requests and payments of distinct companies, one JSON line each.
 public func simpleEvents(companies: Int, from first: Int = 0) -> [String] {

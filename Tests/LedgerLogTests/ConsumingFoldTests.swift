@@ -233,9 +233,7 @@ import Testing
     func loadFoldedKnownAt() throws {
         try withTemporaryDirectory { path in
             // Small segments: an early instant's replay leaves the later ones unread.
-            let directory = try LedgerDirectory.create(at: path + "/l", segmentLimit: 4_096)
-            let generated = RandomHistory.generate(seed: 19, attempts: 250)
-            for event in generated { try append([event.json], to: directory, at: event.recorded.description) }
+            let (directory, generated) = try randomLedger(at: path + "/l", seed: 19, attempts: 250, segmentLimit: 4_096)
             let history = try LedgerHistory.load(directory)
             let instants =
                 [nil]

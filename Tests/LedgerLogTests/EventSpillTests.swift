@@ -30,9 +30,7 @@ import Testing
     func spilledRangesAreTheReadRanges(seed: UInt64) throws {
         try withTemporaryDirectory { path in
             // Small segments and many commits: the one read crosses segments and windows.
-            let directory = try LedgerDirectory.create(at: path + "/l", segmentLimit: 8_192)
-            let generated = RandomHistory.generate(seed: seed, attempts: 250)
-            for event in generated { try append([event.json], to: directory, at: event.recorded.description) }
+            let (directory, _) = try randomLedger(at: path + "/l", seed: seed, attempts: 250, segmentLimit: 8_192)
             let history = try LedgerHistory.load(directory)
             let companies = Array(try LedgerHistory.companies(directory))
             let early = try #require(history.commitHashes.keys.filter { $0 <= history.count * 2 / 3 }.max())
@@ -128,10 +126,7 @@ import Testing
     @Test("a spill that cannot be written hands nothing and holds nothing, and the ranges are read from the log")
     func spillThatCannotBeWritten() throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l", segmentLimit: 8_192)
-            for event in RandomHistory.generate(seed: 11, attempts: 150) {
-                try append([event.json], to: directory, at: event.recorded.description)
-            }
+            let (directory, _) = try randomLedger(at: path + "/l", seed: 11, attempts: 150, segmentLimit: 8_192)
             let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 3)
             // Room for a few writes of a few events: the disk is full part way through the log.
             let spill = try #require(EventSpill(ranges: ranges, in: path, bufferBytes: 200, limit: 2_000))

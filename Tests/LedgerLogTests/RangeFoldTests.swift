@@ -13,9 +13,7 @@ import Testing
     func rangesMakeTheWhole(seed: UInt64) throws {
         try withTemporaryDirectory { path in
             // Small segments and many commits: ranges read across segments and windows.
-            let directory = try LedgerDirectory.create(at: path + "/l", segmentLimit: 8_192)
-            let generated = RandomHistory.generate(seed: seed, attempts: 250)
-            for event in generated { try append([event.json], to: directory, at: event.recorded.description) }
+            let (directory, _) = try randomLedger(at: path + "/l", seed: seed, attempts: 250, segmentLimit: 8_192)
             let history = try LedgerHistory.load(directory)
             let whole = try history.folded(notes: false)
             let companies = try LedgerHistory.companies(directory)

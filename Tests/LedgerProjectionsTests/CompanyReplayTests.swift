@@ -8,11 +8,7 @@ import Testing
 /// A ledger of the random history of `seed`, each event appended at its own instant, with its
 /// append index at the head; and that history.
 func indexedLedger(seed: UInt64, at path: String) throws -> (LedgerDirectory, [GeneratedEvent]) {
-    let directory = try LedgerDirectory.create(at: path + "/l\(seed)")
-    let generated = RandomHistory.generate(seed: seed, attempts: 160)
-    for event in generated {
-        try append([event.json], to: directory, at: event.recorded.description)
-    }
+    let (directory, generated) = try randomLedger(at: path + "/l\(seed)", seed: seed, attempts: 160)
     try LogWriter.withWriter(directory) { try EventIndex().open(directory, head: $0.head) }
     return (directory, generated)
 }
