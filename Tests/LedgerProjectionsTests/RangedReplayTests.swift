@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test(
-        "R4: status, arrears and voting known at a past instant read the log in --ranges N and write, in every format, what one range writes; --ranges 0 is refused"
+        "R4: status, arrears and voting known at a past instant fold the log in --ranges N, its events set aside in $TMPDIR or, where none can be written, read for each range, and write, in every format, what one range writes; --ranges 0 is refused"
     )
     func viewRangesOption() throws {
         try withTemporaryDirectory { path in
@@ -177,11 +177,17 @@ import Testing
                     ]
                     let one = try ledger.run(asked + ["--ranges", "1"], clock: "2024-07-02T02:00:00Z")
                     let three = try ledger.run(asked + ["--ranges", "3"], clock: "2024-07-02T02:00:00Z")
+                    let unspilled = try ledger.run(
+                        asked + ["--ranges", "3"],
+                        clock: "2024-07-02T02:00:00Z",
+                        environment: ["TMPDIR": path + "/no-such-directory"]
+                    )
                     #expect(
-                        one.status == 0 && three.status == 0 && one.stdout.count > 2,
-                        "\(view) \(format): \(one.stderr)"
+                        one.status == 0 && three.status == 0 && unspilled.status == 0 && one.stdout.count > 2,
+                        "\(view) \(format): \(one.stderr) \(unspilled.stderr)"
                     )
                     #expect(three.stdout == one.stdout, "\(view) \(format)")
+                    #expect(unspilled.stdout == one.stdout, "\(view) \(format), no spill")
                 }
                 let refused = try ledger.run([view, "--ranges", "0"])
                 #expect(refused.status == 2 && refused.stderr.contains("--ranges"), "\(refused.stderr)")
