@@ -85,7 +85,8 @@ public final class EventSpill {
     }
 
     /// Moves `event`, at `seq` (the next seq: every seq from 1 is put in turn), into its range
-    /// or ranges. After a failure to write, the event is deinitialized.
+    /// or ranges. After a failure to write, the event is deinitialized. (A load puts a commit at a
+    /// time, `put(_:from:)`; tests, one event.)
     func put(_ event: consuming SequencedEvent, at seq: Int) {
         state.put(event, at: seq)
     }
@@ -131,7 +132,8 @@ public final class EventSpill {
         var reversals: [[Int]]
         var counts: [Int]
         var failure: LogError?
-        /// `failure != nil`, in a word.
+        /// `failure != nil`, asked for every event put without the optional error's value witness
+        /// (1.4% of a read's samples, measured).
         var failed = false
         /// Where the file ends.
         var end = 0
@@ -188,9 +190,7 @@ public final class EventSpill {
                 }
                 return UInt8(low)
             }
-            if case .eventReversed(let target, _) = event.event.body, target >= 1, target < seq {
-                return rangeOfSeq[target - 1]
-            }
+            if let target = KeptEvents.earlierSeq(reversedBy: event, at: seq) { return rangeOfSeq[target - 1] }
             return State.shared
         }
 

@@ -42,7 +42,8 @@ struct KeptEvents {
     /// - Parameter seqs: how many seqs the log holds at most.
     init(_ selection: Selection, seqs: Int) {
         self.selection = selection
-        dropped = PositionBits(count: seqs + 1)
+        // A spill keeps no seq out: it notes each seq's range itself.
+        if case .spill = selection { dropped = PositionBits(count: 0) } else { dropped = PositionBits(count: seqs + 1) }
     }
 
     /// The companies whose lines a decoder reads: the others' are passed over when their company
@@ -99,13 +100,20 @@ struct KeptEvents {
             case .none(let noting):
                 noting(company)
                 return false
-            case .spill: return false
+            case .spill: preconditionFailure("a spill takes every event, by range")
             }
         }
-        if case .eventReversed(let target, _) = event.event.body, target >= 1, target < seq {
-            return !dropped.contains(target)
-        }
+        if let target = KeptEvents.earlierSeq(reversedBy: event, at: seq) { return !dropped.contains(target) }
         return true
+    }
+
+    /// The earlier seq that `event`, at `seq`, reverses: the event a reversal goes with when a
+    /// load keeps some companies' events (R26). Nil for any other event, and for a reversal that
+    /// names no earlier seq, which every part keeps for its fold to refuse.
+    @inline(__always)
+    static func earlierSeq(reversedBy event: borrowing SequencedEvent, at seq: Int) -> Int? {
+        guard case .eventReversed(let target, _) = event.event.body, target >= 1, target < seq else { return nil }
+        return target
     }
 
     /// Gives back the window's slots (none of them initialized).
