@@ -18,12 +18,16 @@ public struct RecommendationCheck: Sendable {
     public mutating func add(_ fold: MembershipFold) {
         recommendations += fold.deferredRecommendations
         changes.reserveCapacity(changes.count + fold.companies.count)
-        for state in fold.companies {
-            let start = points.count
-            points += state.changedAt
-            statuses += state.history.timeline.lazy.map(\.status)
-            let previous = changes.updateValue(start..<points.count, forKey: state.history.company)
-            precondition(previous == nil, "each company is in one range")
+        // Each company's lists read where they lie: a copy of each state, all its lists retained
+        // and released, was 4% of a view's main thread in ranges.
+        fold.companies.withUnsafeBufferPointer { states in
+            for k in states.indices {
+                let start = points.count
+                points += states[k].changedAt
+                statuses += states[k].history.timeline.lazy.map(\.status)
+                let previous = changes.updateValue(start..<points.count, forKey: states[k].history.company)
+                precondition(previous == nil, "each company is in one range")
+            }
         }
     }
 

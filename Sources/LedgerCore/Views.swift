@@ -118,16 +118,16 @@ extension CompanyHistory {
 extension MembershipFold {
     /// `ledger status` on `day`, by company; only `companies` when given.
     public func statusRows(on day: Day, companies only: Set<CompanyID>? = nil) -> [StatusRow] {
-        histories.filter { only?.contains($0.company) ?? true }.compactMap { $0.statusRow(on: day) }
+        inCompanyOrder { only?.contains($0.company) ?? true ? $0.statusRow(on: day) : nil }
     }
 
     /// `ledger arrears` on `day`, by company then period.
-    public func arrearsRows(on day: Day) -> [ArrearsRow] { histories.flatMap { $0.arrearsRows(on: day) } }
+    public func arrearsRows(on day: Day) -> [ArrearsRow] { inCompanyOrder { $0.arrearsRows(on: day) }.flatMap { $0 } }
 
     /// `ledger voting` on `day`, by company.
     public func votingRows(on day: Day) -> [VotingRow] {
-        histories.filter { $0.mayVote(on: day) }.map {
-            VotingRow(company: $0.company, name: $0.profile(on: day)?.name ?? "")
+        inCompanyOrder {
+            $0.mayVote(on: day) ? VotingRow(company: $0.company, name: $0.profile(on: day)?.name ?? "") : nil
         }
     }
 }

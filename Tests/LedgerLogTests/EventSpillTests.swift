@@ -36,9 +36,12 @@ import Testing
             let early = try #require(history.commitHashes.keys.filter { $0 <= history.count * 2 / 3 }.max())
             for count in [2, 3, 7] {
                 let ranges = CompanyRange.split(companies, into: count)
-                for head in [nil, early] {
+                // Each commit's events moved on every core, the ranges shared among them, or on one.
+                for (head, parallelFrom) in [(nil, 1), (early, 1), (nil, Int.max), (early, Int.max)] {
                     // Buffers of a few events: each range's events lie in many pieces of the file.
-                    let spill = try #require(EventSpill(ranges: ranges, in: path, bufferBytes: 200))
+                    let spill = try #require(
+                        EventSpill(ranges: ranges, in: path, bufferBytes: 200, parallelFrom: parallelFrom)
+                    )
                     let (spilledOutcome, spilled) = try folds {
                         try LedgerHistory.loadFolded(directory, spill: spill, through: head, progress: nil, each: $0)
                     }
@@ -128,13 +131,17 @@ import Testing
         try withTemporaryDirectory { path in
             let (directory, _) = try randomLedger(at: path + "/l", seed: 11, attempts: 150, segmentLimit: 8_192)
             let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 3)
-            // Room for a few writes of a few events: the disk is full part way through the log.
-            let spill = try #require(EventSpill(ranges: ranges, in: path, bufferBytes: 200, limit: 2_000))
-            let (outcome, handed) = try folds {
-                try LedgerHistory.loadFolded(directory, spill: spill, through: nil, progress: nil, each: $0)
+            for parallelFrom in [1, Int.max] {
+                // Room for a few writes of a few events: the disk is full part way through the log.
+                let spill = try #require(
+                    EventSpill(ranges: ranges, in: path, bufferBytes: 200, limit: 2_000, parallelFrom: parallelFrom)
+                )
+                let (outcome, handed) = try folds {
+                    try LedgerHistory.loadFolded(directory, spill: spill, through: nil, progress: nil, each: $0)
+                }
+                #expect(outcome == nil && handed.isEmpty)
+                #expect(spill.failure?.errno == ENOSPC)
             }
-            #expect(outcome == nil && handed.isEmpty)
-            #expect(spill.failure?.errno == ENOSPC)
             let (readOutcome, read) = try folds {
                 try LedgerHistory.loadFolded(directory, ranges: ranges, spillingIn: nil, each: $0)
             }
@@ -150,20 +157,36 @@ import Testing
             try writeUnchecked([EventJSON.schedule()] + simpleEvents(companies: 5), to: directory)
             let history = try LedgerHistory.load(directory)
             let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 2)
-            let spill = try #require(EventSpill(ranges: ranges, in: path, bufferBytes: 80))
-            // Copies put, the history's own events left as they are: each range's events come out
-            // equal to those of its companies and those every company shares.
-            for event in history.events { spill.put(event, at: event.seq) }
-            spill.finish()
-            for (k, range) in ranges.enumerated() {
-                let events = try spill.take(range: k)
-                defer {
-                    events.baseAddress!.deinitialize(count: events.count)
-                    events.deallocate()
+            // Each range's events come out equal to those of its companies and those every company
+            // shares.
+            func expectRanges(of spill: EventSpill) throws {
+                for (k, range) in ranges.enumerated() {
+                    let events = try spill.take(range: k)
+                    defer {
+                        events.baseAddress!.deinitialize(count: events.count)
+                        events.deallocate()
+                    }
+                    let expected = history.events.filter { $0.event.company.map(range.contains) ?? true }
+                    #expect(Array(events) == expected)
+                    #expect(
+                        expected.contains { $0.event.company == nil } && expected.contains { $0.event.company != nil }
+                    )
                 }
-                let expected = history.events.filter { $0.event.company.map(range.contains) ?? true }
-                #expect(Array(events) == expected)
-                #expect(expected.contains { $0.event.company == nil } && expected.contains { $0.event.company != nil })
+            }
+            // Copies put, the history's own events left as they are: one at a time, or all at once
+            // on every core.
+            for atOnce in [false, true] {
+                let spill = try #require(EventSpill(ranges: ranges, in: path, bufferBytes: 80, parallelFrom: 1))
+                if atOnce {
+                    let slots = UnsafeMutableBufferPointer<SequencedEvent>.allocate(capacity: history.count)
+                    defer { slots.deallocate() }
+                    _ = slots.initialize(from: history.events)
+                    spill.put(1...history.count, from: LedgerHistory.EventSlots(events: slots, ids: nil))
+                } else {
+                    for event in history.events { spill.put(event, at: event.seq) }
+                }
+                spill.finish()
+                try expectRanges(of: spill)
             }
         }
     }
@@ -176,7 +199,7 @@ import Testing
             let history = try LedgerHistory.load(directory)
             let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 3)
             for taken in 0...ranges.count {
-                let spill = try #require(EventSpill(ranges: ranges, in: path, bufferBytes: 120))
+                let spill = try #require(EventSpill(ranges: ranges, in: path, bufferBytes: 120, parallelFrom: 1))
                 for event in history.events { spill.put(event, at: event.seq) }
                 spill.finish()
                 #expect(spill.counts.reduce(0, +) >= history.count)
