@@ -30,7 +30,8 @@ public enum RangedReplay {
     /// was the last known at `instant`, and which companies there are), the events known then fit
     /// one range (`count`, else one for each `CompanyRange.logBytesPerRange` of the log they take,
     /// estimated from their share of the events), or the first range's fold finds a broken rule.
-    /// - Parameter progress: called with (bytes read, bytes to read) over all the ranges.
+    /// - Parameter progress: called with (work done, work in all), the log's read and its ranges'
+    ///   folds (`LedgerHistory.loadFolded(_:ranges:through:spillingIn:progress:each:)`).
     /// - Throws: `LogError` as a load does; what `each` throws.
     public static func replay(
         of directory: LedgerDirectory,

@@ -240,7 +240,7 @@ struct ViewOptions: ParsableArguments {
         each: (MembershipFold) -> Void
     ) throws {
         if companies == nil, history == nil, let head {
-            let outcome = try ProgressBar.around("replay", unit: .bytes) { progress in
+            let outcome = try ProgressBar.around("replay", unit: .share) { progress in
                 try RangedReplay.replay(
                     of: directory,
                     head: head,

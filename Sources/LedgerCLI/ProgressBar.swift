@@ -9,6 +9,9 @@ final class ProgressBar {
         case rows
         /// Log bytes, shown in MB.
         case bytes
+        /// A share of the work, in units of its own (a replay in ranges counts the log's bytes
+        /// once read and once folded): the bar and the time left, no amounts.
+        case share
     }
 
     let label: String
@@ -33,10 +36,12 @@ final class ProgressBar {
         let width = 24
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        var line = "\r\(label) \(bar) \(Int(fraction * 100))%  \(amount(done))/\(amount(total))"
+        var line = "\r\(label) \(bar) \(Int(fraction * 100))%"
+        if unit != .share { line += "  \(amount(done))/\(amount(total))" }
         if done > 0 {
             let rate = Double(done) / seconds
-            line += "  \(amount(Int(rate)))/s  \(clock(Double(total - done) / rate)) left"
+            if unit != .share { line += "  \(amount(Int(rate)))/s" }
+            line += "  \(clock(Double(total - done) / rate)) left"
         }
         FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
     }
@@ -48,7 +53,7 @@ final class ProgressBar {
 
     private func amount(_ value: Int) -> String {
         switch unit {
-        case .companies, .rows: return String(value)
+        case .companies, .rows, .share: return String(value)
         case .bytes: return String(format: "%.1f MB", Double(value) / 1e6)
         }
     }

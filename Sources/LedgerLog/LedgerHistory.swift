@@ -342,7 +342,9 @@ public struct LedgerHistory: Sendable {
     /// range's fold is freed on another thread.
     /// - Parameter spillingIn: the directory of the temporary file (nil: none, every range reads
     ///   the log).
-    /// - Parameter progress: called with (bytes read, bytes to read) over all the reads.
+    /// - Parameter progress: called with (work done, work in all), in bytes of log: from one
+    ///   read, the read and then each range folded as its share of the log again (a fold in
+    ///   ranges spends about as long folding as reading); else every range's read in turn.
     /// - Throws: `LogError` as a load does; what `each` throws.
     public static func loadFolded(
         _ directory: LedgerDirectory,
@@ -390,10 +392,17 @@ public struct LedgerHistory: Sendable {
         progress: ((Int, Int) -> Void)?,
         each: (Folded) throws -> Void
     ) throws -> RangesFolded? {
+        // The log's bytes, counted twice: once read, once folded.
+        var logBytes = 0
         let history = try load(
             directory,
             withIDs: false,
-            progress: progress,
+            progress: progress.map { report in
+                { read, all in
+                    logBytes = all
+                    report(read, 2 * all)
+                }
+            },
             // The history holds no event: the spill has them all.
             consume: { _, _, _, _ in true },
             stopAfter: nil,
@@ -420,6 +429,7 @@ public struct LedgerHistory: Sendable {
             ) {
                 return stopped
             }
+            progress?(logBytes + logBytes * (k + 1) / spill.ranges.count, 2 * logBytes)
         }
         return .all
     }

@@ -107,6 +107,35 @@ import Testing
         }
     }
 
+    @Test("a fold in ranges from one read reports its progress to the end: the read, then each range folded")
+    func progressThroughTheFolds() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            try writeUnchecked([EventJSON.schedule()] + simpleEvents(companies: 6), to: directory)
+            let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 3)
+            var reports: [(done: Int, all: Int, handed: Int)] = []
+            var handed = 0
+            let outcome = try LedgerHistory.loadFolded(
+                directory,
+                ranges: ranges,
+                spillingIn: path,
+                progress: { reports.append(($0, $1, handed)) },
+                each: { _ in handed += 1 }
+            )
+            #expect(outcome == .all)
+            let all = try #require(reports.first?.all)
+            #expect(reports.allSatisfy { $0.all == all && $0.done <= all })
+            #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.done <= $1.done })
+            // The read is half the work; each range folded takes a share of the rest.
+            #expect(reports.filter { $0.handed == 0 }.allSatisfy { $0.done <= all / 2 })
+            #expect(
+                reports.suffix(ranges.count).map(\.done)
+                    == (1...ranges.count).map { all / 2 + all / 2 * $0 / ranges.count }
+            )
+            #expect(reports.last?.done == all)
+        }
+    }
+
     @Test("where no spill can be made, every range reads the log, and the folds are the same")
     func noSpillReadsEachRange() throws {
         try withTemporaryDirectory { path in
