@@ -40,17 +40,15 @@ extension Ledger {
                 projected: { try $0.statusRows(on: $1, companies: only) },
                 replayed: { $0.statusRows(on: $1, companies: only) },
                 each: { part in
-                    out.write(
-                        part.map { row in
-                            [
-                                ("company", .string(row.company.rawValue)), ("name", .string(row.name)),
-                                ("status", .string(row.status.rawValue)), ("class", .string(row.memberClass.rawValue)),
-                                ("since", .string(row.since.description)),
-                                ("reason", row.reason.map(JSONValue.string) ?? .null),
-                                ("flags", .array(row.flags.map(JSONValue.string))),
-                            ]
-                        }
-                    )
+                    out.write(part) { row in
+                        [
+                            ("company", .string(row.company.rawValue)), ("name", .string(row.name)),
+                            ("status", .string(row.status.rawValue)), ("class", .string(row.memberClass.rawValue)),
+                            ("since", .string(row.since.description)),
+                            ("reason", row.reason.map(JSONValue.string) ?? .null),
+                            ("flags", .array(row.flags.map(JSONValue.string))),
+                        ]
+                    }
                 }
             )
             out.finish()
@@ -78,17 +76,15 @@ extension Ledger {
                 projected: { try $0.arrearsRows(on: $1) },
                 replayed: { $0.arrearsRows(on: $1) },
                 each: { part in
-                    out.write(
-                        part.map { row in
-                            [
-                                ("company", .string(row.company.rawValue)), ("period", .string(row.period.description)),
-                                ("amount", .string(row.amount.description)), ("paid", .string(row.paid.description)),
-                                ("balance", .string(row.balance.description)),
-                                ("requestedOn", .string(row.requestedOn.description)),
-                                ("dueOn", .string(row.dueOn.description)), ("state", .string(row.state.rawValue)),
-                            ]
-                        }
-                    )
+                    out.write(part) { row in
+                        [
+                            ("company", .string(row.company.rawValue)), ("period", .string(row.period.description)),
+                            ("amount", .string(row.amount.description)), ("paid", .string(row.paid.description)),
+                            ("balance", .string(row.balance.description)),
+                            ("requestedOn", .string(row.requestedOn.description)),
+                            ("dueOn", .string(row.dueOn.description)), ("state", .string(row.state.rawValue)),
+                        ]
+                    }
                 }
             )
             out.finish()
@@ -113,7 +109,7 @@ extension Ledger {
                 projected: { try $0.votingRows(on: $1) },
                 replayed: { $0.votingRows(on: $1) },
                 each: { part in
-                    out.write(part.map { [("company", .string($0.company.rawValue)), ("name", .string($0.name))] })
+                    out.write(part) { [("company", .string($0.company.rawValue)), ("name", .string($0.name))] }
                 }
             )
             out.finish()

@@ -11,7 +11,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     /// Writes rows, each an ordered list of (column, value), to standard output in this format.
     func emit(_ rows: [[(key: String, value: JSONValue)]], columns: [String]) {
         var stream = RowStream(self, columns: columns)
-        stream.write(rows)
+        stream.write(rows) { $0 }
         stream.finish()
     }
 

@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerLog
 
 /// A view's rows written to standard output a part at a time (a replay in ranges gives a part
 /// for each range), in the bytes `OutputFormat.emit` writes for all of them at once: JSON and CSV
@@ -17,26 +18,64 @@ struct RowStream {
         self.columns = columns
     }
 
-    /// Writes `rows`, the next part, or holds them for a table.
-    mutating func write(_ rows: [[(key: String, value: JSONValue)]]) {
+    /// Writes `rows`, the next part, each made into its fields by `fields`, or holds them for a
+    /// table. JSON and CSV are made in runs of rows on every core and written in order: made on
+    /// one thread, every company's status at `hongkong` spent some 1.5 s here.
+    mutating func write<Row: Sendable>(
+        _ rows: [Row],
+        fields: @escaping @Sendable (Row) -> [(key: String, value: JSONValue)]
+    ) {
         switch format {
         case .table:
-            held += rows
+            held += rows.map(fields)
         case .json:
-            var writer = JSONWriter()
-            for row in rows {
-                writer.writeVerbatim(Array((started ? "," : "[").utf8))
-                started = true
-                writer.write(.object(row))
+            // Every row after a comma; the part's first after the array's bracket instead, if
+            // it opens the array.
+            let runs = RowStream.runs(of: rows) { run in
+                var writer = JSONWriter()
+                for row in run {
+                    writer.writeVerbatim([UInt8(ascii: ",")])
+                    writer.write(.object(fields(row)))
+                }
+                return writer.bytes
             }
-            print(String(decoding: writer.bytes, as: UTF8.self), terminator: "")
+            for var bytes in runs where !bytes.isEmpty {
+                if !started { bytes[0] = UInt8(ascii: "[") }
+                started = true
+                RowStream.emit(bytes)
+            }
         case .csv:
             // RFC 4180: records end with CRLF, the last one too.
-            var text = started ? "" : OutputFormat.csvRecord(columns) + "\r\n"
+            if !started { RowStream.emit(Array((OutputFormat.csvRecord(columns) + "\r\n").utf8)) }
             started = true
-            for row in rows { text += OutputFormat.csvRecord(row.map { OutputFormat.plain($0.value) }) + "\r\n" }
-            print(text, terminator: "")
+            for bytes in RowStream.runs(
+                of: rows,
+                { run in
+                    var text = ""
+                    for row in run {
+                        text += OutputFormat.csvRecord(fields(row).map { OutputFormat.plain($0.value) }) + "\r\n"
+                    }
+                    return Array(text.utf8)
+                }
+            ) {
+                RowStream.emit(bytes)
+            }
         }
+    }
+
+    /// `make` of each run of `rows`, in order, the runs made on every core.
+    private static func runs<Row: Sendable>(
+        of rows: [Row],
+        _ make: @escaping @Sendable (ArraySlice<Row>) -> [UInt8]
+    ) -> [[UInt8]] {
+        // Runs of some thousands of rows: a few for each core, and a range's part in several.
+        let count = max(1, min(rows.count / 2_048, 4 * AvailableCores.count))
+        return ParallelMap.map(count) { k in make(rows[(rows.count * k / count)..<(rows.count * (k + 1) / count)]) }
+    }
+
+    /// Writes `bytes` to standard output, after what was printed before.
+    private static func emit(_ bytes: [UInt8]) {
+        print(String(decoding: bytes, as: UTF8.self), terminator: "")
     }
 
     /// Ends the output: a table's rows written, the JSON array closed, the CSV header written if
@@ -45,7 +84,7 @@ struct RowStream {
         switch format {
         case .table: print(OutputFormat.table(held, columns: columns, colour: Terminal.wantsColour))
         case .json: print(started ? "]" : "[]")
-        case .csv: if !started { write([]) }
+        case .csv: if !started { write([] as [Int], fields: { _ in [] }) }
         }
         held = []
     }

@@ -60,6 +60,35 @@ import Testing
         }
     }
 
+    @Test(
+        "a view of thousands of rows, made in runs on every core, holds every row once in company order, in JSON and CSV alike, from the projections and from a replay"
+    )
+    func manyRowsInRuns() throws {
+        try withTemporaryDirectory { path in
+            // More rows than one run takes (2,048 a run, runs from 4,096 rows).
+            let count = 4_500
+            let ledger = try LedgerProcess.seeded(at: path + "/l", companies: count)
+            let companies = (0..<count).map { "C\($0)" }.sorted()
+            for when in [["--as-of", "2024-06-30"], ["--known-at", "2024-06-01T03:00:00Z"]] {
+                if when[0] == "--known-at" {
+                    // Recorded after the instant asked: the rows come from a replay, not the projections.
+                    try ledger.run(["append", EventJSON.filed("Z1", on: "2024-06-02")], clock: "2024-06-02T00:00:00Z")
+                }
+                let json = try ledger.run(["status", "--format", "json"] + when)
+                let csv = try ledger.run(["status", "--format", "csv"] + when)
+                #expect(json.status == 0 && csv.status == 0, "\(when)")
+                let rows = try #require(
+                    try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+                )
+                #expect(rows.compactMap { $0["company"] as? String } == companies, "\(when)")
+                #expect(rows.allSatisfy { $0["status"] as? String == "active" }, "\(when)")
+                let records = csv.stdout.components(separatedBy: "\r\n")
+                #expect(records.first == "company,name,status,class,since,reason,flags" && records.last == "")
+                #expect(records.dropFirst().dropLast().map { String($0.prefix { $0 != "," }) } == companies, "\(when)")
+            }
+        }
+    }
+
     @Test("tables are coloured on a terminal only, and never with NO_COLOR")
     func colourOnlyOnATerminal() throws {
         try withTemporaryDirectory { path in
