@@ -23,6 +23,18 @@ import Testing
             && spilled.map(\.headHash) == read.map(\.headHash)
     }
 
+    /// A ledger of a schedule and `companies` companies' simple histories at `path`, and its
+    /// companies split into `count` ranges.
+    private func simpleLedger(
+        at path: String,
+        companies: Int,
+        ranges count: Int
+    ) throws -> (LedgerDirectory, [CompanyRange]) {
+        let directory = try LedgerDirectory.create(at: path)
+        try writeUnchecked([EventJSON.schedule()] + simpleEvents(companies: companies), to: directory)
+        return (directory, CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: count))
+    }
+
     @Test(
         "R10, R26: the ranges folded from one read of the log set aside hand what ranges that each read the log hand, for any split and head",
         arguments: [5, 23, 47] as [UInt64]
@@ -110,9 +122,7 @@ import Testing
     @Test("a fold in ranges from one read reports its progress to the end: the read, then each range folded")
     func progressThroughTheFolds() throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            try writeUnchecked([EventJSON.schedule()] + simpleEvents(companies: 6), to: directory)
-            let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 3)
+            let (directory, ranges) = try simpleLedger(at: path + "/l", companies: 6, ranges: 3)
             var reports: [(done: Int, all: Int, handed: Int)] = []
             var handed = 0
             let outcome = try LedgerHistory.loadFolded(
@@ -139,9 +149,7 @@ import Testing
     @Test("where no spill can be made, every range reads the log, and the folds are the same")
     func noSpillReadsEachRange() throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            try writeUnchecked([EventJSON.schedule()] + simpleEvents(companies: 6), to: directory)
-            let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 3)
+            let (directory, ranges) = try simpleLedger(at: path + "/l", companies: 6, ranges: 3)
             #expect(EventSpill(ranges: ranges, in: path + "/missing") == nil)
             let (outcome, read) = try folds {
                 try LedgerHistory.loadFolded(directory, ranges: ranges, spillingIn: path + "/missing", each: $0)
@@ -182,10 +190,8 @@ import Testing
     func eventsComeOutTheSame() throws {
         #expect(_isBitwiseTakable(SequencedEvent.self))
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            try writeUnchecked([EventJSON.schedule()] + simpleEvents(companies: 5), to: directory)
+            let (directory, ranges) = try simpleLedger(at: path + "/l", companies: 5, ranges: 2)
             let history = try LedgerHistory.load(directory)
-            let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 2)
             // Each range's events come out equal to those of its companies and those every company
             // shares.
             func expectRanges(of spill: EventSpill) throws {
@@ -223,10 +229,8 @@ import Testing
     @Test("a spill dropped before its ranges are taken gives back every event it holds, written or buffered")
     func droppedSpill() throws {
         try withTemporaryDirectory { path in
-            let directory = try LedgerDirectory.create(at: path + "/l")
-            try writeUnchecked([EventJSON.schedule()] + simpleEvents(companies: 6), to: directory)
+            let (directory, ranges) = try simpleLedger(at: path + "/l", companies: 6, ranges: 3)
             let history = try LedgerHistory.load(directory)
-            let ranges = CompanyRange.split(Array(try LedgerHistory.companies(directory)), into: 3)
             for taken in 0...ranges.count {
                 let spill = try #require(EventSpill(ranges: ranges, in: path, bufferBytes: 120, parallelFrom: 1))
                 for event in history.events { spill.put(event, at: event.seq) }
