@@ -34,6 +34,19 @@ public struct CompanyRange: Hashable, Sendable {
         max(1, (logBytes + logBytesPerRange - 1) / logBytesPerRange)
     }
 
+    /// Which of `ranges` (in order, each starting where the one before ends, the last to the end)
+    /// holds `company`: the first that ends after it, by bisection. Inlinable: a spill asks it
+    /// for every event it sets aside.
+    @inlinable
+    public static func index(of company: CompanyID, in ranges: [CompanyRange]) -> Int {
+        var (low, high) = (0, ranges.count - 1)
+        while low < high {
+            let middle = (low + high) / 2
+            if let upTo = ranges[middle].upTo, !(company < upTo) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
     public func contains(_ company: CompanyID) -> Bool {
         if let from, company < from { return false }
         if let upTo, !(company < upTo) { return false }

@@ -249,7 +249,6 @@ public final class EventSpill {
         let parallelFrom: Int
         /// The first failure to write: the spill then holds nothing more.
         var failure: LogError?
-        var failed = false
         /// The range of each seq's event (seq - 1), or `shared`.
         var rangeOfSeq: [UInt8] = []
         static let shared = UInt8.max
@@ -266,7 +265,7 @@ public final class EventSpill {
             precondition(seqs.lowerBound == rangeOfSeq.count + 1, "events put in seq order")
             // Each seq's range first, in order: a reversal goes where an earlier seq went.
             for seq in seqs { rangeOfSeq.append(range(of: slots.events.baseAddress! + (seq - slots.first), at: seq)) }
-            guard !failed else { return slots.clear(from: seqs.lowerBound, upTo: seqs.upperBound + 1) }
+            guard failure == nil else { return slots.clear(from: seqs.lowerBound, upTo: seqs.upperBound + 1) }
             let workers = seqs.count < parallelFrom ? 1 : min(AvailableCores.count, ranges.count)
             rangeOfSeq.withUnsafeBufferPointer { rangeOfSeq in
                 let moves = Moves(sinks: sinks, file: file, slots: slots, rangeOfSeq: rangeOfSeq, workers: workers)
@@ -278,35 +277,30 @@ public final class EventSpill {
             }
             // Each range took a copy of an event they share.
             for seq in seqs where rangeOfSeq[seq - 1] == State.shared { _ = slots.take(seq) }
-            if let failed = sinks.first(where: \.failed) { fail(failed.failure!) }
+            keepFailure()
         }
 
         /// The range the event at `slot` goes to, or `shared`: read where it lies (a copy of each
         /// event, its references retained and released, was 1.3% of the read's main thread).
         private func range(of slot: UnsafePointer<SequencedEvent>, at seq: Int) -> UInt8 {
             if let company = slot.pointee.event.company {
-                // The first range that ends after the company.
-                var (low, high) = (0, ranges.count - 1)
-                while low < high {
-                    let middle = (low + high) / 2
-                    if let upTo = ranges[middle].upTo, !(company < upTo) { low = middle + 1 } else { high = middle }
-                }
-                return UInt8(low)
+                return UInt8(CompanyRange.index(of: company, in: ranges))
             }
             if let target = KeptEvents.earlierSeq(reversedBy: slot.pointee, at: seq) { return rangeOfSeq[target - 1] }
             return State.shared
         }
 
-        /// Keeps the first failure and deinitializes every event the spill holds.
-        private mutating func fail(_ error: LogError) {
-            failure = error
-            failed = true
+        /// After a range failed to write: keeps the first failure and deinitializes every event
+        /// the spill holds.
+        private mutating func keepFailure() {
+            guard failure == nil, let first = sinks.first(where: \.failed)?.failure else { return }
+            failure = first
             drop()
         }
 
         mutating func finish() {
             for k in sinks.indices { sinks[k].flush(file) }
-            if let failed = sinks.first(where: \.failed) { fail(failed.failure!) }
+            keepFailure()
         }
 
         /// Deinitializes every event the spill still holds.

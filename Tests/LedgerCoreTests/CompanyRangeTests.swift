@@ -18,7 +18,9 @@ import Testing
         }
     }
 
-    @Test("a split of the companies into ranges puts each in exactly one, the ranges in order and about even")
+    @Test(
+        "a split of the companies into ranges puts each in exactly one, the ranges in order and about even; the bisection finds that one"
+    )
     func splitCoversAll() {
         for seed: UInt64 in 1...20 {
             let companies = Self.ids(seed: seed, count: 300)
@@ -32,6 +34,7 @@ import Testing
                 for company in Set(companies) {
                     let holding = ranges.indices.filter { ranges[$0].contains(company) }
                     #expect(holding.count == 1, "\(company) in \(holding.count) ranges")
+                    #expect(holding.first == CompanyRange.index(of: company, in: ranges))
                     if let k = holding.first { sizes[k] += 1 }
                 }
                 if count <= 8 { #expect(sizes.max()! - sizes.min()! <= distinct / count + 1) }
