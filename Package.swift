@@ -76,7 +76,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LedgerBench",
-            dependencies: ["LedgerCore", "LedgerLog", "CSQLite"],
+            dependencies: ["LedgerCore", "LedgerLog", "LedgerProjections", "CSQLite"],
             swiftSettings: swiftSettings,
             linkerSettings: fixedAddress
         ),

@@ -2,10 +2,14 @@ import CSQLite
 import Foundation
 import LedgerCore
 import LedgerLog
+import LedgerProjections
 
 /// `ledger-bench`: the timed pieces of `Tools/bench` that need the ledger's code.
 ///
 ///     ledger-bench replay LEDGER_DIR              decompress + decode + fold the whole log
+///     ledger-bench replay-ranges LEDGER_DIR       the same, as the views replay every company known
+///                                                 at an instant: in ranges of companies, each
+///                                                 range's fold handed over and freed before the next
 ///     ledger-bench sqlite-baseline LEDGER_DIR DB  the same events in a plain SQLite table, replayed
 ///                                                 with SELECT through the same decoder and fold
 ///     ledger-bench decode LEDGER_DIR [SEQ]        the replay decoder alone, on one core, over
@@ -34,6 +38,8 @@ enum LedgerBench {
             // the process exits first): copying out or freeing 340,000 companies' histories is
             // no part of a replay anyone waits for.
             withExtendedLifetime(folded) {}
+        case "replay-ranges":
+            try replayInRanges(directory)
         case "sqlite-baseline" where arguments.count == 4:
             try sqliteBaseline(directory, database: arguments[3])
         case "decode" where arguments.count <= 4:
@@ -49,7 +55,8 @@ enum LedgerBench {
     }
 
     /// How to call it: printed, with exit 2, for anything else.
-    static let usage = "usage: ledger-bench replay DIR | sqlite-baseline DIR DB | decode DIR [SEQ]\n"
+    static let usage =
+        "usage: ledger-bench replay DIR | replay-ranges DIR | sqlite-baseline DIR DB | decode DIR [SEQ]\n"
 
     /// Seconds since `start`.
     static func elapsed(since start: DispatchTime) -> Double {
@@ -58,6 +65,30 @@ enum LedgerBench {
 
     static func report(events: Int, seconds: Double, companies: Int) {
         print("{\"events\":\(events),\"seconds\":\(seconds),\"companies\":\(companies)}")
+    }
+
+    /// Times the replay the views make of every company as known at the last recorded instant
+    /// (`RangedReplay`): the log read once, its events set aside by range, each range folded and
+    /// its fold handed over (here: counted) and freed before the next. In as many ranges as the
+    /// views take (one for every 256 MiB of log), and at least two: a small ledger's views fold it
+    /// in one piece, which `replay` times.
+    static func replayInRanges(_ directory: LedgerDirectory) throws {
+        let start = DispatchTime.now()
+        guard let head = try LogHead.quick(directory), let line = head.lastLine else {
+            FileHandle.standardError.write(Data("ledger-bench replay-ranges: an empty or unsettled log\n".utf8))
+            exit(1)
+        }
+        let last = try line.withUnsafeBytes { try LedgerHistory.decode($0) }.recorded
+        let count = max(2, CompanyRange.count(forLogBytes: try directory.logBytes()))
+        var companies = 0
+        let outcome = try RangedReplay.replay(of: directory, head: head, knownAt: last, ranges: count) {
+            companies += $0.companyCount
+        }
+        guard outcome == .replayed else {
+            FileHandle.standardError.write(Data("ledger-bench replay-ranges: \(outcome), not in ranges\n".utf8))
+            exit(1)
+        }
+        report(events: head.seq, seconds: elapsed(since: start), companies: companies)
     }
 
     /// Times `StoredLineDecoder` over `wanted` stored lines from seq `first`, already decompressed.
