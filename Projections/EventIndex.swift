@@ -301,7 +301,6 @@ public final class EventIndex: AppendHistory {
         let insertCitation = try db!.prepare("INSERT INTO recommendations VALUES (?, ?)")
         let insertRound = try db!.prepare("INSERT INTO rounds VALUES (?, ?, ?)")
         let insertInclusion = try db!.prepare("INSERT INTO inclusions VALUES (?, ?)")
-        let insertCompany = try db!.prepare("INSERT OR IGNORE INTO companies VALUES (?)")
         let companyOfSeq = try companyOfSeq()
         // Each company once: most of a batch's events name a company named before.
         var named: Set<CompanyID> = []
@@ -318,9 +317,7 @@ public final class EventIndex: AppendHistory {
                         if target >= seq - insertEvent.pending { try insertEvent.flush() }
                         company = try companyOfSeq(target).flatMap(CompanyID.init)
                     }
-                    if let id = event.pointee.event.company, named.insert(id).inserted {
-                        try insertCompany.insert { $0.company(id) }
-                    }
+                    if let id = event.pointee.event.company { named.insert(id) }
                     if case .recommendationReceived(let recommender) = event.pointee.event.body, let company {
                         try insertCitation.insert { row in
                             row.company(recommender)
@@ -350,6 +347,12 @@ public final class EventIndex: AppendHistory {
             }
         }
         try insertEvent.flush()
+        // The companies after the rows, in id order and many to a statement: one statement a
+        // company, each put at its place among the unique index's keys as it came, took a batch
+        // import's index 29 ms for 21,560 companies.
+        let insertCompany = try RowBatch(db!, into: "companies", columns: 1, expected: named.count, orIgnore: true)
+        for id in named.sorted() { try insertCompany.insert { $0.company(id) } }
+        try insertCompany.flush()
     }
 
     /// A lookup of the company a stored event concerns, by its seq (a reversal: its target's; nil

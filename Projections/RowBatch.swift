@@ -22,11 +22,19 @@ final class RowBatch {
     ///   - columns: the number of values in a row.
     ///   - expected: how many rows will be inserted, when fewer than a statement's: a statement
     ///     for that many (one append's row is not bound into a statement made for 64).
-    init(_ db: SQLiteDatabase, into table: String, columns: Int, expected: Int = .max) throws(ProjectionError) {
+    ///   - orIgnore: a row that would break a uniqueness constraint is skipped (`INSERT OR IGNORE`).
+    init(
+        _ db: SQLiteDatabase,
+        into table: String,
+        columns: Int,
+        expected: Int = .max,
+        orIgnore: Bool = false
+    ) throws(ProjectionError) {
         rows = max(1, min(expected, RowBatch.rowsPerStatement))
         let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
         let values = Array(repeating: row, count: rows).joined(separator: ", ")
-        statement = try db.prepare("INSERT INTO \(table) SELECT * FROM (VALUES \(values)) WHERE column1 IS NOT NULL")
+        let insert = orIgnore ? "INSERT OR IGNORE" : "INSERT"
+        statement = try db.prepare("\(insert) INTO \(table) SELECT * FROM (VALUES \(values)) WHERE column1 IS NOT NULL")
         self.columns = Int32(columns)
     }
 

@@ -69,6 +69,46 @@ import Testing
         }
     }
 
+    @Test(
+        "every company a batch names is in the index once: a large batch's, put in after its rows, a small one's, one named again by a later batch, and after a rebuild"
+    )
+    func everyCompanyOnce() throws {
+        try withTemporaryDirectory { path in
+            let directory = try LedgerDirectory.create(at: path + "/l")
+            let index = EventIndex()
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            func appendThroughIndex(_ lines: [String]) throws {
+                let inputs = try lines.map { try EventCodec.decodeInput(try JSONParser.parse($0)) }
+                try EventAppender(directory: directory, now: Instant("2024-12-31T02:00:00Z")!, actor: "t")
+                    .append(inputs, history: index) { _ in }
+            }
+            func indexed() throws -> (companies: [String], counted: Int64) {
+                let reader = try SQLiteDatabase(path: directory.path + "/index.sqlite")
+                let all = try reader.prepare("SELECT company FROM companies ORDER BY company")
+                var companies: [String] = []
+                while try all.step() { companies.append(all.text(0) ?? "") }
+                let counted = try reader.prepare("SELECT max(rowid) FROM companies")
+                return (companies, try counted.step() ? counted.integer(0) : -1)
+            }
+            let large = EventIndex.directWriteLines / 5 + 1
+            try appendThroughIndex([EventJSON.schedule()] + simpleEvents(companies: large))
+            try appendThroughIndex(simpleEvents(companies: 2, from: large))
+            try appendThroughIndex([EventJSON.requested("C0", on: "2024-06-01", period: "2025-26", amount: "1000")])
+            // Each batch's rows were committed with it: the index is at the log's head.
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "current")
+            let expected = (0..<(large + 2)).map { "C\($0)" }.sorted()
+            #expect(try indexed().companies == expected)
+            // Counted by the largest rowid, as a batch weighs its companies against all of them.
+            #expect(try indexed().counted == Int64(large + 2))
+            try FileManager.default.removeItem(atPath: directory.path + "/index.sqlite")
+            try LogWriter.withWriter(directory) { try index.open(directory, head: $0.head) }
+            #expect(index.lastOpen == "rebuilt")
+            #expect(try indexed().companies == expected)
+            #expect(try indexed().counted == Int64(large + 2))
+        }
+    }
+
     @Test("an index behind the log is caught up; one that does not match it, or is unreadable, is rebuilt")
     func untrustedIndex() throws {
         try withTemporaryDirectory { path in
