@@ -350,6 +350,7 @@ public final class EventIndex: AppendHistory {
         // The companies after the rows, in id order and many to a statement: one statement a
         // company, each put at its place among the unique index's keys as it came, took a batch
         // import's index 29 ms for 21,560 companies.
+        guard !named.isEmpty else { return }
         let insertCompany = try RowBatch(db!, into: "companies", columns: 1, expected: named.count, orIgnore: true)
         for id in named.sorted() { try insertCompany.insert { $0.company(id) } }
         try insertCompany.flush()

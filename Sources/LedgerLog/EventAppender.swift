@@ -187,9 +187,9 @@ public struct EventAppender: Sendable {
         var key: EventID
 
         /// Its id as stored text (the line, the acknowledgement): the input's, or the one the
-        /// ledger made, written out where it is read (on the cores that draft the lines), not as
-        /// the batch is admitted, which everything after waits for (100,000 ids written there
-        /// took 12 ms of a batch import's 500).
+        /// ledger made, written out where each is made (on the cores that draft the lines, and
+        /// again as the lines are chained), not as the batch is admitted, which everything after
+        /// waits for (100,000 ids written there took 12 ms of a batch import's 500).
         var id: String { given ?? key.description }
     }
 
