@@ -77,11 +77,10 @@ enum LedgerBench {
         // companies): brought there first, as the next append would, outside the time.
         try LogWriter.withWriter(directory) { writer in try EventIndex().open(directory, head: writer.head) }
         let start = DispatchTime.now()
-        guard let head = try LogHead.quick(directory), let line = head.lastLine else {
+        guard let head = try LogHead.quick(directory), let last = try head.lastRecorded() else {
             FileHandle.standardError.write(Data("ledger-bench replay-ranges: an empty or unsettled log\n".utf8))
             exit(1)
         }
-        let last = try line.withUnsafeBytes { try LedgerHistory.decode($0) }.recorded
         let count = max(2, CompanyRange.count(forLogBytes: try directory.logBytes()))
         var companies = 0
         let outcome = try RangedReplay.replay(of: directory, head: head, knownAt: last, ranges: count) {

@@ -191,8 +191,7 @@ struct ViewOptions: ParsableArguments {
         let lastRecorded: Instant?
         let head = (try? LogHead.quick(directory)) ?? nil
         if let head {
-            lastRecorded = try head.lastLine.map { line in try line.withUnsafeBytes { try LedgerHistory.decode($0) } }?
-                .recorded
+            lastRecorded = try head.lastRecorded()
         } else {
             history = try ViewOptions.history(directory)
             lastRecorded = history?.recorded.last

@@ -1,3 +1,5 @@
+import LedgerCore
+
 /// The end of the log as the writer found it: where the next commit goes and what it chains to.
 public struct LogHead: Sendable {
     /// The last segment's number (1 for an empty ledger).
@@ -23,6 +25,12 @@ public struct LogHead: Sendable {
         hash: [UInt8](repeating: 0, count: 32),
         lastLine: nil
     )
+
+    /// The instant the last line was recorded at, read from that line; nil for an empty ledger.
+    /// - Throws: `InputError` when the line is not a stored record.
+    public func lastRecorded() throws -> Instant? {
+        try lastLine?.withUnsafeBytes { try LedgerHistory.decode($0) }.recorded
+    }
 
     /// This head carried into segment `number`, which holds no commit yet.
     func emptySegment(_ number: Int) -> LogHead {
